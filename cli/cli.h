@@ -1,0 +1,28 @@
+/*
+ * cli.h - the `sspr` command line: one function per subcommand.
+ *
+ * main.c dispatches on argv[1]; each cli_<name>() receives the arguments
+ * after the subcommand name (argv[0] is the subcommand) and returns the
+ * exit status of INTERFACES.md §1: 0 success, 1 refused, 2 usage or
+ * configuration error.  Errors go to stderr as one line "sspr: ...".
+ */
+#ifndef SSPR_CLI_H
+#define SSPR_CLI_H
+
+#include "compat/compat.h"
+
+enum cli_exit { CLI_OK = 0, CLI_REFUSED = 1, CLI_USAGE = 2 };
+
+int cli_esm(int argc, char **argv);
+int cli_verify(int argc, char **argv);
+
+/* Print "sspr: <message>" to stderr; returns CLI_USAGE. */
+int cli_error(const char *fmt, ...) PRINTF_LIKE(1, 2);
+
+/* 1 if arg is -h or --help. */
+int cli_is_help(const char *arg);
+
+/* The default embedded ESM database when --db is not given. */
+#define CLI_DEFAULT_DB "esm.db"
+
+#endif

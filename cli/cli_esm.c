@@ -1,0 +1,190 @@
+/*
+ * cli_esm.c - `sspr esm`: administer the embedded ESM with RACF commands.
+ *
+ * With a command on the command line, runs it; without, reads commands
+ * from stdin one per line, like a TSO batch job's SYSTSIN: a line ending in
+ * '-' or '+' continues on the next, blank lines and lines starting with
+ * "/ *" are skipped.  Output is RACF's; command images are never echoed
+ * (they may hold passwords).
+ */
+#include "cli/cli.h"
+
+#include <ctype.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "compat/ceilings.h"
+#include "compat/strbuf.h"
+#include "esm/esm.h"
+#include "esm/racf.h"
+#include "esm/racf_cmd.h"
+#include "esm/racf_parse.h"
+#include "compat/banned.h"
+
+static const char cli_esm_usage[] =
+    "usage: sspr esm [--db FILE] [COMMAND ...]\n"
+    "\n"
+    "Run a RACF command against the embedded ESM, or, without COMMAND,\n"
+    "read commands from stdin, one per line ('-' or '+' at the end of a\n"
+    "line continues it).  The database is created if it does not exist.\n"
+    "\n"
+    "  --db FILE  the ESM database (default: " CLI_DEFAULT_DB ")\n"
+    "\n"
+    "commands (RACF syntax and abbreviations):\n"
+    "  ADDUSER (AU)  ALTUSER (ALU)  LISTUSER (LU)  DELUSER (DU)\n"
+    "  ADDGROUP (AG) CONNECT (CO)   REMOVE (RE)\n"
+    "  RDEFINE (RDEF) CFIELD  RDELETE (RDEL)  RLIST (RL)\n"
+    "  SETROPTS (SETR) PASSWORD(...) INACTIVE(n) LIST\n"
+    "\n"
+    "exit status: 0 every command succeeded (RACF RC 0 or 4), 1 a command\n"
+    "failed (RC 8), 2 usage or database error.\n";
+
+/* The user ID recorded as OWNER: the login name if it is a valid RACF
+ * user ID, else IBMUSER. */
+static void
+cli_esm_issuer(char *out, size_t size)
+{
+	struct passwd *pw = getpwuid(getuid());
+	size_t i;
+
+	strlcpy_s(out, "IBMUSER", size);
+	if (pw == NULL || pw->pw_name == NULL || !esm_valid_name(pw->pw_name))
+		return;
+	for (i = 0; pw->pw_name[i] != '\0' && i + 1 < size; i++)
+		out[i] = (char)toupper((unsigned char)pw->pw_name[i]);
+	out[i] = '\0';
+}
+
+/* Run one command image; returns the worst RACF RC so far. */
+static int
+cli_esm_run(struct racf *r, const char *issuer, const char *text, size_t len,
+    int worst)
+{
+	struct strbuf out;
+	enum racf_cmd_rc rc;
+
+	strbuf_init(&out, SSPR_MAX_LISTING);
+	rc = racf_cmd_run(r, issuer, text, len, &out);
+	fputs(out.buf, stdout);
+	strbuf_release(&out);
+	return (int)rc > worst ? (int)rc : worst;
+}
+
+/* 1 if the line is blank or a comment. */
+static int
+cli_esm_skip(const char *line, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len && (line[i] == ' ' || line[i] == '\t'))
+		i++;
+	return i == len || (len - i >= 2 && line[i] == '/' && line[i + 1] == '*');
+}
+
+/* Read stdin as SYSTSIN. */
+static int
+cli_esm_batch(struct racf *r, const char *issuer)
+{
+	char line[SSPR_MAX_COMMAND + 2];
+	struct strbuf cmd;
+	size_t len, keep;
+	int worst = 0, plus, cont, lineno = 0, skipping = 0;
+
+	strbuf_init(&cmd, SSPR_MAX_COMMAND);
+	while (fgets(line, sizeof(line), stdin) != NULL) {
+		lineno++;
+		len = strlen(line);
+		if (len > 0 && line[len - 1] != '\n' && !feof(stdin)) {
+			/* Over-long line: drain it and refuse the command. */
+			int ch;
+
+			while ((ch = getchar()) != EOF && ch != '\n')
+				;
+			printf("IKJ56702I INVALID COMMAND, LINE %d LONGER "
+			       "THAN %d CHARACTERS\n",
+			    lineno, SSPR_MAX_COMMAND);
+			worst = worst > 8 ? worst : 8;
+			strbuf_reset(&cmd);
+			skipping = 0;
+			continue;
+		}
+		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+			len--;
+		if (cmd.len == 0 && cli_esm_skip(line, len))
+			continue;
+		cont = racf_continued(line, len, &keep, &plus);
+		if (!skipping && strbuf_add(&cmd, line, keep) == -1) {
+			printf("IKJ56702I INVALID COMMAND, LONGER THAN %d "
+			       "CHARACTERS\n",
+			    SSPR_MAX_COMMAND);
+			worst = worst > 8 ? worst : 8;
+			skipping = 1;
+		}
+		if (cont) {
+			(void)plus;
+			if (!skipping && strbuf_addch(&cmd, ' ') == -1)
+				skipping = 1;
+			continue;
+		}
+		if (!skipping)
+			worst = cli_esm_run(r, issuer, cmd.buf, cmd.len, worst);
+		strbuf_reset(&cmd);
+		skipping = 0;
+	}
+	if (cmd.len > 0 && !skipping)
+		worst = cli_esm_run(r, issuer, cmd.buf, cmd.len, worst);
+	strbuf_release(&cmd);
+	secure_zero(line, sizeof(line));
+	return worst;
+}
+
+int
+cli_esm(int argc, char **argv)
+{
+	const char *db = CLI_DEFAULT_DB;
+	char issuer[SSPR_MAX_USERID + 1], err[SSPR_MAX_ERROR];
+	struct racf r = { 0 };
+	struct strbuf cmd;
+	int i, worst;
+
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		if (cli_is_help(argv[i])) {
+			fputs(cli_esm_usage, stdout);
+			return CLI_OK;
+		}
+		if (strcmp(argv[i], "--db") == 0 && i + 1 < argc)
+			db = argv[++i];
+		else if (strcmp(argv[i], "--") == 0) {
+			i++;
+			break;
+		} else
+			return cli_error("esm: unknown option '%s' (see 'sspr "
+					 "esm --help')",
+			    argv[i]);
+	}
+	if (racf_db_open(db, 1, &r.db, err, sizeof(err)) == -1)
+		return cli_error("%s", err);
+	cli_esm_issuer(issuer, sizeof(issuer));
+	if (i == argc) {
+		worst = cli_esm_batch(&r, issuer);
+	} else {
+		strbuf_init(&cmd, SSPR_MAX_COMMAND);
+		for (; i < argc; i++)
+			if ((cmd.len > 0 && strbuf_addch(&cmd, ' ') == -1) ||
+			    strbuf_addstr(&cmd, argv[i]) == -1) {
+				strbuf_release(&cmd);
+				racf_db_close(r.db);
+				return cli_error("esm: command longer than %d "
+						 "characters",
+				    SSPR_MAX_COMMAND);
+			}
+		worst = cli_esm_run(&r, issuer, cmd.buf, cmd.len, 0);
+		strbuf_release(&cmd);
+	}
+	racf_db_close(r.db);
+	if (worst >= 12)
+		return CLI_USAGE;
+	return worst >= 8 ? CLI_REFUSED : CLI_OK;
+}

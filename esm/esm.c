@@ -1,0 +1,389 @@
+/*
+ * esm.c - the backend registry and the only code that calls through a
+ * backend's vtable (see esm.h).
+ *
+ * Every wrapper validates and normalises its inputs first, so a backend
+ * never sees a malformed user ID, an over-long secret or a CR/LF that could
+ * be smuggled into a line protocol (LDAP filters, helper pipes, logs).
+ */
+#include "esm/esm.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compat/banned.h"
+
+struct esm {
+	const struct esm_backend *be;
+	void *priv;
+	esm_clock_fn now;
+	void *now_arg;
+};
+
+static const struct esm_backend *const esm_backends[] = {
+	&esm_embedded,
+	NULL,
+};
+
+void
+esm_err_set(struct esm_err *err, enum esm_errcode code, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err == NULL)
+		return;
+	err->code = code;
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+}
+
+static void
+esm_err_clear(struct esm_err *err)
+{
+	if (err != NULL) {
+		err->code = ESM_E_NONE;
+		err->msg[0] = '\0';
+	}
+}
+
+/* ---------------------------------------------------------------- *
+ * Input validation
+ * ---------------------------------------------------------------- */
+
+static int
+esm_name_char(int c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '#' ||
+	    c == '@' || c == '$';
+}
+
+int
+esm_valid_name(const char *s)
+{
+	size_t i, len = strlen(s);
+
+	if (len < 1 || len > SSPR_MAX_USERID)
+		return 0;
+	if (s[0] >= '0' && s[0] <= '9')
+		return 0;
+	for (i = 0; i < len; i++)
+		if (!esm_name_char(toupper((unsigned char)s[i])))
+			return 0;
+	return 1;
+}
+
+/* Copy a valid name into out (SSPR_MAX_USERID + 1 bytes), upper-cased. */
+static int
+esm_norm_name(const char *in, char *out)
+{
+	size_t i;
+
+	if (in == NULL || !esm_valid_name(in))
+		return -1;
+	for (i = 0; in[i] != '\0'; i++)
+		out[i] = (char)toupper((unsigned char)in[i]);
+	out[i] = '\0';
+	return 0;
+}
+
+/* 1 if s holds a CR or LF (NUL cannot occur in a C string). */
+static int
+esm_has_crlf(const char *s)
+{
+	return strpbrk(s, "\r\n") != NULL;
+}
+
+static int
+esm_secret_ok(const char *s)
+{
+	size_t len = strnlen(s, SSPR_MAX_SECRET + 1);
+
+	return len >= 1 && len <= SSPR_MAX_SECRET && !esm_has_crlf(s);
+}
+
+/* A field name: 1-8 characters like a user ID. */
+static int
+esm_field_name_ok(const char *s)
+{
+	return s != NULL && esm_valid_name(s);
+}
+
+static int
+esm_field_value_ok(const char *s)
+{
+	return s == NULL ||
+	    (strnlen(s, SSPR_MAX_FIELD_VALUE + 1) <= SSPR_MAX_FIELD_VALUE &&
+		!esm_has_crlf(s));
+}
+
+/* ---------------------------------------------------------------- *
+ * Lifecycle
+ * ---------------------------------------------------------------- */
+
+enum esm_result
+esm_open(const struct esm_config *cfg, struct esm **out, struct esm_err *err)
+{
+	const struct esm_backend *be = NULL;
+	struct esm *esm;
+	enum esm_result rv;
+	size_t i;
+
+	esm_err_clear(err);
+	for (i = 0; esm_backends[i] != NULL; i++)
+		if (cfg->backend != NULL &&
+		    strcmp(esm_backends[i]->name, cfg->backend) == 0)
+			be = esm_backends[i];
+	if (be == NULL) {
+		esm_err_set(err, ESM_E_UNSUPPORTED, "unknown ESM backend '%s'",
+		    cfg->backend ? cfg->backend : "(none)");
+		return ESM_TEMPFAIL;
+	}
+	esm = xcalloc(1, sizeof(*esm));
+	esm->be = be;
+	esm->now = cfg->now;
+	esm->now_arg = cfg->now_arg;
+	rv = be->open(esm, cfg, err);
+	if (rv != ESM_OK) {
+		free(esm);
+		return rv;
+	}
+	*out = esm;
+	return ESM_OK;
+}
+
+void
+esm_close(struct esm *esm)
+{
+	if (esm == NULL)
+		return;
+	if (esm->be->close != NULL)
+		esm->be->close(esm);
+	free(esm);
+}
+
+const char *
+esm_name(const struct esm *esm)
+{
+	return esm->be->name;
+}
+
+void *
+esm_priv(const struct esm *esm)
+{
+	return esm->priv;
+}
+
+void
+esm_set_priv(struct esm *esm, void *priv)
+{
+	esm->priv = priv;
+}
+
+time_t
+esm_now(const struct esm *esm)
+{
+	return esm->now != NULL ? esm->now(esm->now_arg) : time(NULL);
+}
+
+static enum esm_result
+esm_unsupported(const struct esm *esm, struct esm_err *err, const char *op)
+{
+	esm_err_set(err, ESM_E_UNSUPPORTED,
+	    "the '%s' ESM backend does not support %s", esm->be->name, op);
+	return ESM_TEMPFAIL;
+}
+
+/* ---------------------------------------------------------------- *
+ * Verify
+ * ---------------------------------------------------------------- */
+
+static enum esm_result
+esm_verify_refuse(struct esm_verify_result *out, enum esm_resp resp,
+    int resp2, int esmresp, const char *msg)
+{
+	out->resp = resp;
+	out->resp2 = resp2;
+	out->esmresp = esmresp;
+	strlcpy_s(out->msg, msg, sizeof(out->msg));
+	return ESM_DENY;
+}
+
+enum esm_result
+esm_verify(struct esm *esm, const char *user, const char *secret,
+    const char *newsecret, const char *applid, struct esm_verify_result *out)
+{
+	char uid[SSPR_MAX_USERID + 1], appl[SSPR_MAX_APPLID + 1];
+	size_t len;
+
+	memset(out, 0, sizeof(*out));
+	out->daysleft = -1;
+	if (esm->be->verify == NULL ||
+	    (newsecret != NULL && !(esm->be->caps & ESM_CAP_CHANGE))) {
+		out->resp = ESM_RESP_INVREQ;
+		out->resp2 = 18;
+		strlcpy_s(out->msg, "verify is not supported by this ESM",
+		    sizeof(out->msg));
+		return ESM_TEMPFAIL;
+	}
+	if (esm_norm_name(user, uid) == -1)
+		return esm_verify_refuse(out, ESM_RESP_USERIDERR, 8, 4,
+		    "IRR012I USER PROFILE NOT FOUND");
+	len = strnlen(secret, SSPR_MAX_SECRET + 1);
+	if (len < 1 || len > SSPR_MAX_SECRET)
+		return esm_verify_refuse(out, ESM_RESP_LENGERR, 1, 0,
+		    "secret length must be 1-100");
+	if (esm_has_crlf(secret))
+		return esm_verify_refuse(out, ESM_RESP_NOTAUTH, 2, 8,
+		    "IRR013I INVALID PASSWORD GIVEN");
+	if (newsecret != NULL) {
+		len = strnlen(newsecret, SSPR_MAX_SECRET + 1);
+		if (len < 1 || len > SSPR_MAX_SECRET)
+			return esm_verify_refuse(out, ESM_RESP_LENGERR, 2, 0,
+			    "new secret length must be 1-100");
+		if (esm_has_crlf(newsecret)) {
+			out->newsecret = ESM_NEW_SYNTAX;
+			return esm_verify_refuse(out, ESM_RESP_NOTAUTH, 4, 16,
+			    "IRR015I NEW PASSWORD IS NOT VALID");
+		}
+	}
+	if (applid != NULL && esm_norm_name(applid, appl) == -1)
+		return esm_verify_refuse(out, ESM_RESP_INVREQ, 13, 0,
+		    "APPLID must be 1-8 characters A-Z 0-9 # @ $");
+	return esm->be->verify(esm, uid, secret, newsecret,
+	    applid != NULL ? appl : NULL, out);
+}
+
+/* ---------------------------------------------------------------- *
+ * Lookup, resume
+ * ---------------------------------------------------------------- */
+
+static enum esm_result
+esm_bad_user(const char *user, struct esm_err *err)
+{
+	esm_err_set(err, ESM_E_NOUSER,
+	    "user ID must be 1-8 characters A-Z 0-9 # @ $, not starting "
+	    "with a digit");
+	(void)user; /* never echo untrusted input into messages */
+	return ESM_DENY;
+}
+
+enum esm_result
+esm_lookup(struct esm *esm, const char *user, struct esm_user *out,
+    struct esm_err *err)
+{
+	char uid[SSPR_MAX_USERID + 1];
+
+	esm_err_clear(err);
+	if (esm->be->lookup == NULL)
+		return esm_unsupported(esm, err, "lookup");
+	if (esm_norm_name(user, uid) == -1)
+		return esm_bad_user(user, err);
+	return esm->be->lookup(esm, uid, out, err);
+}
+
+enum esm_result
+esm_resume(struct esm *esm, const char *user, struct esm_err *err)
+{
+	char uid[SSPR_MAX_USERID + 1];
+
+	esm_err_clear(err);
+	if (esm->be->resume == NULL)
+		return esm_unsupported(esm, err, "resume");
+	if (esm_norm_name(user, uid) == -1)
+		return esm_bad_user(user, err);
+	return esm->be->resume(esm, uid, err);
+}
+
+/* ---------------------------------------------------------------- *
+ * Custom fields
+ * ---------------------------------------------------------------- */
+
+enum esm_result
+esm_get_fields(struct esm *esm, const char *user, const char *const *names,
+    size_t n, char **values, struct esm_err *err)
+{
+	char uid[SSPR_MAX_USERID + 1];
+	size_t i;
+
+	esm_err_clear(err);
+	if (esm->be->get_fields == NULL)
+		return esm_unsupported(esm, err, "custom fields");
+	if (esm_norm_name(user, uid) == -1)
+		return esm_bad_user(user, err);
+	for (i = 0; i < n; i++)
+		if (!esm_field_name_ok(names[i])) {
+			esm_err_set(err, ESM_E_INVALID,
+			    "field name must be 1-8 characters A-Z 0-9 # @ $");
+			return ESM_DENY;
+		}
+	return esm->be->get_fields(esm, uid, names, n, values, err);
+}
+
+static int
+esm_fields_ok(const struct esm_field *f, size_t n, struct esm_err *err)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (!esm_field_name_ok(f[i].name)) {
+			esm_err_set(err, ESM_E_INVALID,
+			    "field name must be 1-8 characters A-Z 0-9 # @ $");
+			return 0;
+		}
+		if (!esm_field_value_ok(f[i].value)) {
+			esm_err_set(err, ESM_E_INVALID,
+			    "value of field '%s' is longer than %d characters "
+			    "or holds a line break",
+			    f[i].name, SSPR_MAX_FIELD_VALUE);
+			return 0;
+		}
+	}
+	return 1;
+}
+
+enum esm_result
+esm_set_fields(struct esm *esm, const char *user, const struct esm_field *set,
+    size_t n, const struct esm_field *expect, size_t nexpect,
+    struct esm_err *err)
+{
+	char uid[SSPR_MAX_USERID + 1];
+
+	esm_err_clear(err);
+	if (esm->be->set_fields == NULL)
+		return esm_unsupported(esm, err, "custom fields");
+	if (nexpect > 0 && !(esm->be->caps & ESM_CAP_CAS))
+		return esm_unsupported(esm, err, "compare-and-set");
+	if (esm_norm_name(user, uid) == -1)
+		return esm_bad_user(user, err);
+	if (!esm_fields_ok(set, n, err) || !esm_fields_ok(expect, nexpect, err))
+		return ESM_DENY;
+	return esm->be->set_fields(esm, uid, set, n, expect, nexpect, err);
+}
+
+/* ---------------------------------------------------------------- *
+ * Administrative reset
+ * ---------------------------------------------------------------- */
+
+enum esm_result
+esm_set_secret(struct esm *esm, const char *user, const char *secret,
+    unsigned flags, struct esm_err *err)
+{
+	char uid[SSPR_MAX_USERID + 1];
+
+	esm_err_clear(err);
+	if (esm->be->set_secret == NULL)
+		return esm_unsupported(esm, err, "setting a password");
+	if (esm_norm_name(user, uid) == -1)
+		return esm_bad_user(user, err);
+	if (!esm_secret_ok(secret)) {
+		esm_err_set(err, ESM_E_INVALID,
+		    "a password must be 1-8 and a phrase 9-100 characters, "
+		    "without line breaks");
+		return ESM_DENY;
+	}
+	return esm->be->set_secret(esm, uid, secret, flags, err);
+}

@@ -1,0 +1,400 @@
+/*
+ * racf_verify.c - RACROUTE REQUEST=VERIFY for the embedded ESM.
+ *
+ * The verify path decides, like EXEC CICS VERIFY PHRASE, by length whether
+ * it was given a password (1-8) or a phrase (9-100), and answers with the
+ * CICS outcome fields.  With a new secret it is the verify/change path:
+ * the new value must pass the syntax rules, differ from the current value,
+ * not be in the history and respect MINCHANGE; the reasons are reported
+ * distinctly from a wrong current secret.
+ *
+ * Failed attempts are counted with an atomic read-modify-write inside a
+ * write transaction, so two processes failing at once both count.  Slow
+ * hashing happens outside the lock against a snapshot; a success is then
+ * written only if the profile's version has not moved (else the verify
+ * starts again), so a password changed meanwhile is never overwritten.
+ *
+ * Return and reason codes: shared/specs/racf.md §4.
+ */
+#include "esm/racf.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "esm/racf_rules.h"
+#include "esm/racf_secret.h"
+#include "compat/banned.h"
+
+#define RACF_VERIFY_RETRIES 8
+#define RACF_RETRY	    2 /* internal: the profile moved, start again */
+
+/* Everything one attempt needs, wiped at the end. */
+struct racf_attempt {
+	struct racf_setropts opts;
+	struct racf_user_rec u;
+	char cur[SSPR_MAX_SECRET + 1]; /* the secret given, folded */
+	char neu[SSPR_MAX_SECRET + 1]; /* the new secret, folded */
+	size_t curlen, neulen;
+	int phrase;	/* the secret given is a phrase */
+	int newphrase;	/* the new secret is a phrase */
+	char newhash[RACF_HASH_MAX];
+	char history[SSPR_MAX_HISTORY][RACF_HASH_MAX];
+	int nhistory;
+};
+
+static int
+racf_verify_result(struct esm_verify_result *out, enum esm_resp resp,
+    int resp2, int esmresp, const char *msg)
+{
+	out->resp = resp;
+	out->resp2 = resp2;
+	out->esmresp = esmresp;
+	strlcpy_s(out->msg, msg, sizeof(out->msg));
+	return resp == ESM_RESP_NORMAL ? ESM_OK : ESM_DENY;
+}
+
+static enum esm_result
+racf_verify_tempfail(struct racf *r, struct esm_verify_result *out)
+{
+	racf_db_rollback(r->db);
+	out->resp = ESM_RESP_INVREQ;
+	out->resp2 = 29;
+	snprintf(out->msg, sizeof(out->msg), "ESM database error: %s",
+	    racf_db_error(r->db));
+	return ESM_TEMPFAIL;
+}
+
+static time_t
+racf_midnight(time_t t)
+{
+	return t - t % RACF_DAY;
+}
+
+/* CHANGETIME, EXPIRYTIME, DAYSLEFT of a credential. */
+static void
+racf_verify_times(const struct racf_cred *c, const struct racf_setropts *o,
+    time_t now, struct esm_verify_result *out)
+{
+	time_t expiry;
+
+	out->changetime = c->set && c->changed ? racf_midnight(c->changed) : 0;
+	out->expirytime = 0;
+	out->daysleft = -1;
+	if (!c->set || o->interval <= 0)
+		return;
+	expiry = racf_midnight(c->changed) + (time_t)o->interval * RACF_DAY;
+	out->expirytime = expiry;
+	if (c->expired || expiry <= now)
+		out->daysleft = 0;
+	else
+		out->daysleft = (int)((expiry - now + RACF_DAY - 1) / RACF_DAY);
+}
+
+static int
+racf_cred_expired(const struct racf_cred *c, const struct racf_setropts *o,
+    time_t now)
+{
+	if (c->expired)
+		return 1;
+	return o->interval > 0 &&
+	    racf_midnight(c->changed) + (time_t)o->interval * RACF_DAY <= now;
+}
+
+/* Read the options and the profile (and the history of the new secret's
+ * kind) as one snapshot.  1 found, 0 unknown user, -1 error. */
+static int
+racf_verify_snapshot(struct racf *r, const char *user, struct racf_attempt *a,
+    int want_history)
+{
+	int found, keep;
+
+	if (racf_db_begin_read(r->db) == -1)
+		return -1;
+	if (racf_db_setropts_get(r->db, &a->opts) == -1)
+		goto fail;
+	found = racf_db_user_get(r->db, user, &a->u);
+	if (found == -1)
+		goto fail;
+	a->nhistory = 0;
+	if (found && want_history && a->opts.history > 0) {
+		/* Passwords keep HISTORY previous values; phrases count the
+		 * current value among them (racf.md §3.3). */
+		keep = a->newphrase ? a->opts.history - 1 : a->opts.history;
+		if (keep > 0) {
+			a->nhistory = racf_db_history_get(r->db, user,
+			    a->newphrase ? 'H' : 'P', a->history, keep);
+			if (a->nhistory == -1)
+				goto fail;
+		}
+	}
+	racf_db_rollback(r->db); /* end of the read transaction */
+	return found;
+fail:
+	racf_db_rollback(r->db);
+	return -1;
+}
+
+/* Record a failed attempt; revoke when REVOKE(n) is reached. */
+static int
+racf_verify_failed(struct racf *r, const char *user, struct racf_attempt *a,
+    time_t now, struct esm_verify_result *out)
+{
+	struct racf_user_rec u;
+	int found;
+
+	if (racf_db_begin(r->db) == -1)
+		return racf_verify_tempfail(r, out);
+	found = racf_db_user_get(r->db, user, &u);
+	if (found != 1) {
+		racf_db_rollback(r->db);
+		if (found == 0)
+			return racf_verify_result(out, ESM_RESP_USERIDERR, 8,
+			    4, "IRR012I USER PROFILE NOT FOUND");
+		return racf_verify_tempfail(r, out);
+	}
+	if (u.revoked) {
+		racf_db_rollback(r->db);
+		return racf_verify_result(out, ESM_RESP_NOTAUTH, 19, 28,
+		    "ICH70004I USER IS REVOKED");
+	}
+	u.invalid_count++;
+	racf_verify_result(out, ESM_RESP_NOTAUTH, 2, 8,
+	    "IRR013I INVALID PASSWORD GIVEN");
+	if (a->opts.revoke > 0 && u.invalid_count >= a->opts.revoke) {
+		if (u.special) {
+			/* RACF asks the operator (ICH302D); unattended, the
+			 * operator's answer is taken as Y: not revoked. */
+			strlcpy_s(out->msg,
+			    "ICH301I MAXIMUM PASSWORD ATTEMPTS BY SPECIAL USER",
+			    sizeof(out->msg));
+		} else {
+			racf_user_revoke(&u, ESM_REVOKE_ATTEMPTS, now);
+			strlcpy_s(out->msg,
+			    "ICH70003I YOU HAVE EXCEEDED THE MAXIMUM NUMBER OF "
+			    "RACF PASSWORD OR PASS PHRASE ATTEMPTS",
+			    sizeof(out->msg));
+		}
+	}
+	if (racf_db_user_update(r->db, &u) != 1 || racf_db_commit(r->db) == -1)
+		return racf_verify_tempfail(r, out);
+	out->invalidcount = u.invalid_count;
+	return ESM_DENY;
+}
+
+/* Write the profile a->u as changed by a successful verify; RACF_RETRY
+ * when it moved since the snapshot. */
+static int
+racf_verify_store(struct racf *r, struct racf_attempt *a, int push_history,
+    const char *old_hash, struct esm_verify_result *out)
+{
+	int rc, keep;
+
+	if (racf_db_begin(r->db) == -1)
+		return racf_verify_tempfail(r, out);
+	rc = racf_db_user_update(r->db, &a->u);
+	if (rc == 0) {
+		racf_db_rollback(r->db);
+		return RACF_RETRY;
+	}
+	if (rc == -1)
+		return racf_verify_tempfail(r, out);
+	if (push_history && a->opts.history > 0) {
+		keep = a->newphrase ? a->opts.history - 1 : a->opts.history;
+		if (keep > 0 &&
+		    racf_db_history_push(r->db, a->u.userid,
+			a->newphrase ? 'H' : 'P', old_hash, keep) == -1)
+			return racf_verify_tempfail(r, out);
+	}
+	if (racf_db_commit(r->db) == -1)
+		return racf_verify_tempfail(r, out);
+	return 0;
+}
+
+/* Check the new secret; ESM_NEW_OK or the reason, with the message. */
+static enum esm_newsecret
+racf_verify_check_new(struct racf_attempt *a, time_t now, const char **msg,
+    int *err)
+{
+	const struct racf_cred *c = a->newphrase ? &a->u.ph : &a->u.pw;
+	enum racf_syntax why;
+	int i, m;
+
+	*err = 0;
+	if (a->newphrase)
+		why = racf_phrase_check(a->u.userid, a->neu);
+	else
+		why = racf_password_check(a->u.userid, a->neu, &a->opts.pol, 1);
+	if (why != RACF_SYNTAX_OK) {
+		*msg = racf_syntax_message(why, a->newphrase);
+		return why == RACF_SYNTAX_USERID ? ESM_NEW_USERID
+						 : ESM_NEW_SYNTAX;
+	}
+	if (c->set) {
+		m = racf_secret_verify(c->hash, a->neu, a->neulen);
+		if (m == -1)
+			*err = 1;
+		if (m == 1) {
+			*msg = a->newphrase
+			    ? "ICH08021I NEW PASSWORD PHRASE IS THE SAME AS "
+			      "THE CURRENT PASSWORD PHRASE"
+			    : "ICH08002I NEW PASSWORD IS THE SAME AS THE "
+			      "CURRENT PASSWORD";
+			return ESM_NEW_CURRENT;
+		}
+	}
+	for (i = 0; i < a->nhistory; i++) {
+		m = racf_secret_verify(a->history[i], a->neu, a->neulen);
+		if (m == 1) {
+			*msg = a->newphrase
+			    ? "ICH08024I NEW PASSWORD PHRASE HAS BEEN USED "
+			      "PREVIOUSLY"
+			    : "ICH08015I NEW PASSWORD HAS BEEN USED PREVIOUSLY";
+			return ESM_NEW_HISTORY;
+		}
+	}
+	if (a->opts.minchange > 0 && c->set &&
+	    !racf_cred_expired(c, &a->opts, now) &&
+	    now - racf_midnight(c->changed) <
+		(time_t)a->opts.minchange * RACF_DAY) {
+		*msg = a->newphrase
+		    ? "ICH08018I PASSWORD PHRASE CHANGE NOT ALLOWED. MINIMUM "
+		      "CHANGE INTERVAL HAS NOT PASSED"
+		    : "ICH08017I PASSWORD CHANGE NOT ALLOWED. MINIMUM CHANGE "
+		      "INTERVAL HAS NOT PASSED";
+		return ESM_NEW_MINCHANGE;
+	}
+	return ESM_NEW_OK;
+}
+
+static int
+racf_verify_once(struct racf *r, const char *user, struct racf_attempt *a,
+    int change, struct esm_verify_result *out)
+{
+	time_t now = racf_now(r);
+	struct racf_cred *cred, *ncred;
+	char old_hash[RACF_HASH_MAX];
+	const char *msg = "";
+	struct racf_kdf kdf;
+	int found, match, rc, err;
+
+	found = racf_verify_snapshot(r, user, a, change);
+	if (found == -1)
+		return racf_verify_tempfail(r, out);
+	if (found == 0)
+		return racf_verify_result(out, ESM_RESP_USERIDERR, 8, 4,
+		    "IRR012I USER PROFILE NOT FOUND");
+	out->lastusetime = a->u.last_access;
+	out->invalidcount = a->u.invalid_count;
+	if (a->u.revoked)
+		return racf_verify_result(out, ESM_RESP_NOTAUTH, 19, 28,
+		    "ICH70004I USER IS REVOKED");
+	if (a->opts.inactive > 0 &&
+	    now - (a->u.last_access ? a->u.last_access : a->u.created) >=
+		(time_t)a->opts.inactive * RACF_DAY) {
+		racf_user_revoke(&a->u, ESM_REVOKE_INACTIVE, now);
+		rc = racf_verify_store(r, a, 0, NULL, out);
+		if (rc != 0)
+			return rc;
+		return racf_verify_result(out, ESM_RESP_NOTAUTH, 19, 28,
+		    "ICH70004I USER IS REVOKED (INACTIVE)");
+	}
+
+	cred = a->phrase ? &a->u.ph : &a->u.pw;
+	racf_verify_times(cred, &a->opts, now, out);
+	match = cred->set ? racf_secret_verify(cred->hash, a->cur, a->curlen)
+			  : 0;
+	if (match == -1)
+		return racf_verify_tempfail(r, out);
+	if (match == 0)
+		return racf_verify_failed(r, user, a, now, out);
+
+	/* The secret is right. */
+	out->invalidcount = a->u.invalid_count;
+	a->u.invalid_count = 0;
+	if (!change) {
+		if (racf_cred_expired(cred, &a->opts, now)) {
+			rc = racf_verify_store(r, a, 0, NULL, out);
+			if (rc != 0)
+				return rc;
+			return racf_verify_result(out, ESM_RESP_NOTAUTH, 3, 12,
+			    "IRR014I EXPIRED PASSWORD GIVEN");
+		}
+		a->u.last_access = now;
+		rc = racf_verify_store(r, a, 0, NULL, out);
+		if (rc != 0)
+			return rc;
+		return racf_verify_result(out, ESM_RESP_NORMAL, 0, 0, "");
+	}
+
+	out->newsecret = racf_verify_check_new(a, now, &msg, &err);
+	if (err)
+		return racf_verify_tempfail(r, out);
+	if (out->newsecret != ESM_NEW_OK) {
+		rc = racf_verify_store(r, a, 0, NULL, out);
+		if (rc != 0)
+			return rc;
+		return racf_verify_result(out, ESM_RESP_NOTAUTH, 4, 16, msg);
+	}
+	if (racf_db_kdf_get(r->db, &kdf) == -1 ||
+	    racf_secret_hash(&kdf, a->neu, a->neulen, a->newhash) == -1)
+		return racf_verify_tempfail(r, out);
+	ncred = a->newphrase ? &a->u.ph : &a->u.pw;
+	strlcpy_s(old_hash, ncred->set ? ncred->hash : "", sizeof(old_hash));
+	memcpy(ncred->hash, a->newhash, sizeof(ncred->hash));
+	ncred->set = 1;
+	ncred->changed = now;
+	ncred->expired = 0;
+	a->u.last_access = now;
+	rc = racf_verify_store(r, a, old_hash[0] != '\0', old_hash, out);
+	secure_zero(old_hash, sizeof(old_hash));
+	if (rc != 0)
+		return rc;
+	racf_verify_times(ncred, &a->opts, now, out);
+	return racf_verify_result(out, ESM_RESP_NORMAL, 0, 0, "");
+}
+
+enum esm_result
+racf_verify(struct racf *r, const char *user, const char *secret,
+    const char *newsecret, const char *applid, struct esm_verify_result *out)
+{
+	struct racf_attempt *a = xcalloc(1, sizeof(*a));
+	int i, rv = RACF_RETRY;
+
+	(void)applid;
+	a->curlen = strlen(secret);
+	memcpy(a->cur, secret, a->curlen + 1);
+	a->phrase = a->curlen > SSPR_MAX_PASSWORD;
+	if (newsecret != NULL) {
+		a->neulen = strlen(newsecret);
+		memcpy(a->neu, newsecret, a->neulen + 1);
+		a->newphrase = a->neulen > SSPR_MAX_PASSWORD;
+	}
+	for (i = 0; i < RACF_VERIFY_RETRIES && rv == RACF_RETRY; i++) {
+		memset(out, 0, sizeof(*out));
+		out->daysleft = -1;
+		/* Passwords are folded under the options of this snapshot;
+		 * fold again on every attempt (MIXEDCASE may have changed). */
+		if (racf_db_setropts_get(r->db, &a->opts) == -1) {
+			rv = racf_verify_tempfail(r, out);
+			break;
+		}
+		if (!a->phrase) {
+			memcpy(a->cur, secret, a->curlen + 1);
+			racf_password_fold(a->cur, &a->opts.pol);
+		}
+		if (newsecret != NULL && !a->newphrase) {
+			memcpy(a->neu, newsecret, a->neulen + 1);
+			racf_password_fold(a->neu, &a->opts.pol);
+		}
+		rv = racf_verify_once(r, user, a, newsecret != NULL, out);
+	}
+	if (rv == RACF_RETRY) {
+		out->resp = ESM_RESP_INVREQ;
+		out->resp2 = 29;
+		strlcpy_s(out->msg, "ESM profile kept changing; try again",
+		    sizeof(out->msg));
+		rv = ESM_TEMPFAIL;
+	}
+	freezero(a, sizeof(*a));
+	return (enum esm_result)rv;
+}

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# demo.sh - build sspr and show it working on a demo embedded ESM.
+#
+# Installs missing Debian packages, builds sspr, creates demo/esm.db with a
+# few users (one revoked, one with a password phrase, one whose password an
+# administrator reset) and the custom fields sspr uses, then shows RACF
+# listings and verify outcomes.  Run it again to start from a fresh demo.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/deps.sh build
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build -j "$(nproc 2>/dev/null || echo 2)" --target sspr >/dev/null
+sspr=build/sspr
+
+mkdir -p demo
+rm -f demo/esm.db demo/esm.db-wal demo/esm.db-shm
+db=demo/esm.db
+
+echo "== creating the demo ESM in $db"
+"$sspr" esm --db "$db" <<'CMDS'
+/* Installation password rules, as an administrator would set them. */
+SETROPTS PASSWORD(INTERVAL(90) HISTORY(5) MINCHANGE(1) REVOKE(5) -
+  WARNING(10) RULE1(LENGTH(6:8) ALPHA(1) NUMERIC(6:8)))
+SETROPTS INACTIVE(180)
+
+/* Custom fields that sspr keeps its one-way hashes in. */
+RDEFINE CFIELD USER.CSDATA.SSPRPIN  CFDEF(TYPE(CHAR) MAXLENGTH(160) MIXED(NO))
+RDEFINE CFIELD USER.CSDATA.SSPRANS1 CFDEF(TYPE(CHAR) MAXLENGTH(200) MIXED(NO))
+RDEFINE CFIELD USER.CSDATA.SSPRANS2 CFDEF(TYPE(CHAR) MAXLENGTH(200) MIXED(NO))
+RDEFINE CFIELD USER.CSDATA.SSPRANS3 CFDEF(TYPE(CHAR) MAXLENGTH(200) MIXED(NO))
+RDEFINE CFIELD USER.CSDATA.SSPRCODE CFDEF(TYPE(CHAR) MAXLENGTH(160) MIXED(NO))
+RDEFINE CFIELD USER.CSDATA.EMPSER   CFDEF(TYPE(NUM) MAXLENGTH(8))
+
+ADDGROUP PAYROLL
+ADDGROUP SSPRHELP
+
+AU ALICE NAME('ALICE ADAMS') DFLTGRP(PAYROLL) -
+   WORKATTR(WAEMAIL('alice@example.com')) CSDATA(EMPSER(100231))
+ALU ALICE PASSWORD(SUNNY42) NOEXPIRED
+
+AU BOB NAME('BOB BAKER') DFLTGRP(PAYROLL) WORKATTR(WAEMAIL('bob@example.com'))
+ALU BOB PASSWORD(RIVER77) PHRASE('correct horse 7 battery staple') NOEXPIRED
+
+AU CAROL NAME('CAROL CHEN') WORKATTR(WAEMAIL('carol@example.com'))
+ALU CAROL PASSWORD(MAPLE12) NOEXPIRED
+ALU CAROL REVOKE
+
+AU DAVE NAME('DAVE DIAZ (HELPDESK)') DFLTGRP(SSPRHELP)
+ALU DAVE PASSWORD(HELP2024) NOEXPIRED
+
+AU EVE NAME('EVE EVANS') WORKATTR(WAEMAIL('eve@example.com'))
+ALU EVE PASSWORD(TEMP01)
+CMDS
+
+echo
+echo "== SETROPTS LIST"
+"$sspr" esm --db "$db" SETROPTS LIST
+echo
+echo "== LISTUSER ALICE CSDATA"
+"$sspr" esm --db "$db" LISTUSER ALICE CSDATA
+echo
+echo "== LISTUSER CAROL (revoked by an administrator)"
+"$sspr" esm --db "$db" LU CAROL
+
+verify() { # user, stdin text, what
+	printf '\n== verify %s: %s\n' "$1" "$3"
+	printf '%b' "$2" | "$sspr" verify --db "$db" "$1" || true
+}
+verify ALICE 'sunny42\n' "right password (folded to upper case)"
+verify ALICE 'WRONG1\n' "wrong password"
+verify BOB 'correct horse 7 battery staple\n' "right password phrase"
+verify CAROL 'MAPLE12\n' "revoked"
+verify EVE 'TEMP01\n' "expired after an administrator's reset"
+verify EVE 'TEMP01\nBRIGHT99\n' "verify/change to a new password"
+verify EVE 'BRIGHT99\n' "the new password"
+verify NOBODY 'X\n' "unknown user"
+
+cat <<EOF
+
+The demo ESM is $db.  Try, for example:
+  $sspr esm --db $db LISTUSER BOB
+  $sspr esm --db $db ALTUSER CAROL RESUME
+  printf 'MAPLE12\\n' | $sspr verify --db $db CAROL
+EOF

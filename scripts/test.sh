@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# test.sh - run every test of sspr: installs what is missing, builds twice
+# (normal, and with AddressSanitizer + UndefinedBehaviorSanitizer) and runs
+# the whole ctest suite on both builds.
+#
+#   scripts/test.sh            both builds
+#   scripts/test.sh -L unit    extra arguments go to ctest
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/deps.sh test
+jobs=$(nproc 2>/dev/null || echo 2)
+
+run() {
+	local dir=$1
+	shift
+	echo "== $dir: configure and build"
+	cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
+	cmake --build "$dir" -j "$jobs"
+	echo "== $dir: test"
+	(cd "$dir" && ctest --output-on-failure -j "$jobs" --timeout 600 \
+		"${ctest_args[@]}")
+}
+
+ctest_args=("$@")
+run build
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1 \
+UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	run build-sanitize -DSANITIZE=ON
+echo "== all tests passed (normal and sanitizer builds)"

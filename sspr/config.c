@@ -1,0 +1,1190 @@
+/*
+ * config.c - load, validate and copy sspr's configuration file.
+ *
+ * The file (INTERFACES.md section 2) is read whole under the
+ * SSPR_MAX_CONFIG_FILE ceiling and parsed by jansson with duplicate keys
+ * rejected.  Each object is then checked against a static table of the keys
+ * it may hold and their types, so that an unknown key or a value of the
+ * wrong type is reported with the file and the key path; values are range
+ * checked, copied into struct cfg and the JSON tree is released.
+ *
+ * jansson's allocator is hooked (once, process-wide) so that every block it
+ * frees is wiped first: a size header sits in front of each block.  The
+ * hooks must be in place before anything else allocates through jansson,
+ * and anything jansson hands out for the caller to free (json_dumps())
+ * must be freed with the free function of json_get_alloc_funcs(), never
+ * with free().
+ *
+ * On "mail" with an smtps:// URL every value of "starttls" is accepted: the
+ * connection is TLS from the start and the mail module ignores the setting.
+ */
+#include "sspr/config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "compat/compat.h"
+#include "compat/strbuf.h"
+
+#include "compat/banned.h"
+
+#define CFG_DEFAULT_LISTEN   "127.0.0.1:8080"
+#define CFG_KEY_FILE_NAME    "keys.json"
+#define CFG_MEMORY_KIB_MIN   19456
+#define CFG_MEMORY_KIB_MAX   4194304
+#define CFG_ITERATIONS_MIN   2
+#define CFG_ITERATIONS_MAX   1000
+#define CFG_PARALLELISM_MIN  1
+#define CFG_PARALLELISM_MAX  16
+#define CFG_CODE_MINUTES_MIN 1
+#define CFG_CODE_MINUTES_MAX 1440
+#define CFG_QUESTIONS_MIN    1
+#define CFG_QUESTIONS_MAX    3
+#define CFG_QUOTE_MAX        32 /* bytes of a value echoed in a message */
+#define CFG_WHERE_MAX        64 /* "systems[N]" */
+#define CFG_RACF_NAME_CHARS  "1-8 characters A-Z 0-9 # @ $"
+
+/* The header in front of every block jansson allocates: the block's size,
+ * padded so the block itself stays suitably aligned. */
+#define CFG_HDR_SIZE sizeof(max_align_t)
+
+struct cfg_ctx {
+	const char *file; /* the path as given, for messages */
+	char *dir;        /* absolute directory of the file */
+	char *err;
+	size_t errsize;
+};
+
+enum cfg_kind { CFG_STRING, CFG_INTEGER, CFG_BOOLEAN, CFG_OBJECT, CFG_ARRAY };
+
+struct cfg_key {
+	const char *name;
+	enum cfg_kind kind;
+};
+
+static const struct cfg_key cfg_top_keys[] = {
+    {"listen", CFG_STRING},
+    {"base_url", CFG_STRING},
+    {"state_dir", CFG_STRING},
+    {"key_file", CFG_STRING},
+    {"systems", CFG_ARRAY},
+    {"mail", CFG_OBJECT},
+    {"reset", CFG_OBJECT},
+    {"hash", CFG_OBJECT},
+};
+
+static const struct cfg_key cfg_system_keys[] = {
+    {"name", CFG_STRING},
+    {"backend", CFG_STRING},
+    {"db", CFG_STRING},
+    {"applid", CFG_STRING},
+    {"url", CFG_STRING},
+    {"dialect", CFG_STRING},
+};
+
+static const struct cfg_key cfg_mail_keys[] = {
+    {"transport", CFG_STRING},
+    {"url", CFG_STRING},
+    {"from", CFG_STRING},
+    {"starttls", CFG_STRING},
+    {"path", CFG_STRING},
+};
+
+static const struct cfg_key cfg_reset_keys[] = {
+    {"access_code", CFG_STRING},
+    {"access_code_field", CFG_STRING},
+    {"access_code_minutes", CFG_INTEGER},
+    {"questions_asked", CFG_INTEGER},
+    {"allow_resume", CFG_BOOLEAN},
+    {"passphrase", CFG_STRING},
+};
+
+static const struct cfg_key cfg_hash_keys[] = {
+    {"memory_kib", CFG_INTEGER},
+    {"iterations", CFG_INTEGER},
+    {"parallelism", CFG_INTEGER},
+};
+
+/* Allowed values of the enumerated keys, in the order of their enums. */
+static const char *const cfg_backend_names[] = {"embedded", "ldap"};
+static const char *const cfg_dialect_names[] = {"openldap", "sdbm"};
+static const char *const cfg_transport_names[] = {"smtp", "directory"};
+static const char *const cfg_starttls_names[] = {"required", "optional", "off"};
+static const char *const cfg_code_names[] = {"email", "fixed", "none"};
+static const char *const cfg_phrase_names[] = {"allowed", "only", "off"};
+
+static const char *const cfg_ldap_schemes[] = {"ldap://", "ldaps://"};
+static const char *const cfg_smtp_schemes[] = {"smtp://", "smtps://"};
+static const char *const cfg_http_schemes[] = {"http://", "https://"};
+
+static pthread_once_t cfg_hooks_once = PTHREAD_ONCE_INIT;
+
+static void *
+cfg_json_malloc(size_t n)
+{
+	unsigned char *p;
+
+	if (n > SIZE_MAX - CFG_HDR_SIZE)
+		return NULL;
+	p = xmalloc(CFG_HDR_SIZE + n);
+	memcpy(p, &n, sizeof(n));
+	return p + CFG_HDR_SIZE;
+}
+
+static void
+cfg_json_free(void *ptr)
+{
+	unsigned char *p;
+	size_t n;
+
+	if (ptr == NULL)
+		return;
+	p = (unsigned char *)ptr - CFG_HDR_SIZE;
+	memcpy(&n, p, sizeof(n));
+	freezero(p, CFG_HDR_SIZE + n);
+}
+
+static void
+cfg_hooks_install(void)
+{
+	json_set_alloc_funcs(cfg_json_malloc, cfg_json_free);
+}
+
+/*
+ * Write "FILE: WHERE.KEY: message" into the error buffer, truncated to
+ * fit; where and key may be NULL or empty, and file is left out when
+ * with_file is 0.
+ */
+static void
+cfg_verr(struct cfg_ctx *ctx, int with_file, const char *where, const char *key,
+    const char *fmt, va_list ap)
+{
+	int has_where = where != NULL && where[0] != '\0';
+	int has_key = key != NULL && key[0] != '\0';
+	size_t off;
+	int n;
+
+	if (ctx->err == NULL || ctx->errsize == 0)
+		return;
+	n = snprintf(ctx->err, ctx->errsize, "%s%s%s%s%s%s",
+	    with_file ? ctx->file : "", with_file ? ": " : "",
+	    has_where ? where : "", has_where && has_key ? "." : "",
+	    has_key ? key : "", has_where || has_key ? ": " : "");
+	if (n < 0 || (size_t)n >= ctx->errsize)
+		return;
+	off = (size_t)n;
+	(void)vsnprintf(ctx->err + off, ctx->errsize - off, fmt, ap);
+}
+
+static void cfg_err(struct cfg_ctx *ctx, const char *where, const char *key,
+    const char *fmt, ...) PRINTF_LIKE(4, 5);
+static void cfg_err_nofile(struct cfg_ctx *ctx, const char *fmt, ...)
+    PRINTF_LIKE(2, 3);
+
+/* Report an error about key (under where) of the configuration file. */
+static void
+cfg_err(struct cfg_ctx *ctx, const char *where, const char *key,
+    const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	cfg_verr(ctx, 1, where, key, fmt, ap);
+	va_end(ap);
+}
+
+/* Report an error whose text names the file itself. */
+static void
+cfg_err_nofile(struct cfg_ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	cfg_verr(ctx, 0, NULL, NULL, fmt, ap);
+	va_end(ap);
+}
+
+/* Keep the message on one line: control characters become '?'. */
+static void
+cfg_err_oneline(struct cfg_ctx *ctx)
+{
+	char *p;
+
+	if (ctx->err == NULL || ctx->errsize == 0)
+		return;
+	for (p = ctx->err; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+}
+
+/* Copy at most CFG_QUOTE_MAX bytes of s into buf for a message, cut on a
+ * UTF-8 character boundary, with "..." when something was left off. */
+static const char *
+cfg_quote(char *buf, size_t bufsize, const char *s)
+{
+	size_t len = strlen(s);
+
+	if (len <= CFG_QUOTE_MAX) {
+		(void)strlcpy_s(buf, s, bufsize);
+		return buf;
+	}
+	len = CFG_QUOTE_MAX;
+	while (len > 0 && ((unsigned char)s[len] & 0xc0) == 0x80)
+		len--;
+	(void)snprintf(buf, bufsize, "%.*s...", (int)len, s);
+	return buf;
+}
+
+static const char *
+cfg_type_name(const json_t *v)
+{
+	if (v == NULL)
+		return "nothing";
+	switch (json_typeof(v)) {
+	case JSON_OBJECT:
+		return "an object";
+	case JSON_ARRAY:
+		return "an array";
+	case JSON_STRING:
+		return "a string";
+	case JSON_INTEGER:
+		return "an integer";
+	case JSON_REAL:
+		return "a real number";
+	case JSON_TRUE:
+	case JSON_FALSE:
+		return "a boolean";
+	case JSON_NULL:
+		return "null";
+	}
+	return "an unknown type";
+}
+
+static const char *
+cfg_kind_name(enum cfg_kind kind)
+{
+	switch (kind) {
+	case CFG_STRING:
+		return "a string";
+	case CFG_INTEGER:
+		return "an integer";
+	case CFG_BOOLEAN:
+		return "a boolean";
+	case CFG_OBJECT:
+		return "an object";
+	case CFG_ARRAY:
+		return "an array";
+	}
+	return "an unknown type";
+}
+
+static int
+cfg_kind_matches(enum cfg_kind kind, const json_t *v)
+{
+	switch (kind) {
+	case CFG_STRING:
+		return json_is_string(v);
+	case CFG_INTEGER:
+		return json_is_integer(v);
+	case CFG_BOOLEAN:
+		return json_is_boolean(v);
+	case CFG_OBJECT:
+		return json_is_object(v);
+	case CFG_ARRAY:
+		return json_is_array(v);
+	}
+	return 0;
+}
+
+/* A string value may hold no NUL and no control character. */
+static int
+cfg_check_string(
+    struct cfg_ctx *ctx, const char *where, const char *key, const json_t *v)
+{
+	const char *s = json_string_value(v);
+	size_t len = json_string_length(v);
+	size_t i;
+
+	if (strlen(s) != len) {
+		cfg_err(ctx, where, key, "contains a NUL character");
+		return -1;
+	}
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '\r' || c == '\n') {
+			cfg_err(ctx, where, key, "contains a line break");
+			return -1;
+		}
+		if (c < 0x20 || c == 0x7f) {
+			cfg_err(
+			    ctx, where, key, "contains a control character");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Every key of obj must be in keys[] and of its kind; every string value
+ * must pass cfg_check_string().  where is "" at the top level.
+ */
+static int
+cfg_check_object(struct cfg_ctx *ctx, json_t *obj, const char *where,
+    const struct cfg_key *keys, size_t nkeys)
+{
+	const char *key;
+	json_t *v;
+	char q[CFG_QUOTE_MAX + 4];
+
+	json_object_foreach(obj, key, v)
+	{
+		const struct cfg_key *k = NULL;
+		size_t i;
+
+		for (i = 0; i < nkeys; i++) {
+			if (strcmp(keys[i].name, key) == 0) {
+				k = &keys[i];
+				break;
+			}
+		}
+		if (k == NULL) {
+			if (where[0] == '\0')
+				cfg_err(ctx, NULL, NULL,
+				    "unknown key '%s' at top level",
+				    cfg_quote(q, sizeof(q), key));
+			else
+				cfg_err(ctx, where, NULL, "unknown key '%s'",
+				    cfg_quote(q, sizeof(q), key));
+			return -1;
+		}
+		if (!cfg_kind_matches(k->kind, v)) {
+			cfg_err(ctx, where, key, "expected %s, got %s",
+			    cfg_kind_name(k->kind), cfg_type_name(v));
+			return -1;
+		}
+		if (k->kind == CFG_STRING &&
+		    cfg_check_string(ctx, where, key, v) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+static void
+cfg_err_missing(struct cfg_ctx *ctx, const char *where, const char *key)
+{
+	if (where[0] == '\0')
+		cfg_err(ctx, NULL, NULL,
+		    "missing required key '%s' at top level", key);
+	else
+		cfg_err(ctx, where, NULL, "missing required key '%s'", key);
+}
+
+/* The string at key (checked by cfg_check_object()), or NULL if absent. */
+static const char *
+cfg_str(const json_t *obj, const char *key)
+{
+	return json_string_value(json_object_get(obj, key));
+}
+
+static int
+cfg_has(const json_t *obj, const char *key)
+{
+	return json_object_get(obj, key) != NULL;
+}
+
+/* Map the string at key onto the index of names[]; def when absent. */
+static int
+cfg_get_enum(struct cfg_ctx *ctx, const json_t *obj, const char *where,
+    const char *key, const char *const *names, size_t nnames, int def, int *out)
+{
+	const char *s = cfg_str(obj, key);
+	char q[CFG_QUOTE_MAX + 4];
+	char list[128];
+	size_t i, off = 0;
+
+	if (s == NULL) {
+		*out = def;
+		return 0;
+	}
+	for (i = 0; i < nnames; i++) {
+		if (strcmp(s, names[i]) == 0) {
+			*out = (int)i;
+			return 0;
+		}
+	}
+	list[0] = '\0';
+	for (i = 0; i < nnames && off < sizeof(list); i++) {
+		int n = snprintf(list + off, sizeof(list) - off, "%s%s",
+		    i > 0 ? ", " : "", names[i]);
+
+		if (n < 0)
+			break;
+		off += (size_t)n;
+	}
+	cfg_err(ctx, where, key, "'%s' is not one of %s",
+	    cfg_quote(q, sizeof(q), s), list);
+	return -1;
+}
+
+/* The integer at key, in [min, max]; def when absent.  unit is appended to
+ * the bounds in messages (" KiB" or ""). */
+static int
+cfg_get_int(struct cfg_ctx *ctx, const json_t *obj, const char *where,
+    const char *key, long long min, long long max, const char *unit,
+    long long def, long long *out)
+{
+	const json_t *v = json_object_get(obj, key);
+	long long n;
+
+	if (v == NULL) {
+		*out = def;
+		return 0;
+	}
+	n = (long long)json_integer_value(v);
+	if (n < min) {
+		cfg_err(ctx, where, key, "%lld is below the floor of %lld%s", n,
+		    min, unit);
+		return -1;
+	}
+	if (n > max) {
+		cfg_err(ctx, where, key, "%lld is above the ceiling of %lld%s",
+		    n, max, unit);
+		return -1;
+	}
+	*out = n;
+	return 0;
+}
+
+/*
+ * 1-8 of A-Z 0-9 # @ $ (lower-case letters are folded), and with
+ * first_not_digit the first may not be a digit.  The upper-cased name is
+ * written to out (at least SSPR_MAX_USERID + 1 bytes).
+ */
+static int
+cfg_racf_name(const char *s, int first_not_digit, char *out, size_t outsize)
+{
+	size_t len = strlen(s), i;
+
+	if (len == 0 || len > 8 || len >= outsize)
+		return -1;
+	if (first_not_digit && s[0] >= '0' && s[0] <= '9')
+		return -1;
+	for (i = 0; i < len; i++) {
+		char c = s[i];
+
+		if (c >= 'a' && c <= 'z')
+			c = (char)(c - 'a' + 'A');
+		if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		        c == '#' || c == '@' || c == '$'))
+			return -1;
+		out[i] = c;
+	}
+	out[len] = '\0';
+	return 0;
+}
+
+static int
+cfg_ascii_lower(int c)
+{
+	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
+}
+
+static int
+cfg_ascii_casecmp(const char *a, const char *b)
+{
+	while (*a != '\0' && cfg_ascii_lower((unsigned char)*a) ==
+	                         cfg_ascii_lower((unsigned char)*b)) {
+		a++;
+		b++;
+	}
+	return cfg_ascii_lower((unsigned char)*a) -
+	       cfg_ascii_lower((unsigned char)*b);
+}
+
+/* 1 if s starts with prefix, ignoring ASCII case. */
+static int
+cfg_has_prefix_nocase(const char *s, const char *prefix)
+{
+	for (; *prefix != '\0'; s++, prefix++)
+		if (cfg_ascii_lower((unsigned char)*s) !=
+		    cfg_ascii_lower((unsigned char)*prefix))
+			return 0;
+	return 1;
+}
+
+/* A URL of one of the schemes (case-insensitive), with something after the
+ * scheme and no space in it. */
+static int
+cfg_valid_url(const char *s, const char *const *schemes, size_t nschemes)
+{
+	size_t i;
+
+	if (strchr(s, ' ') != NULL)
+		return -1;
+	for (i = 0; i < nschemes; i++)
+		if (cfg_has_prefix_nocase(s, schemes[i]) &&
+		    s[strlen(schemes[i])] != '\0')
+			return 0;
+	return -1;
+}
+
+/*
+ * host:port with port 1-65535.  The host is a name or IPv4 address of
+ * A-Z a-z 0-9 . - _ or a bracketed IPv6 address.  Returns 0, -1 when the
+ * shape is wrong, -2 when the port is out of range.
+ */
+static int
+cfg_valid_listen(const char *s)
+{
+	const char *colon = strrchr(s, ':');
+	const char *p;
+	size_t hostlen;
+	long port;
+	char *end;
+
+	if (colon == NULL || colon == s)
+		return -1;
+	hostlen = (size_t)(colon - s);
+	if (s[0] == '[') {
+		if (hostlen < 3 || s[hostlen - 1] != ']')
+			return -1;
+		for (p = s + 1; p < s + hostlen - 1; p++)
+			if (!((*p >= '0' && *p <= '9') ||
+			        (*p >= 'a' && *p <= 'f') ||
+			        (*p >= 'A' && *p <= 'F') || *p == ':' ||
+			        *p == '.'))
+				return -1;
+	} else {
+		for (p = s; p < colon; p++)
+			if (!((*p >= '0' && *p <= '9') ||
+			        (*p >= 'a' && *p <= 'z') ||
+			        (*p >= 'A' && *p <= 'Z') || *p == '.' ||
+			        *p == '-' || *p == '_'))
+				return -1;
+	}
+	p = colon + 1;
+	if (*p < '0' || *p > '9' || strlen(p) > 5)
+		return -1;
+	errno = 0;
+	port = strtol(p, &end, 10);
+	if (*end != '\0' || errno != 0)
+		return -1;
+	if (port < 1 || port > 65535)
+		return -2;
+	return 0;
+}
+
+/* A bare address: one '@' with something on both sides, no space, '<',
+ * '>' (control characters were refused already). */
+static int
+cfg_valid_from(const char *s)
+{
+	const char *at = strchr(s, '@');
+
+	if (at == NULL || at == s || at[1] == '\0' || strchr(at + 1, '@'))
+		return -1;
+	if (strpbrk(s, " <>\r\n") != NULL)
+		return -1;
+	if (strlen(s) > SSPR_MAX_EMAIL)
+		return -1;
+	return 0;
+}
+
+/* Append part to the path in sb, with one '/' between. */
+static int
+cfg_path_join(struct strbuf *sb, const char *part, size_t partlen)
+{
+	if (sb->len > 0 && sb->buf[sb->len - 1] != '/' &&
+	    strbuf_addch(sb, '/') == -1)
+		return -1;
+	return strbuf_add(sb, part, partlen);
+}
+
+/* The absolute directory of the configuration file, into ctx->dir. */
+static int
+cfg_dir(struct cfg_ctx *ctx)
+{
+	struct strbuf sb;
+	const char *slash = strrchr(ctx->file, '/');
+	char cwd[PATH_MAX];
+	int rc = -1;
+
+	strbuf_init(&sb, PATH_MAX - 1);
+	if (ctx->file[0] != '/') {
+		if (getcwd(cwd, sizeof(cwd)) == NULL) {
+			cfg_err_nofile(ctx,
+			    "cannot resolve '%s': cannot get the current "
+			    "directory: %s",
+			    ctx->file, strerror(errno));
+			goto out;
+		}
+		if (strbuf_addstr(&sb, cwd) == -1)
+			goto toolong;
+		if (slash != NULL && cfg_path_join(&sb, ctx->file,
+		                         (size_t)(slash - ctx->file)) == -1)
+			goto toolong;
+	} else if (strbuf_add(&sb, ctx->file, (size_t)(slash - ctx->file)) ==
+	           -1)
+		goto toolong;
+	if (sb.len == 0 && strbuf_addch(&sb, '/') == -1)
+		goto toolong;
+	ctx->dir = strbuf_detach(&sb);
+	rc = 0;
+	goto out;
+toolong:
+	cfg_err_nofile(ctx, "cannot resolve '%s': path is too long", ctx->file);
+out:
+	strbuf_release(&sb);
+	return rc;
+}
+
+/* The path at key resolved against the file's directory, or NULL (and 0)
+ * when absent. */
+static int
+cfg_get_path(struct cfg_ctx *ctx, const json_t *obj, const char *where,
+    const char *key, char **out)
+{
+	const char *s = cfg_str(obj, key);
+	struct strbuf sb;
+	int rc = -1;
+
+	strbuf_init(&sb, PATH_MAX - 1);
+	if (s == NULL) {
+		*out = NULL;
+		rc = 0;
+		goto out;
+	}
+	if (s[0] == '\0') {
+		cfg_err(ctx, where, key, "must not be empty");
+		goto out;
+	}
+	if (s[0] != '/' && strbuf_addstr(&sb, ctx->dir) == -1)
+		goto toolong;
+	if (cfg_path_join(&sb, s, strlen(s)) == -1)
+		goto toolong;
+	*out = strbuf_detach(&sb);
+	rc = 0;
+	goto out;
+toolong:
+	cfg_err(ctx, where, key, "resolved path is longer than %d bytes",
+	    PATH_MAX - 1);
+out:
+	strbuf_release(&sb);
+	return rc;
+}
+
+static int
+cfg_parse_system(struct cfg_ctx *ctx, json_t *obj, const char *where,
+    struct cfg_system *sys, const struct cfg_system *prev, size_t nprev)
+{
+	char q[CFG_QUOTE_MAX + 4];
+	const char *s;
+	size_t i;
+	int v;
+
+	if (!json_is_object(obj)) {
+		cfg_err(ctx, where, NULL, "expected an object, got %s",
+		    cfg_type_name(obj));
+		return -1;
+	}
+	if (cfg_check_object(ctx, obj, where, cfg_system_keys,
+	        ARRAY_SIZE(cfg_system_keys)) == -1)
+		return -1;
+
+	if ((s = cfg_str(obj, "name")) == NULL) {
+		cfg_err_missing(ctx, where, "name");
+		return -1;
+	}
+	if (cfg_racf_name(s, 1, sys->name, sizeof(sys->name)) == -1) {
+		cfg_err(ctx, where, "name",
+		    "must be " CFG_RACF_NAME_CHARS ", not starting with a "
+		    "digit");
+		return -1;
+	}
+	for (i = 0; i < nprev; i++) {
+		if (strcmp(prev[i].name, sys->name) == 0) {
+			cfg_err(ctx, where, "name",
+			    "'%s' is already used by systems[%zu]",
+			    cfg_quote(q, sizeof(q), s), i);
+			return -1;
+		}
+	}
+
+	if (!cfg_has(obj, "backend")) {
+		cfg_err_missing(ctx, where, "backend");
+		return -1;
+	}
+	if (cfg_get_enum(ctx, obj, where, "backend", cfg_backend_names,
+	        ARRAY_SIZE(cfg_backend_names), 0, &v) == -1)
+		return -1;
+	sys->backend = (enum cfg_backend)v;
+
+	if (sys->backend == CFG_BACKEND_EMBEDDED) {
+		static const char *const forbidden[] = {"url", "dialect"};
+
+		for (i = 0; i < ARRAY_SIZE(forbidden); i++) {
+			if (cfg_has(obj, forbidden[i])) {
+				cfg_err(ctx, where, forbidden[i],
+				    "not allowed when backend is 'embedded'");
+				return -1;
+			}
+		}
+		if (!cfg_has(obj, "db")) {
+			cfg_err(ctx, where, "db",
+			    "required when backend is 'embedded'");
+			return -1;
+		}
+		if (cfg_get_path(ctx, obj, where, "db", &sys->db) == -1)
+			return -1;
+		sys->dialect = CFG_LDAP_OPENLDAP;
+	} else {
+		if (cfg_has(obj, "db")) {
+			cfg_err(ctx, where, "db",
+			    "not allowed when backend is 'ldap'");
+			return -1;
+		}
+		if ((s = cfg_str(obj, "url")) == NULL) {
+			cfg_err(ctx, where, "url",
+			    "required when backend is 'ldap'");
+			return -1;
+		}
+		if (cfg_valid_url(s, cfg_ldap_schemes,
+		        ARRAY_SIZE(cfg_ldap_schemes)) == -1) {
+			cfg_err(ctx, where, "url",
+			    "must be an ldap:// or ldaps:// URL");
+			return -1;
+		}
+		sys->url = xstrdup(s);
+		if (cfg_get_enum(ctx, obj, where, "dialect", cfg_dialect_names,
+		        ARRAY_SIZE(cfg_dialect_names), CFG_LDAP_OPENLDAP,
+		        &v) == -1)
+			return -1;
+		sys->dialect = (enum cfg_ldap_dialect)v;
+	}
+
+	if ((s = cfg_str(obj, "applid")) == NULL) {
+		cfg_err_missing(ctx, where, "applid");
+		return -1;
+	}
+	if (cfg_racf_name(s, 0, sys->applid, sizeof(sys->applid)) == -1) {
+		cfg_err(ctx, where, "applid", "must be " CFG_RACF_NAME_CHARS);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+cfg_parse_systems(struct cfg_ctx *ctx, json_t *root, struct cfg *c)
+{
+	json_t *arr = json_object_get(root, "systems");
+	char where[CFG_WHERE_MAX];
+	size_t i, n;
+
+	if (arr == NULL) {
+		cfg_err_missing(ctx, "", "systems");
+		return -1;
+	}
+	n = json_array_size(arr);
+	if (n == 0) {
+		cfg_err(ctx, NULL, "systems", "must not be empty");
+		return -1;
+	}
+	c->systems = xcalloc(n, sizeof(*c->systems));
+	c->nsystems = n;
+	for (i = 0; i < n; i++) {
+		(void)snprintf(where, sizeof(where), "systems[%zu]", i);
+		if (cfg_parse_system(ctx, json_array_get(arr, i), where,
+		        &c->systems[i], c->systems, i) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+cfg_parse_mail(struct cfg_ctx *ctx, json_t *obj, struct cfg_mail *m)
+{
+	static const char *const where = "mail";
+	const char *s;
+	size_t i;
+	int v;
+
+	if (cfg_check_object(ctx, obj, where, cfg_mail_keys,
+	        ARRAY_SIZE(cfg_mail_keys)) == -1)
+		return -1;
+	if (!cfg_has(obj, "transport")) {
+		cfg_err_missing(ctx, where, "transport");
+		return -1;
+	}
+	if (cfg_get_enum(ctx, obj, where, "transport", cfg_transport_names,
+	        ARRAY_SIZE(cfg_transport_names), 0, &v) == -1)
+		return -1;
+	m->transport = (enum cfg_mail_transport)v;
+
+	if (m->transport == CFG_MAIL_SMTP) {
+		if (cfg_has(obj, "path")) {
+			cfg_err(ctx, where, "path",
+			    "not allowed when transport is 'smtp'");
+			return -1;
+		}
+		if ((s = cfg_str(obj, "url")) == NULL) {
+			cfg_err(ctx, where, "url",
+			    "required when transport is 'smtp'");
+			return -1;
+		}
+		if (cfg_valid_url(s, cfg_smtp_schemes,
+		        ARRAY_SIZE(cfg_smtp_schemes)) == -1) {
+			cfg_err(ctx, where, "url",
+			    "must be an smtp:// or smtps:// URL");
+			return -1;
+		}
+		m->url = xstrdup(s);
+		if (cfg_get_enum(ctx, obj, where, "starttls",
+		        cfg_starttls_names, ARRAY_SIZE(cfg_starttls_names),
+		        CFG_STARTTLS_REQUIRED, &v) == -1)
+			return -1;
+		m->starttls = (enum cfg_starttls)v;
+	} else {
+		static const char *const forbidden[] = {"url", "starttls"};
+
+		for (i = 0; i < ARRAY_SIZE(forbidden); i++) {
+			if (cfg_has(obj, forbidden[i])) {
+				cfg_err(ctx, where, forbidden[i],
+				    "not allowed when transport is "
+				    "'directory'");
+				return -1;
+			}
+		}
+		if (!cfg_has(obj, "path")) {
+			cfg_err(ctx, where, "path",
+			    "required when transport is 'directory'");
+			return -1;
+		}
+		if (cfg_get_path(ctx, obj, where, "path", &m->path) == -1)
+			return -1;
+		m->starttls = CFG_STARTTLS_REQUIRED;
+	}
+
+	if ((s = cfg_str(obj, "from")) == NULL) {
+		cfg_err_missing(ctx, where, "from");
+		return -1;
+	}
+	if (cfg_valid_from(s) == -1) {
+		cfg_err(ctx, where, "from",
+		    "must be one address with exactly one '@' and no spaces, "
+		    "'<' or '>'");
+		return -1;
+	}
+	m->from = xstrdup(s);
+	m->configured = 1;
+	return 0;
+}
+
+/* obj may be NULL: then every default applies. */
+static int
+cfg_parse_reset(struct cfg_ctx *ctx, json_t *obj, struct cfg_reset *r)
+{
+	static const char *const where = "reset";
+	long long n;
+	const char *s;
+	int v;
+
+	if (obj != NULL && cfg_check_object(ctx, obj, where, cfg_reset_keys,
+	                       ARRAY_SIZE(cfg_reset_keys)) == -1)
+		return -1;
+	if (cfg_get_enum(ctx, obj, where, "access_code", cfg_code_names,
+	        ARRAY_SIZE(cfg_code_names), CFG_CODE_EMAIL, &v) == -1)
+		return -1;
+	r->access_code = (enum cfg_access_code)v;
+
+	s = cfg_str(obj, "access_code_field");
+	if (r->access_code == CFG_CODE_FIXED && s == NULL) {
+		cfg_err(ctx, where, "access_code_field",
+		    "required when access_code is 'fixed'");
+		return -1;
+	}
+	if (r->access_code != CFG_CODE_FIXED && s != NULL) {
+		cfg_err(ctx, where, "access_code_field",
+		    "not allowed when access_code is '%s'",
+		    cfg_code_names[r->access_code]);
+		return -1;
+	}
+	r->access_code_field[0] = '\0';
+	if (s != NULL && cfg_racf_name(s, 0, r->access_code_field,
+	                     sizeof(r->access_code_field)) == -1) {
+		cfg_err(ctx, where, "access_code_field",
+		    "must be " CFG_RACF_NAME_CHARS);
+		return -1;
+	}
+
+	if (cfg_get_int(ctx, obj, where, "access_code_minutes",
+	        CFG_CODE_MINUTES_MIN, CFG_CODE_MINUTES_MAX, "", 15, &n) == -1)
+		return -1;
+	r->access_code_minutes = (int)n;
+	if (cfg_get_int(ctx, obj, where, "questions_asked", CFG_QUESTIONS_MIN,
+	        CFG_QUESTIONS_MAX, "", 2, &n) == -1)
+		return -1;
+	r->questions_asked = (int)n;
+	r->allow_resume =
+	    cfg_has(obj, "allow_resume")
+	        ? json_is_true(json_object_get(obj, "allow_resume"))
+	        : 1;
+	if (cfg_get_enum(ctx, obj, where, "passphrase", cfg_phrase_names,
+	        ARRAY_SIZE(cfg_phrase_names), CFG_PHRASE_ALLOWED, &v) == -1)
+		return -1;
+	r->passphrase = (enum cfg_passphrase)v;
+	return 0;
+}
+
+/* obj may be NULL: then every default applies. */
+static int
+cfg_parse_hash(struct cfg_ctx *ctx, json_t *obj, struct cfg_hash *h)
+{
+	static const char *const where = "hash";
+	long long n;
+
+	if (obj != NULL && cfg_check_object(ctx, obj, where, cfg_hash_keys,
+	                       ARRAY_SIZE(cfg_hash_keys)) == -1)
+		return -1;
+	if (cfg_get_int(ctx, obj, where, "memory_kib", CFG_MEMORY_KIB_MIN,
+	        CFG_MEMORY_KIB_MAX, " KiB", CFG_MEMORY_KIB_MIN, &n) == -1)
+		return -1;
+	h->memory_kib = (unsigned)n;
+	if (cfg_get_int(ctx, obj, where, "iterations", CFG_ITERATIONS_MIN,
+	        CFG_ITERATIONS_MAX, "", CFG_ITERATIONS_MIN, &n) == -1)
+		return -1;
+	h->iterations = (unsigned)n;
+	if (cfg_get_int(ctx, obj, where, "parallelism", CFG_PARALLELISM_MIN,
+	        CFG_PARALLELISM_MAX, "", CFG_PARALLELISM_MIN, &n) == -1)
+		return -1;
+	h->parallelism = (unsigned)n;
+	return 0;
+}
+
+static int
+cfg_parse(struct cfg_ctx *ctx, json_t *root, struct cfg *c)
+{
+	const char *s;
+	json_t *obj;
+	int v;
+
+	if (cfg_check_object(
+	        ctx, root, "", cfg_top_keys, ARRAY_SIZE(cfg_top_keys)) == -1)
+		return -1;
+
+	s = cfg_str(root, "listen");
+	if (s != NULL && (v = cfg_valid_listen(s)) != 0) {
+		cfg_err(ctx, NULL, "listen",
+		    v == -2 ? "port must be 1-65535"
+		            : "must be host:port (IPv6 hosts in brackets)");
+		return -1;
+	}
+	c->listen = xstrdup(s != NULL ? s : CFG_DEFAULT_LISTEN);
+
+	s = cfg_str(root, "base_url");
+	if (s != NULL && cfg_valid_url(s, cfg_http_schemes,
+	                     ARRAY_SIZE(cfg_http_schemes)) == -1) {
+		cfg_err(ctx, NULL, "base_url",
+		    "must be an http:// or https:// URL");
+		return -1;
+	}
+	if (s != NULL)
+		c->base_url = xstrdup(s);
+
+	if (!cfg_has(root, "state_dir")) {
+		cfg_err_missing(ctx, "", "state_dir");
+		return -1;
+	}
+	if (cfg_get_path(ctx, root, "", "state_dir", &c->state_dir) == -1)
+		return -1;
+	if (cfg_get_path(ctx, root, "", "key_file", &c->key_file) == -1)
+		return -1;
+	if (c->key_file == NULL) {
+		struct strbuf sb;
+
+		strbuf_init(&sb, PATH_MAX - 1);
+		if (strbuf_addstr(&sb, c->state_dir) == -1 ||
+		    cfg_path_join(&sb, CFG_KEY_FILE_NAME,
+		        strlen(CFG_KEY_FILE_NAME)) == -1) {
+			strbuf_release(&sb);
+			cfg_err(ctx, NULL, "state_dir",
+			    "too long to hold '" CFG_KEY_FILE_NAME "'");
+			return -1;
+		}
+		c->key_file = strbuf_detach(&sb);
+	}
+
+	if (cfg_parse_systems(ctx, root, c) == -1)
+		return -1;
+	if ((obj = json_object_get(root, "mail")) != NULL &&
+	    cfg_parse_mail(ctx, obj, &c->mail) == -1)
+		return -1;
+	if (cfg_parse_reset(ctx, json_object_get(root, "reset"), &c->reset) ==
+	    -1)
+		return -1;
+	if (cfg_parse_hash(ctx, json_object_get(root, "hash"), &c->hash) == -1)
+		return -1;
+	return 0;
+}
+
+/* Read the whole file into a new buffer of *allocp bytes. */
+static int
+cfg_read_file(struct cfg_ctx *ctx, char **bufp, size_t *lenp, size_t *allocp)
+{
+	struct stat st;
+	char *buf = NULL;
+	size_t cap = 0, len = 0;
+	ssize_t n;
+	int fd, rc = -1;
+
+	fd = open(ctx->file, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd == -1 || fstat(fd, &st) == -1) {
+		cfg_err_nofile(
+		    ctx, "cannot read '%s': %s", ctx->file, strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		cfg_err_nofile(
+		    ctx, "cannot read '%s': not a regular file", ctx->file);
+		goto out;
+	}
+	if (st.st_size > SSPR_MAX_CONFIG_FILE) {
+		cfg_err_nofile(ctx,
+		    "cannot read '%s': file is larger than %d bytes", ctx->file,
+		    SSPR_MAX_CONFIG_FILE);
+		goto out;
+	}
+	cap = (size_t)st.st_size + 1;
+	buf = xmalloc(cap);
+	while (len < cap) {
+		n = read(fd, buf + len, cap - len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			cfg_err_nofile(ctx, "cannot read '%s': %s", ctx->file,
+			    strerror(errno));
+			goto out;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	if (len == cap) {
+		cfg_err_nofile(ctx,
+		    "cannot read '%s': file grew while being "
+		    "read",
+		    ctx->file);
+		goto out;
+	}
+	*bufp = buf;
+	*lenp = len;
+	*allocp = cap;
+	buf = NULL;
+	rc = 0;
+out:
+	freezero(buf, cap);
+	if (fd != -1)
+		(void)close(fd);
+	return rc;
+}
+
+int
+cfg_load(const char *path, struct cfg **out, char *err, size_t errsize)
+{
+	struct cfg_ctx ctx = {.file = path, .err = err, .errsize = errsize};
+	struct cfg *c = NULL;
+	json_t *root = NULL;
+	json_error_t jerr;
+	char *buf = NULL;
+	size_t len = 0, alloc = 0;
+	int rc = -1;
+
+	(void)pthread_once(&cfg_hooks_once, cfg_hooks_install);
+	if (err != NULL && errsize > 0)
+		err[0] = '\0';
+
+	if (cfg_read_file(&ctx, &buf, &len, &alloc) == -1)
+		goto out;
+	root = json_loadb(
+	    buf, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &jerr);
+	if (root == NULL) {
+		if (jerr.line > 0)
+			cfg_err_nofile(&ctx, "%s:%d:%d: %s", path, jerr.line,
+			    jerr.column, jerr.text);
+		else
+			cfg_err(&ctx, NULL, NULL, "%s", jerr.text);
+		goto out;
+	}
+	if (!json_is_object(root)) {
+		cfg_err(&ctx, NULL, NULL,
+		    "expected an object at top level, got %s",
+		    cfg_type_name(root));
+		goto out;
+	}
+	if (cfg_dir(&ctx) == -1)
+		goto out;
+
+	c = xcalloc(1, sizeof(*c));
+	c->path = xstrdup(path);
+	if (cfg_parse(&ctx, root, c) == -1)
+		goto out;
+	*out = c;
+	c = NULL;
+	rc = 0;
+out:
+	if (rc == -1)
+		cfg_err_oneline(&ctx);
+	cfg_free(c);
+	json_decref(root);
+	freezero(buf, alloc);
+	free(ctx.dir);
+	return rc;
+}
+
+void
+cfg_free(struct cfg *cfg)
+{
+	size_t i;
+
+	if (cfg == NULL)
+		return;
+	strfreezero(cfg->path);
+	strfreezero(cfg->listen);
+	strfreezero(cfg->base_url);
+	strfreezero(cfg->state_dir);
+	strfreezero(cfg->key_file);
+	for (i = 0; i < cfg->nsystems; i++) {
+		strfreezero(cfg->systems[i].db);
+		strfreezero(cfg->systems[i].url);
+	}
+	freezero(cfg->systems, cfg->nsystems * sizeof(*cfg->systems));
+	strfreezero(cfg->mail.url);
+	strfreezero(cfg->mail.from);
+	strfreezero(cfg->mail.path);
+	freezero(cfg, sizeof(*cfg));
+}
+
+const struct cfg_system *
+cfg_system(const struct cfg *cfg, const char *name)
+{
+	size_t i;
+
+	if (cfg == NULL || name == NULL)
+		return NULL;
+	for (i = 0; i < cfg->nsystems; i++)
+		if (cfg_ascii_casecmp(cfg->systems[i].name, name) == 0)
+			return &cfg->systems[i];
+	return NULL;
+}

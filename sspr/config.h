@@ -1,0 +1,101 @@
+/*
+ * config.h - sspr's configuration: one JSON file, parsed once, strictly.
+ *
+ * cfg_load() reads the file of INTERFACES.md §2 with jansson's JSON_STRICT
+ * unpacking: an unknown key, a value of the wrong type or out of range is
+ * an error whose message names the file and the key path (for example
+ * "sspr.json: systems[1].applid: must be 1-8 characters A-Z 0-9 # @ $").
+ * Values are copied into a typed struct and the JSON tree is released (its
+ * memory wiped: the file may name secrets' locations) before cfg_load()
+ * returns.  After startup nobody holds a json_t.
+ *
+ * Relative paths in the file (state_dir, key_file, systems[].db,
+ * mail.path) are resolved against the directory of the configuration file.
+ *
+ *	struct cfg *cfg;
+ *	char err[SSPR_MAX_ERROR];
+ *
+ *	if (cfg_load("sspr.json", &cfg, err, sizeof(err)) == -1)
+ *		die("%s", err);
+ *	for (size_t i = 0; i < cfg->nsystems; i++)
+ *		open_system(&cfg->systems[i]);
+ *	cfg_free(cfg);
+ */
+#ifndef SSPR_CONFIG_H
+#define SSPR_CONFIG_H
+
+#include <stddef.h>
+
+#include "compat/ceilings.h"
+
+enum cfg_backend { CFG_BACKEND_EMBEDDED, CFG_BACKEND_LDAP };
+enum cfg_ldap_dialect { CFG_LDAP_OPENLDAP, CFG_LDAP_SDBM };
+
+struct cfg_system {
+	char name[SSPR_MAX_USERID + 1]; /* 1-8 of A-Z 0-9 # @ $, unique */
+	enum cfg_backend backend;
+	char *db;			  /* embedded: absolute path */
+	char applid[SSPR_MAX_APPLID + 1]; /* PassTicket application */
+	char *url;			  /* ldap: ldap:// or ldaps:// URL */
+	enum cfg_ldap_dialect dialect;	  /* ldap */
+};
+
+enum cfg_mail_transport { CFG_MAIL_SMTP, CFG_MAIL_DIRECTORY };
+enum cfg_starttls { CFG_STARTTLS_REQUIRED, CFG_STARTTLS_OPTIONAL,
+	CFG_STARTTLS_OFF };
+
+struct cfg_mail {
+	int configured; /* 0 when the file has no "mail" object */
+	enum cfg_mail_transport transport;
+	char *url;   /* smtp: smtp:// or smtps:// URL */
+	char *from;  /* envelope and header sender */
+	enum cfg_starttls starttls;
+	char *path;  /* directory: absolute path */
+};
+
+enum cfg_access_code { CFG_CODE_EMAIL, CFG_CODE_FIXED, CFG_CODE_NONE };
+enum cfg_passphrase { CFG_PHRASE_ALLOWED, CFG_PHRASE_ONLY, CFG_PHRASE_OFF };
+
+struct cfg_reset {
+	enum cfg_access_code access_code; /* default email */
+	char access_code_field[SSPR_MAX_FIELD_NAME + 1]; /* for fixed */
+	int access_code_minutes;	  /* 1-1440, default 15 */
+	int questions_asked;		  /* 1-3, default 2 */
+	int allow_resume;		  /* default 1 */
+	enum cfg_passphrase passphrase;	  /* default allowed */
+};
+
+struct cfg_hash {
+	unsigned memory_kib; /* >= 19456 (refuse below), default 19456 */
+	unsigned iterations; /* >= 2, default 2 */
+	unsigned parallelism; /* 1-16, default 1 */
+};
+
+struct cfg {
+	char *path;	 /* the configuration file as given */
+	char *listen;	 /* host:port, default "127.0.0.1:8080" */
+	char *base_url;	 /* default NULL (derived from listen) */
+	char *state_dir; /* absolute path; required */
+	char *key_file;	 /* absolute path; default state_dir/keys.json */
+	struct cfg_system *systems; /* at least one */
+	size_t nsystems;
+	struct cfg_mail mail;
+	struct cfg_reset reset;
+	struct cfg_hash hash;
+};
+
+/*
+ * Load and validate the configuration file at path.  On success returns 0
+ * and *out is a new struct cfg (cfg_free it).  On failure returns -1,
+ * writes one line naming the file and the key into err, and leaves *out
+ * untouched.  Never prints.
+ */
+int cfg_load(const char *path, struct cfg **out, char *err, size_t errsize);
+
+/* Free a configuration; NULL-safe. */
+void cfg_free(struct cfg *cfg);
+
+/* The system called name (case-insensitive), or NULL; borrowed. */
+const struct cfg_system *cfg_system(const struct cfg *cfg, const char *name);
+
+#endif
