@@ -59,8 +59,8 @@ cli_esm_issuer(char *out, size_t size)
 
 /* Run one command image; returns the worst RACF RC so far. */
 static int
-cli_esm_run(struct racf *r, const char *issuer, const char *text, size_t len,
-    int worst)
+cli_esm_run(
+    struct racf *r, const char *issuer, const char *text, size_t len, int worst)
 {
 	struct strbuf out;
 	enum racf_cmd_rc rc;
@@ -80,7 +80,8 @@ cli_esm_skip(const char *line, size_t len)
 
 	while (i < len && (line[i] == ' ' || line[i] == '\t'))
 		i++;
-	return i == len || (len - i >= 2 && line[i] == '/' && line[i + 1] == '*');
+	return i == len ||
+	       (len - i >= 2 && line[i] == '/' && line[i + 1] == '*');
 }
 
 /* Read stdin as SYSTSIN. */
@@ -110,7 +111,8 @@ cli_esm_batch(struct racf *r, const char *issuer)
 			skipping = 0;
 			continue;
 		}
-		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+		while (
+		    len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
 			len--;
 		if (cmd.len == 0 && cli_esm_skip(line, len))
 			continue;
@@ -145,7 +147,7 @@ cli_esm(int argc, char **argv)
 {
 	const char *db = CLI_DEFAULT_DB;
 	char issuer[SSPR_MAX_USERID + 1], err[SSPR_MAX_ERROR];
-	struct racf r = { 0 };
+	struct racf r = {0};
 	struct strbuf cmd;
 	int i, worst;
 
@@ -161,7 +163,7 @@ cli_esm(int argc, char **argv)
 			break;
 		} else
 			return cli_error("esm: unknown option '%s' (see 'sspr "
-					 "esm --help')",
+			                 "esm --help')",
 			    argv[i]);
 	}
 	if (racf_db_open(db, 1, &r.db, err, sizeof(err)) == -1)
@@ -177,7 +179,7 @@ cli_esm(int argc, char **argv)
 				strbuf_release(&cmd);
 				racf_db_close(r.db);
 				return cli_error("esm: command longer than %d "
-						 "characters",
+				                 "characters",
 				    SSPR_MAX_COMMAND);
 			}
 		worst = cli_esm_run(&r, issuer, cmd.buf, cmd.len, 0);

@@ -81,8 +81,8 @@ cli_verify_resp(enum esm_resp r)
 static const char *
 cli_verify_newsecret(enum esm_newsecret n)
 {
-	static const char *const names[] = { "ok", "syntax", "current",
-		"history", "minchange", "userid" };
+	static const char *const names[] = {
+	    "ok", "syntax", "current", "history", "minchange", "userid"};
 
 	return (size_t)n < ARRAY_SIZE(names) ? names[n] : "syntax";
 }
@@ -124,7 +124,7 @@ cli_verify(int argc, char **argv)
 {
 	const char *db = CLI_DEFAULT_DB, *appl = NULL, *user = NULL;
 	char secret[SSPR_MAX_SECRET + 2], newsecret[SSPR_MAX_SECRET + 2];
-	struct esm_config cfg = { .backend = "embedded" };
+	struct esm_config cfg = {.backend = "embedded"};
 	struct esm_verify_result vr;
 	struct esm_err err;
 	struct esm *esm = NULL;
@@ -142,7 +142,7 @@ cli_verify(int argc, char **argv)
 			appl = argv[++i];
 		else if (argv[i][0] == '-')
 			return cli_error("verify: unknown option '%s' (see "
-					 "'sspr verify --help')",
+			                 "'sspr verify --help')",
 			    argv[i]);
 		else if (user == NULL)
 			user = argv[i];
@@ -151,11 +151,11 @@ cli_verify(int argc, char **argv)
 	}
 	if (user == NULL)
 		return cli_error("verify: USERID missing (see 'sspr verify "
-				 "--help')");
+		                 "--help')");
 	got = cli_verify_line(secret, sizeof(secret));
 	if (got != 1) {
 		cli_error(got == 0 ? "verify: no secret on stdin"
-				   : "verify: the secret contains a NUL byte");
+		                   : "verify: the secret contains a NUL byte");
 		goto out;
 	}
 	got = cli_verify_line(newsecret, sizeof(newsecret));
@@ -169,8 +169,8 @@ cli_verify(int argc, char **argv)
 		cli_error("%s", err.msg);
 		goto out;
 	}
-	rv = esm_verify(esm, user, secret, have_new ? newsecret : NULL, appl,
-	    &vr);
+	rv = esm_verify(
+	    esm, user, secret, have_new ? newsecret : NULL, appl, &vr);
 	printf("{\"resp\":\"%s\",\"resp2\":%d,\"esmresp\":%d,"
 	       "\"esmreason\":%d,\"invalidcount\":%d,\"daysleft\":%d",
 	    cli_verify_resp(vr.resp), vr.resp2, vr.esmresp, vr.esmreason,
@@ -184,9 +184,9 @@ cli_verify(int argc, char **argv)
 	fputs(",\"message\":", stdout);
 	cli_verify_jstr(vr.msg);
 	puts("}");
-	status = rv == ESM_OK ? CLI_OK
-	    : rv == ESM_DENY  ? CLI_REFUSED
-			      : CLI_USAGE;
+	status = rv == ESM_OK     ? CLI_OK
+	         : rv == ESM_DENY ? CLI_REFUSED
+	                          : CLI_USAGE;
 out:
 	esm_close(esm);
 	secure_zero(secret, sizeof(secret));

@@ -58,9 +58,9 @@ main(int argc, char **argv)
 		const char *name;
 		int (*fn)(int, char **);
 	} cmds[] = {
-		{ "esm", cli_esm },
-		{ "verify", cli_verify },
-		{ "version", cli_version },
+	    {"esm", cli_esm},
+	    {"verify", cli_verify},
+	    {"version", cli_version},
 	};
 	size_t i;
 

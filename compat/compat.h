@@ -21,8 +21,8 @@
 #include <stddef.h>
 
 #define PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
-#define WARN_UNUSED	  __attribute__((warn_unused_result))
-#define NORETURN	  __attribute__((noreturn))
+#define WARN_UNUSED       __attribute__((warn_unused_result))
+#define NORETURN          __attribute__((noreturn))
 
 #ifdef UNITTESTS
 #define UNITTEST

@@ -24,8 +24,8 @@ struct esm {
 };
 
 static const struct esm_backend *const esm_backends[] = {
-	&esm_embedded,
-	NULL,
+    &esm_embedded,
+    NULL,
 };
 
 void
@@ -58,7 +58,7 @@ static int
 esm_name_char(int c)
 {
 	return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '#' ||
-	    c == '@' || c == '$';
+	       c == '@' || c == '$';
 }
 
 int
@@ -116,8 +116,8 @@ static int
 esm_field_value_ok(const char *s)
 {
 	return s == NULL ||
-	    (strnlen(s, SSPR_MAX_FIELD_VALUE + 1) <= SSPR_MAX_FIELD_VALUE &&
-		!esm_has_crlf(s));
+	       (strnlen(s, SSPR_MAX_FIELD_VALUE + 1) <= SSPR_MAX_FIELD_VALUE &&
+	           !esm_has_crlf(s));
 }
 
 /* ---------------------------------------------------------------- *
@@ -202,8 +202,8 @@ esm_unsupported(const struct esm *esm, struct esm_err *err, const char *op)
  * ---------------------------------------------------------------- */
 
 static enum esm_result
-esm_verify_refuse(struct esm_verify_result *out, enum esm_resp resp,
-    int resp2, int esmresp, const char *msg)
+esm_verify_refuse(struct esm_verify_result *out, enum esm_resp resp, int resp2,
+    int esmresp, const char *msg)
 {
 	out->resp = resp;
 	out->resp2 = resp2;
@@ -234,8 +234,8 @@ esm_verify(struct esm *esm, const char *user, const char *secret,
 		    "IRR012I USER PROFILE NOT FOUND");
 	len = strnlen(secret, SSPR_MAX_SECRET + 1);
 	if (len < 1 || len > SSPR_MAX_SECRET)
-		return esm_verify_refuse(out, ESM_RESP_LENGERR, 1, 0,
-		    "secret length must be 1-100");
+		return esm_verify_refuse(
+		    out, ESM_RESP_LENGERR, 1, 0, "secret length must be 1-100");
 	if (esm_has_crlf(secret))
 		return esm_verify_refuse(out, ESM_RESP_NOTAUTH, 2, 8,
 		    "IRR013I INVALID PASSWORD GIVEN");
@@ -253,8 +253,8 @@ esm_verify(struct esm *esm, const char *user, const char *secret,
 	if (applid != NULL && esm_norm_name(applid, appl) == -1)
 		return esm_verify_refuse(out, ESM_RESP_INVREQ, 13, 0,
 		    "APPLID must be 1-8 characters A-Z 0-9 # @ $");
-	return esm->be->verify(esm, uid, secret, newsecret,
-	    applid != NULL ? appl : NULL, out);
+	return esm->be->verify(
+	    esm, uid, secret, newsecret, applid != NULL ? appl : NULL, out);
 }
 
 /* ---------------------------------------------------------------- *

@@ -53,13 +53,13 @@ enum esm_result { ESM_TEMPFAIL = -1, ESM_DENY = 0, ESM_OK = 1 };
  * detail (never a secret). */
 enum esm_errcode {
 	ESM_E_NONE = 0,
-	ESM_E_NOUSER,	   /* user ID not defined */
-	ESM_E_INVALID,	   /* an input is malformed or out of bounds */
-	ESM_E_CONFLICT,	   /* compare-and-set expectation not met */
-	ESM_E_NOFIELD,	   /* custom field not defined (no CFDEF) */
-	ESM_E_RULES,	   /* a new secret breaks the ESM's rules */
+	ESM_E_NOUSER,      /* user ID not defined */
+	ESM_E_INVALID,     /* an input is malformed or out of bounds */
+	ESM_E_CONFLICT,    /* compare-and-set expectation not met */
+	ESM_E_NOFIELD,     /* custom field not defined (no CFDEF) */
+	ESM_E_RULES,       /* a new secret breaks the ESM's rules */
 	ESM_E_UNSUPPORTED, /* backend lacks the capability */
-	ESM_E_BACKEND,	   /* storage or connection failure */
+	ESM_E_BACKEND,     /* storage or connection failure */
 };
 
 struct esm_err {
@@ -75,17 +75,17 @@ struct esm_err {
 typedef time_t (*esm_clock_fn)(void *arg);
 
 struct esm_config {
-	const char *backend;  /* registry name: "embedded", ... */
-	const char *db;	      /* embedded: SQLite database file */
-	int create;	      /* embedded: create the database if missing */
-	esm_clock_fn now;     /* NULL: time(NULL) */
-	void *now_arg;	      /* passed to now() */
+	const char *backend; /* registry name: "embedded", ... */
+	const char *db;      /* embedded: SQLite database file */
+	int create;          /* embedded: create the database if missing */
+	esm_clock_fn now;    /* NULL: time(NULL) */
+	void *now_arg;       /* passed to now() */
 };
 
 /* Open the backend named by cfg->backend.  On ESM_OK *out is a new handle
  * (esm_close() it); otherwise *out is untouched and err says why. */
-enum esm_result esm_open(const struct esm_config *cfg, struct esm **out,
-    struct esm_err *err);
+enum esm_result esm_open(
+    const struct esm_config *cfg, struct esm **out, struct esm_err *err);
 
 /* Close a handle; NULL-safe. */
 void esm_close(struct esm *esm);
@@ -109,11 +109,11 @@ enum esm_resp {
 /* Which rule a rejected new secret broke (verify/change path). */
 enum esm_newsecret {
 	ESM_NEW_OK = 0,
-	ESM_NEW_SYNTAX,	   /* characters, length or RULEn (ICH08014I/20I) */
+	ESM_NEW_SYNTAX,    /* characters, length or RULEn (ICH08014I/20I) */
 	ESM_NEW_CURRENT,   /* equal to the current value (ICH08002I/21I) */
 	ESM_NEW_HISTORY,   /* in the history (ICH08015I/24I) */
 	ESM_NEW_MINCHANGE, /* MINCHANGE not yet elapsed (ICH08017I/18I) */
-	ESM_NEW_USERID,	   /* contains or equals the user ID */
+	ESM_NEW_USERID,    /* contains or equals the user ID */
 };
 
 /*
@@ -123,12 +123,12 @@ enum esm_newsecret {
  */
 struct esm_verify_result {
 	enum esm_resp resp;
-	int resp2;	    /* 2 wrong, 3 expired, 4 new not valid, 19 revoked,
-			       8 unknown user, 1 length */
-	int esmresp;	    /* RACF return code: 0, 4, 8, 12, 16, 28 */
-	int esmreason;	    /* RACF reason code */
+	int resp2;          /* 2 wrong, 3 expired, 4 new not valid, 19 revoked,
+	                       8 unknown user, 1 length */
+	int esmresp;        /* RACF return code: 0, 4, 8, 12, 16, 28 */
+	int esmreason;      /* RACF reason code */
 	int invalidcount;   /* consecutive failures recorded for the user */
-	int daysleft;	    /* days until expiry, -1 never */
+	int daysleft;       /* days until expiry, -1 never */
 	time_t changetime;  /* last change of the secret used (midnight) */
 	time_t expirytime;  /* when it expires (midnight), 0 never */
 	time_t lastusetime; /* last successful use before this one */
@@ -158,9 +158,9 @@ enum esm_result esm_verify(struct esm *esm, const char *user,
 
 enum esm_revoke_reason {
 	ESM_REVOKE_NONE = 0,
-	ESM_REVOKE_ATTEMPTS,   /* failed attempts reached SETROPTS REVOKE(n) */
-	ESM_REVOKE_COMMAND,    /* ALTUSER REVOKE by an administrator */
-	ESM_REVOKE_INACTIVE,   /* unused past SETROPTS INACTIVE(n) */
+	ESM_REVOKE_ATTEMPTS, /* failed attempts reached SETROPTS REVOKE(n) */
+	ESM_REVOKE_COMMAND,  /* ALTUSER REVOKE by an administrator */
+	ESM_REVOKE_INACTIVE, /* unused past SETROPTS INACTIVE(n) */
 };
 
 #define ESM_MAX_GROUPS 64
@@ -191,8 +191,8 @@ enum esm_result esm_lookup(struct esm *esm, const char *user,
 
 /* Clear the revoked state and the failure count (ALTUSER RESUME).  ESM_OK
  * also when the user was not revoked. */
-enum esm_result esm_resume(struct esm *esm, const char *user,
-    struct esm_err *err);
+enum esm_result esm_resume(
+    struct esm *esm, const char *user, struct esm_err *err);
 
 /* ---------------------------------------------------------------- *
  * Custom fields (RACF CSDATA)
@@ -264,16 +264,16 @@ enum esm_caps {
 struct esm_backend {
 	const char *name;
 	unsigned int caps;
-	enum esm_result (*open)(struct esm *, const struct esm_config *,
-	    struct esm_err *);
+	enum esm_result (*open)(
+	    struct esm *, const struct esm_config *, struct esm_err *);
 	void (*close)(struct esm *);
 	enum esm_result (*verify)(struct esm *, const char *user,
 	    const char *secret, const char *newsecret, const char *applid,
 	    struct esm_verify_result *);
 	enum esm_result (*lookup)(struct esm *, const char *user,
 	    struct esm_user *, struct esm_err *);
-	enum esm_result (*resume)(struct esm *, const char *user,
-	    struct esm_err *);
+	enum esm_result (*resume)(
+	    struct esm *, const char *user, struct esm_err *);
 	enum esm_result (*get_fields)(struct esm *, const char *user,
 	    const char *const *names, size_t n, char **values,
 	    struct esm_err *);
@@ -292,8 +292,8 @@ void esm_set_priv(struct esm *esm, void *priv);
 time_t esm_now(const struct esm *esm);
 
 /* Format into err (code and message); err may be NULL. */
-void esm_err_set(struct esm_err *err, enum esm_errcode code,
-    const char *fmt, ...) PRINTF_LIKE(3, 4);
+void esm_err_set(struct esm_err *err, enum esm_errcode code, const char *fmt,
+    ...) PRINTF_LIKE(3, 4);
 
 /* 1 if s is a valid RACF user or group name (1-8 of A-Z 0-9 # @ $, first
  * not a digit), case-insensitively; else 0. */

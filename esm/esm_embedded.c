@@ -21,8 +21,8 @@ embedded_racf(struct esm *esm)
 }
 
 static enum esm_result
-embedded_open(struct esm *esm, const struct esm_config *cfg,
-    struct esm_err *err)
+embedded_open(
+    struct esm *esm, const struct esm_config *cfg, struct esm_err *err)
 {
 	struct racf *r;
 	char msg[SSPR_MAX_ERROR];
@@ -60,15 +60,15 @@ static enum esm_result
 embedded_verify(struct esm *esm, const char *user, const char *secret,
     const char *newsecret, const char *applid, struct esm_verify_result *out)
 {
-	return racf_verify(embedded_racf(esm), user, secret, newsecret, applid,
-	    out);
+	return racf_verify(
+	    embedded_racf(esm), user, secret, newsecret, applid, out);
 }
 
 static enum esm_result
 embedded_dberr(struct racf *r, struct esm_err *err)
 {
-	esm_err_set(err, ESM_E_BACKEND, "ESM database error: %s",
-	    racf_db_error(r->db));
+	esm_err_set(
+	    err, ESM_E_BACKEND, "ESM database error: %s", racf_db_error(r->db));
 	racf_db_rollback(r->db);
 	return ESM_TEMPFAIL;
 }
@@ -144,8 +144,8 @@ embedded_cfdef(struct racf *r, const char *name, struct racf_cfdef *def,
 }
 
 static enum esm_result
-embedded_get_fields(struct esm *esm, const char *user,
-    const char *const *names, size_t n, char **values, struct esm_err *err)
+embedded_get_fields(struct esm *esm, const char *user, const char *const *names,
+    size_t n, char **values, struct esm_err *err)
 {
 	struct racf *r = embedded_racf(esm);
 	struct racf_user_rec u;
@@ -162,7 +162,7 @@ embedded_get_fields(struct esm *esm, const char *user,
 	found = racf_db_user_get(r->db, user, &u);
 	if (found != 1) {
 		rv = found == 0 ? embedded_nouser(r, user, err)
-				: embedded_dberr(r, err);
+		                : embedded_dberr(r, err);
 		goto out;
 	}
 	for (i = 0; i < n; i++) {
@@ -170,10 +170,10 @@ embedded_get_fields(struct esm *esm, const char *user,
 		size_t k;
 
 		for (k = 0; names[i][k] != '\0'; k++)
-			upper[k] = (char)(names[i][k] >= 'a' &&
-				    names[i][k] <= 'z'
-				? names[i][k] - 'a' + 'A'
-				: names[i][k]);
+			upper[k] =
+			    (char)(names[i][k] >= 'a' && names[i][k] <= 'z'
+			               ? names[i][k] - 'a' + 'A'
+			               : names[i][k]);
 		upper[k] = '\0';
 		if ((rv = embedded_cfdef(r, upper, &def, err)) != ESM_OK)
 			goto out;
@@ -200,9 +200,9 @@ embedded_upper(char *dst, const char *src)
 	size_t k;
 
 	for (k = 0; src[k] != '\0' && k < SSPR_MAX_FIELD_NAME; k++)
-		dst[k] = (char)(src[k] >= 'a' && src[k] <= 'z'
-			? src[k] - 'a' + 'A'
-			: src[k]);
+		dst[k] =
+		    (char)(src[k] >= 'a' && src[k] <= 'z' ? src[k] - 'a' + 'A'
+		                                          : src[k]);
 	dst[k] = '\0';
 }
 
@@ -225,7 +225,7 @@ embedded_set_fields(struct esm *esm, const char *user,
 	found = racf_db_user_get(r->db, user, &u);
 	if (found != 1)
 		return found == 0 ? embedded_nouser(r, user, err)
-				  : embedded_dberr(r, err);
+		                  : embedded_dberr(r, err);
 	for (i = 0; i < nexpect; i++) {
 		embedded_upper(name, expect[i].name);
 		if ((rv = embedded_cfdef(r, name, &def, err)) != ESM_OK)
@@ -234,11 +234,12 @@ embedded_set_fields(struct esm *esm, const char *user,
 		if (racf_db_csdata_get(r->db, user, name, &cur) == -1)
 			return embedded_dberr(r, err);
 		want = expect[i].value
-		    ? racf_user_field_value(&def, expect[i].value, NULL)
-		    : NULL;
+		           ? racf_user_field_value(&def, expect[i].value, NULL)
+		           : NULL;
 		same = (cur == NULL && expect[i].value == NULL) ||
-		    (cur != NULL && want != NULL && strlen(cur) == strlen(want) &&
-			ct_equal(cur, want, strlen(cur)));
+		       (cur != NULL && want != NULL &&
+		           strlen(cur) == strlen(want) &&
+		           ct_equal(cur, want, strlen(cur)));
 		strfreezero(cur);
 		strfreezero(want);
 		if (!same) {
@@ -289,7 +290,7 @@ embedded_set_secret(struct esm *esm, const char *user, const char *secret,
 	found = racf_db_user_get(r->db, user, &u);
 	if (found != 1)
 		return found == 0 ? embedded_nouser(r, user, err)
-				  : embedded_dberr(r, err);
+		                  : embedded_dberr(r, err);
 	rv = racf_user_set_secret(r, &u, &opts, secret, flags, err);
 	if (rv != ESM_OK) {
 		racf_db_rollback(r->db);
@@ -303,15 +304,15 @@ embedded_set_secret(struct esm *esm, const char *user, const char *secret,
 }
 
 const struct esm_backend esm_embedded = {
-	.name = "embedded",
-	.caps = ESM_CAP_VERIFY | ESM_CAP_CHANGE | ESM_CAP_LOOKUP |
-	    ESM_CAP_RESUME | ESM_CAP_FIELDS | ESM_CAP_CAS | ESM_CAP_SETSECRET,
-	.open = embedded_open,
-	.close = embedded_close,
-	.verify = embedded_verify,
-	.lookup = embedded_lookup,
-	.resume = embedded_resume,
-	.get_fields = embedded_get_fields,
-	.set_fields = embedded_set_fields,
-	.set_secret = embedded_set_secret,
+    .name = "embedded",
+    .caps = ESM_CAP_VERIFY | ESM_CAP_CHANGE | ESM_CAP_LOOKUP | ESM_CAP_RESUME |
+            ESM_CAP_FIELDS | ESM_CAP_CAS | ESM_CAP_SETSECRET,
+    .open = embedded_open,
+    .close = embedded_close,
+    .verify = embedded_verify,
+    .lookup = embedded_lookup,
+    .resume = embedded_resume,
+    .get_fields = embedded_get_fields,
+    .set_fields = embedded_set_fields,
+    .set_secret = embedded_set_secret,
 };

@@ -73,11 +73,11 @@ void racf_user_revoke(struct racf_user_rec *u, int reason, time_t now);
  * within MAXLENGTH.  Returns a new normalised string, or NULL with the
  * reason in err (ESM_E_INVALID).
  */
-char *racf_user_field_value(const struct racf_cfdef *def, const char *value,
-    struct esm_err *err);
+char *racf_user_field_value(
+    const struct racf_cfdef *def, const char *value, struct esm_err *err);
 
 /* Fill an esm_user from a profile and its connects. */
-int racf_user_describe(struct racf *r, const struct racf_user_rec *u,
-    struct esm_user *out);
+int racf_user_describe(
+    struct racf *r, const struct racf_user_rec *u, struct esm_user *out);
 
 #endif

@@ -51,14 +51,14 @@ struct kw {
  * ---------------------------------------------------------------- */
 
 static void PRINTF_LIKE(3, 4)
-cmd_msg(struct cmd *c, enum racf_cmd_rc rc, const char *fmt, ...)
+    cmd_msg(struct cmd *c, enum racf_cmd_rc rc, const char *fmt, ...)
 {
 	va_list ap;
 	int ok;
 
 	va_start(ap, fmt);
 	ok = strbuf_vaddf(c->out, fmt, ap) == 0 &&
-	    strbuf_addch(c->out, '\n') == 0;
+	     strbuf_addch(c->out, '\n') == 0;
 	va_end(ap);
 	(void)ok; /* a full output buffer loses messages, not changes */
 	if (rc > c->rc)
@@ -72,6 +72,19 @@ cmd_dberr(struct cmd *c)
 	cmd_msg(c, RACF_CMD_ERROR, "ICH51011I RACF DATABASE ERROR: %s",
 	    racf_db_error(c->r->db));
 	return RACF_CMD_ERROR;
+}
+
+/* End a command's transaction: commit unless a message refused it. */
+static enum racf_cmd_rc
+cmd_finish(struct cmd *c)
+{
+	if (c->rc >= RACF_CMD_FAILED) {
+		racf_db_rollback(c->r->db);
+		return c->rc;
+	}
+	if (racf_db_commit(c->r->db) == -1)
+		return cmd_dberr(c);
+	return c->rc;
 }
 
 /* Quote at most 40 printable bytes of untrusted text in a message. */
@@ -170,8 +183,8 @@ cmd_bind(struct cmd *c, const struct racf_item *items, size_t n, size_t from,
 			return -1;
 		}
 		if (!it->has_args && !(kws[k].flags & KW_BARE)) {
-			cmd_msg(c, RACF_CMD_FAILED, "IKJ56701I MISSING %s VALUE",
-			    kws[k].name);
+			cmd_msg(c, RACF_CMD_FAILED,
+			    "IKJ56701I MISSING %s VALUE", kws[k].name);
 			return -1;
 		}
 		bound[k] = it;
@@ -226,8 +239,8 @@ cmd_name(struct cmd *c, const char *word, const char *what, char *out)
 
 	if (word == NULL || !esm_valid_name(word)) {
 		cmd_safe(word ? word : "", safe, sizeof(safe));
-		cmd_msg(c, RACF_CMD_FAILED, "IKJ56702I INVALID %s, %s", what,
-		    safe);
+		cmd_msg(
+		    c, RACF_CMD_FAILED, "IKJ56702I INVALID %s, %s", what, safe);
 		return -1;
 	}
 	cmd_upper(word, out, SSPR_MAX_USERID + 1);
@@ -245,9 +258,9 @@ cmd_names(struct cmd *c, const struct racf_command *rc, const char *what,
 	const struct racf_item *it;
 	size_t i;
 
-	if (rc->nitems == 0 || (rc->items[0].word != NULL &&
-				   (rc->items[0].has_args ||
-				       rc->items[0].quoted))) {
+	if (rc->nitems == 0 ||
+	    (rc->items[0].word != NULL &&
+	        (rc->items[0].has_args || rc->items[0].quoted))) {
 		cmd_msg(c, RACF_CMD_FAILED, "IKJ56701I MISSING %s", what);
 		return -1;
 	}
@@ -293,22 +306,22 @@ enum user_kw {
 };
 
 static const struct kw user_kws[] = {
-	[UK_PASSWORD] = { "PASSWORD", KW_VALUE },
-	[UK_NOPASSWORD] = { "NOPASSWORD", KW_BARE },
-	[UK_PHRASE] = { "PHRASE", KW_VALUE },
-	[UK_NOPHRASE] = { "NOPHRASE", KW_BARE },
-	[UK_EXPIRED] = { "EXPIRED", KW_BARE },
-	[UK_NOEXPIRED] = { "NOEXPIRED", KW_BARE },
-	[UK_RESUME] = { "RESUME", KW_BARE },
-	[UK_REVOKE] = { "REVOKE", KW_BARE },
-	[UK_NAME] = { "NAME", KW_VALUE },
-	[UK_DFLTGRP] = { "DFLTGRP", KW_VALUE },
-	[UK_OWNER] = { "OWNER", KW_VALUE },
-	[UK_WORKATTR] = { "WORKATTR", KW_LIST },
-	[UK_CSDATA] = { "CSDATA", KW_LIST },
-	[UK_SPECIAL] = { "SPECIAL", KW_BARE },
-	[UK_NOSPECIAL] = { "NOSPECIAL", KW_BARE },
-	[UK_COUNT] = { NULL, 0 },
+    [UK_PASSWORD] = {"PASSWORD", KW_VALUE},
+    [UK_NOPASSWORD] = {"NOPASSWORD", KW_BARE},
+    [UK_PHRASE] = {"PHRASE", KW_VALUE},
+    [UK_NOPHRASE] = {"NOPHRASE", KW_BARE},
+    [UK_EXPIRED] = {"EXPIRED", KW_BARE},
+    [UK_NOEXPIRED] = {"NOEXPIRED", KW_BARE},
+    [UK_RESUME] = {"RESUME", KW_BARE},
+    [UK_REVOKE] = {"REVOKE", KW_BARE},
+    [UK_NAME] = {"NAME", KW_VALUE},
+    [UK_DFLTGRP] = {"DFLTGRP", KW_VALUE},
+    [UK_OWNER] = {"OWNER", KW_VALUE},
+    [UK_WORKATTR] = {"WORKATTR", KW_LIST},
+    [UK_CSDATA] = {"CSDATA", KW_LIST},
+    [UK_SPECIAL] = {"SPECIAL", KW_BARE},
+    [UK_NOSPECIAL] = {"NOSPECIAL", KW_BARE},
+    [UK_COUNT] = {NULL, 0},
 };
 
 /* ADDUSER accepts a subset. */
@@ -362,9 +375,9 @@ cmd_pair(struct cmd *c, const struct user_req *q, int a, int b)
 static int
 cmd_workattr(struct cmd *c, const struct racf_item *it, struct user_req *q)
 {
-	static const struct kw kws[] = { { "WAEMAIL", KW_VALUE },
-		{ "NOWAEMAIL", KW_BARE }, { NULL, 0 } };
-	const struct racf_item *b[2] = { NULL, NULL };
+	static const struct kw kws[] = {
+	    {"WAEMAIL", KW_VALUE}, {"NOWAEMAIL", KW_BARE}, {NULL, 0}};
+	const struct racf_item *b[2] = {NULL, NULL};
 	const char *v;
 	size_t i, len;
 
@@ -425,9 +438,10 @@ cmd_csdata(struct cmd *c, const struct racf_item *it, struct user_req *q)
 			    "IKJ56701I MISSING CSDATA %s VALUE", safe);
 			return -1;
 		}
-		found = esm_valid_name(del ? up + 2 : up)
-		    ? racf_db_cfdef_get(c->r->db, del ? up + 2 : up, &def)
-		    : 0;
+		found =
+		    esm_valid_name(del ? up + 2 : up)
+		        ? racf_db_cfdef_get(c->r->db, del ? up + 2 : up, &def)
+		        : 0;
 		if (found == -1)
 			return cmd_dberr(c), -1;
 		if (found == 0) {
@@ -451,16 +465,16 @@ cmd_csdata(struct cmd *c, const struct racf_item *it, struct user_req *q)
 			    "IKJ56702I INVALID CSDATA, TOO MANY FIELDS");
 			return -1;
 		}
-		strlcpy_s(q->cs[q->ncs].field, def.name,
-		    sizeof(q->cs[q->ncs].field));
+		strlcpy_s(
+		    q->cs[q->ncs].field, def.name, sizeof(q->cs[q->ncs].field));
 		q->cs[q->ncs].value = NULL;
 		if (!del) {
 			const char *v = cmd_value(c, a, def.name);
 
 			if (v == NULL)
 				return -1;
-			q->cs[q->ncs].value = racf_user_field_value(&def, v,
-			    &err);
+			q->cs[q->ncs].value =
+			    racf_user_field_value(&def, v, &err);
 			if (q->cs[q->ncs].value == NULL) {
 				cmd_msg(c, RACF_CMD_FAILED,
 				    "IKJ56702I INVALID CSDATA %s VALUE: %s",
@@ -543,7 +557,8 @@ cmd_user_req(struct cmd *c, const struct racf_command *rc, unsigned allowed,
 	if (q->kw[UK_WORKATTR] != NULL &&
 	    cmd_workattr(c, q->kw[UK_WORKATTR], q) == -1)
 		return -1;
-	if (q->kw[UK_CSDATA] != NULL && cmd_csdata(c, q->kw[UK_CSDATA], q) == -1)
+	if (q->kw[UK_CSDATA] != NULL &&
+	    cmd_csdata(c, q->kw[UK_CSDATA], q) == -1)
 		return -1;
 	if (q->dfltgrp[0] != '\0') {
 		int found = racf_db_group_exists(c->r->db, q->dfltgrp);
@@ -566,7 +581,6 @@ cmd_user_apply(struct cmd *c, struct racf_user_rec *u, struct user_req *q,
 {
 	unsigned flags = q->kw[UK_NOEXPIRED] != NULL ? ESM_SET_NOEXPIRED : 0;
 	struct esm_err err;
-	size_t i;
 
 	if (q->name[0] != '\0')
 		strlcpy_s(u->name, q->name, sizeof(u->name));
@@ -584,17 +598,15 @@ cmd_user_apply(struct cmd *c, struct racf_user_rec *u, struct user_req *q,
 		racf_user_clear_secret(u, 0);
 	if (q->kw[UK_NOPHRASE] != NULL)
 		racf_user_clear_secret(u, 1);
-	if (q->password != NULL &&
-	    racf_user_set_secret(c->r, u, opts, q->password, flags, &err) !=
-		ESM_OK) {
+	if (q->password != NULL && racf_user_set_secret(c->r, u, opts,
+	                               q->password, flags, &err) != ESM_OK) {
 		cmd_msg(c, RACF_CMD_FAILED,
 		    "ICH21011I PASSWORD NOT CHANGED FOR %s. %s", u->userid,
 		    err.msg);
 		return -1;
 	}
-	if (q->phrase != NULL &&
-	    racf_user_set_secret(c->r, u, opts, q->phrase, flags, &err) !=
-		ESM_OK) {
+	if (q->phrase != NULL && racf_user_set_secret(c->r, u, opts, q->phrase,
+	                             flags, &err) != ESM_OK) {
 		cmd_msg(c, RACF_CMD_FAILED,
 		    "ICH21011I PASSWORD PHRASE NOT CHANGED FOR %s. %s",
 		    u->userid, err.msg);
@@ -614,10 +626,19 @@ cmd_user_apply(struct cmd *c, struct racf_user_rec *u, struct user_req *q,
 			    u->userid);
 		racf_user_resume(u);
 	}
+	return 0;
+}
+
+/* Write the CSDATA changes of q for userid (after the profile exists). */
+static int
+cmd_user_csdata(struct cmd *c, const char *userid, const struct user_req *q)
+{
+	size_t i;
+
 	for (i = 0; i < q->ncs; i++)
-		if (racf_db_csdata_put(c->r->db, u->userid, q->cs[i].field,
-			q->cs[i].value) == -1)
-			return cmd_dberr(c), -1;
+		if (racf_db_csdata_put(
+		        c->r->db, userid, q->cs[i].field, q->cs[i].value) == -1)
+			return -1;
 	return 0;
 }
 
@@ -667,10 +688,8 @@ cmd_adduser(struct cmd *c, const struct racf_command *rc)
 		    racf_db_user_insert(c->r->db, &u) == -1)
 			goto dberr_or_fail;
 		/* CSDATA rows reference the user: write them after it. */
-		for (size_t k = 0; k < q.ncs; k++)
-			if (racf_db_csdata_put(c->r->db, u.userid,
-				q.cs[k].field, q.cs[k].value) == -1)
-				goto dberr;
+		if (cmd_user_csdata(c, u.userid, &q) == -1)
+			goto dberr;
 		memset(&con, 0, sizeof(con));
 		strlcpy_s(con.group, u.dfltgrp, sizeof(con.group));
 		strlcpy_s(con.owner, u.owner, sizeof(con.owner));
@@ -726,7 +745,8 @@ cmd_altuser(struct cmd *c, const struct racf_command *rc)
 		}
 		if (cmd_user_apply(c, &u, &q, &opts) == -1)
 			goto fail;
-		if (racf_db_user_update(c->r->db, &u) != 1)
+		if (racf_db_user_update(c->r->db, &u) != 1 ||
+		    cmd_user_csdata(c, u.userid, &q) == -1)
 			goto dberr;
 		if (q.dfltgrp[0] != '\0') {
 			memset(&con, 0, sizeof(con));
@@ -756,10 +776,10 @@ fail:
 static enum racf_cmd_rc
 cmd_listuser(struct cmd *c, const struct racf_command *rc)
 {
-	static const struct kw kws[] = { { "CSDATA", KW_BARE },
-		{ "NORACF", KW_BARE }, { NULL, 0 } };
+	static const struct kw kws[] = {
+	    {"CSDATA", KW_BARE}, {"NORACF", KW_BARE}, {NULL, 0}};
 	char names[CMD_MAX_NAMES][SSPR_MAX_USERID + 1];
-	const struct racf_item *b[2] = { NULL, NULL };
+	const struct racf_item *b[2] = {NULL, NULL};
 	struct racf_setropts opts;
 	struct racf_user_rec u;
 	int n, i, found;
@@ -797,9 +817,9 @@ cmd_listuser(struct cmd *c, const struct racf_command *rc)
 static enum racf_cmd_rc
 cmd_deluser(struct cmd *c, const struct racf_command *rc)
 {
-	static const struct kw kws[] = { { NULL, 0 } };
+	static const struct kw kws[] = {{NULL, 0}};
 	char names[CMD_MAX_NAMES][SSPR_MAX_USERID + 1];
-	const struct racf_item *b[1] = { NULL };
+	const struct racf_item *b[1] = {NULL};
 	int n, i, found;
 
 	if ((n = cmd_names(c, rc, "USERID", names)) == -1 ||
@@ -814,13 +834,7 @@ cmd_deluser(struct cmd *c, const struct racf_command *rc)
 			cmd_msg(c, RACF_CMD_FAILED,
 			    "ICH04001I UNDEFINED USER ID(S) = %s", names[i]);
 	}
-	if (c->rc >= RACF_CMD_FAILED) {
-		racf_db_rollback(c->r->db);
-		return c->rc;
-	}
-	if (racf_db_commit(c->r->db) == -1)
-		return cmd_dberr(c);
-	return c->rc;
+	return cmd_finish(c);
 }
 
 /* ---------------------------------------------------------------- *
@@ -830,11 +844,11 @@ cmd_deluser(struct cmd *c, const struct racf_command *rc)
 static enum racf_cmd_rc
 cmd_addgroup(struct cmd *c, const struct racf_command *rc)
 {
-	static const struct kw kws[] = { { "SUPGROUP", KW_VALUE },
-		{ "OWNER", KW_VALUE }, { NULL, 0 } };
+	static const struct kw kws[] = {
+	    {"SUPGROUP", KW_VALUE}, {"OWNER", KW_VALUE}, {NULL, 0}};
 	char names[CMD_MAX_NAMES][SSPR_MAX_USERID + 1];
 	char sup[SSPR_MAX_GROUP + 1] = "SYS1", owner[SSPR_MAX_USERID + 1];
-	const struct racf_item *b[2] = { NULL, NULL };
+	const struct racf_item *b[2] = {NULL, NULL};
 	struct racf_user_rec u;
 	const char *v;
 	int n, i, found;
@@ -844,18 +858,18 @@ cmd_addgroup(struct cmd *c, const struct racf_command *rc)
 		return c->rc;
 	strlcpy_s(owner, c->issuer, sizeof(owner));
 	if (b[0] != NULL && ((v = cmd_value(c, b[0], "SUPGROUP")) == NULL ||
-				cmd_name(c, v, "SUPGROUP", sup) == -1))
+	                        cmd_name(c, v, "SUPGROUP", sup) == -1))
 		return c->rc;
 	if (b[1] != NULL && ((v = cmd_value(c, b[1], "OWNER")) == NULL ||
-				cmd_name(c, v, "OWNER", owner) == -1))
+	                        cmd_name(c, v, "OWNER", owner) == -1))
 		return c->rc;
 	if (racf_db_begin(c->r->db) == -1)
 		return cmd_dberr(c);
 	if ((found = racf_db_group_exists(c->r->db, sup)) != 1) {
 		if (found == -1)
 			return cmd_dberr(c);
-		cmd_msg(c, RACF_CMD_FAILED, "IKJ56702I INVALID SUPGROUP, %s",
-		    sup);
+		cmd_msg(
+		    c, RACF_CMD_FAILED, "IKJ56702I INVALID SUPGROUP, %s", sup);
 		racf_db_rollback(c->r->db);
 		return c->rc;
 	}
@@ -870,27 +884,21 @@ cmd_addgroup(struct cmd *c, const struct racf_command *rc)
 			    "IKJ56702I INVALID GROUP, %s", names[i]);
 			continue;
 		}
-		if (racf_db_group_insert(c->r->db, names[i], sup, owner,
-			racf_now(c->r)) == -1)
+		if (racf_db_group_insert(
+		        c->r->db, names[i], sup, owner, racf_now(c->r)) == -1)
 			return cmd_dberr(c);
 	}
-	if (c->rc >= RACF_CMD_FAILED) {
-		racf_db_rollback(c->r->db);
-		return c->rc;
-	}
-	if (racf_db_commit(c->r->db) == -1)
-		return cmd_dberr(c);
-	return c->rc;
+	return cmd_finish(c);
 }
 
 /* CONNECT and REMOVE: users GROUP(group). */
 static enum racf_cmd_rc
 cmd_connect(struct cmd *c, const struct racf_command *rc, int remove)
 {
-	static const struct kw kws[] = { { "GROUP", KW_VALUE },
-		{ "OWNER", KW_VALUE }, { NULL, 0 } };
+	static const struct kw kws[] = {
+	    {"GROUP", KW_VALUE}, {"OWNER", KW_VALUE}, {NULL, 0}};
 	char names[CMD_MAX_NAMES][SSPR_MAX_USERID + 1];
-	const struct racf_item *b[2] = { NULL, NULL };
+	const struct racf_item *b[2] = {NULL, NULL};
 	struct racf_connect con;
 	struct racf_user_rec u;
 	const char *v;
@@ -909,7 +917,7 @@ cmd_connect(struct cmd *c, const struct racf_command *rc, int remove)
 		return c->rc;
 	strlcpy_s(con.owner, c->issuer, sizeof(con.owner));
 	if (b[1] != NULL && ((v = cmd_value(c, b[1], "OWNER")) == NULL ||
-				cmd_name(c, v, "OWNER", con.owner) == -1))
+	                        cmd_name(c, v, "OWNER", con.owner) == -1))
 		return c->rc;
 	con.created = racf_now(c->r);
 	if (racf_db_begin(c->r->db) == -1)
@@ -937,9 +945,9 @@ cmd_connect(struct cmd *c, const struct racf_command *rc, int remove)
 			    con.group, names[i]);
 			continue;
 		}
-		found = remove
-		    ? racf_db_connect_remove(c->r->db, names[i], con.group)
-		    : racf_db_connect_add(c->r->db, names[i], &con);
+		found = remove ? racf_db_connect_remove(
+		                     c->r->db, names[i], con.group)
+		               : racf_db_connect_add(c->r->db, names[i], &con);
 		if (found == -1)
 			return cmd_dberr(c);
 		if (remove && found == 0)
@@ -948,13 +956,7 @@ cmd_connect(struct cmd *c, const struct racf_command *rc, int remove)
 			    names[i], con.group);
 		secure_zero(&u, sizeof(u));
 	}
-	if (c->rc >= RACF_CMD_FAILED) {
-		racf_db_rollback(c->r->db);
-		return c->rc;
-	}
-	if (racf_db_commit(c->r->db) == -1)
-		return cmd_dberr(c);
-	return c->rc;
+	return cmd_finish(c);
 }
 
 static enum racf_cmd_rc
@@ -1032,21 +1034,21 @@ static int
 cmd_cfdef(struct cmd *c, const struct racf_item *it, struct racf_cfdef *d)
 {
 	static const struct kw kws[] = {
-		[CF_TYPE] = { "TYPE", KW_VALUE },
-		[CF_MAXLENGTH] = { "MAXLENGTH", KW_VALUE },
-		[CF_MXLENGTH] = { "MXLENGTH", KW_VALUE },
-		[CF_MIXED] = { "MIXED", KW_VALUE },
-		[CF_MINVALUE] = { "MINVALUE", KW_VALUE },
-		[CF_MAXVALUE] = { "MAXVALUE", KW_VALUE },
-		[CF_FIRST] = { "FIRST", KW_VALUE },
-		[CF_OTHER] = { "OTHER", KW_VALUE },
-		[CF_HELP] = { "HELP", KW_VALUE },
-		[CF_LISTHEAD] = { "LISTHEAD", KW_VALUE },
-		[CF_COUNT] = { NULL, 0 },
+	    [CF_TYPE] = {"TYPE", KW_VALUE},
+	    [CF_MAXLENGTH] = {"MAXLENGTH", KW_VALUE},
+	    [CF_MXLENGTH] = {"MXLENGTH", KW_VALUE},
+	    [CF_MIXED] = {"MIXED", KW_VALUE},
+	    [CF_MINVALUE] = {"MINVALUE", KW_VALUE},
+	    [CF_MAXVALUE] = {"MAXVALUE", KW_VALUE},
+	    [CF_FIRST] = {"FIRST", KW_VALUE},
+	    [CF_OTHER] = {"OTHER", KW_VALUE},
+	    [CF_HELP] = {"HELP", KW_VALUE},
+	    [CF_LISTHEAD] = {"LISTHEAD", KW_VALUE},
+	    [CF_COUNT] = {NULL, 0},
 	};
-	static const char *const types[] = { "CHAR", "NUM", "HEX", "FLAG" };
-	static const int maxlen[] = { 1100, 10, 512, 3 };
-	const struct racf_item *b[CF_COUNT] = { NULL };
+	static const char *const types[] = {"CHAR", "NUM", "HEX", "FLAG"};
+	static const int maxlen[] = {1100, 10, 512, 3};
+	const struct racf_item *b[CF_COUNT] = {NULL};
 	const struct racf_item *len;
 	char up[16];
 	const char *v;
@@ -1104,14 +1106,14 @@ cmd_cfdef(struct cmd *c, const struct racf_item *it, struct racf_cfdef *d)
 	}
 	if (b[CF_MINVALUE] != NULL) {
 		if (cmd_number(c, b[CF_MINVALUE], "MINVALUE", 0, 2147483647L,
-			&n) == -1)
+		        &n) == -1)
 			return -1;
 		d->has_min = 1;
 		d->minvalue = n;
 	}
 	if (b[CF_MAXVALUE] != NULL) {
 		if (cmd_number(c, b[CF_MAXVALUE], "MAXVALUE", 0, 2147483647L,
-			&n) == -1)
+		        &n) == -1)
 			return -1;
 		d->has_max = 1;
 		d->maxvalue = n;
@@ -1130,9 +1132,9 @@ cmd_cfdef(struct cmd *c, const struct racf_item *it, struct racf_cfdef *d)
 static enum racf_cmd_rc
 cmd_rdefine(struct cmd *c, const struct racf_command *rc)
 {
-	static const struct kw kws[] = { { "CFDEF", KW_LIST },
-		{ "UACC", KW_VALUE }, { "OWNER", KW_VALUE }, { NULL, 0 } };
-	const struct racf_item *b[3] = { NULL, NULL, NULL };
+	static const struct kw kws[] = {{"CFDEF", KW_LIST}, {"UACC", KW_VALUE},
+	    {"OWNER", KW_VALUE}, {NULL, 0}};
+	const struct racf_item *b[3] = {NULL, NULL, NULL};
 	struct racf_cfdef d, old;
 	int found;
 
@@ -1166,8 +1168,8 @@ cmd_rdefine(struct cmd *c, const struct racf_command *rc)
 static enum racf_cmd_rc
 cmd_rdelete(struct cmd *c, const struct racf_command *rc)
 {
-	static const struct kw kws[] = { { NULL, 0 } };
-	const struct racf_item *b[1] = { NULL };
+	static const struct kw kws[] = {{NULL, 0}};
+	const struct racf_item *b[1] = {NULL};
 	char field[SSPR_MAX_FIELD_NAME + 1];
 	int found;
 
@@ -1193,9 +1195,9 @@ cmd_rdelete(struct cmd *c, const struct racf_command *rc)
 static enum racf_cmd_rc
 cmd_rlist(struct cmd *c, const struct racf_command *rc)
 {
-	static const struct kw kws[] = { { "CFDEF", KW_BARE },
-		{ "ALL", KW_BARE }, { NULL, 0 } };
-	const struct racf_item *b[2] = { NULL, NULL };
+	static const struct kw kws[] = {
+	    {"CFDEF", KW_BARE}, {"ALL", KW_BARE}, {NULL, 0}};
+	const struct racf_item *b[2] = {NULL, NULL};
 	struct racf_cfdef d;
 	int found;
 
@@ -1268,7 +1270,7 @@ cmd_rule(struct cmd *c, const struct racf_item *it, struct racf_rule *rule)
 		for (size_t k = 0; k < a->nargs; k++) {
 			if (a->args[k].word == NULL || a->args[k].has_args ||
 			    strlen(spec) + strlen(a->args[k].word) + 2 >
-				sizeof(spec))
+			        sizeof(spec))
 				break;
 			if (k > 0)
 				(void)strlcpy_s(spec + strlen(spec), " ",
@@ -1329,18 +1331,13 @@ cmd_rule_del(struct racf_pwpolicy *pol, int no)
 
 /* PASSWORD(...) sub-operands applied to s. */
 static int
-cmd_setr_password(struct cmd *c, const struct racf_item *it,
-    struct racf_setropts *s)
+cmd_setr_password(
+    struct cmd *c, const struct racf_item *it, struct racf_setropts *s)
 {
-	static const struct {
-		const char *name;
-		int *(*field)(struct racf_setropts *);
-	} dummy[1] = { { NULL, NULL } };
 	char up[32];
 	long n;
 	size_t i;
 
-	(void)dummy;
 	for (i = 0; i < it->nargs; i++) {
 		const struct racf_item *a = &it->args[i];
 
@@ -1387,14 +1384,14 @@ cmd_setr_password(struct cmd *c, const struct racf_item *it,
 		} else if (!a->has_args && strcmp(up, "NORULES") == 0) {
 			s->pol.nrules = 0;
 		} else if (strncmp(up, "RULE", 4) == 0 && up[4] >= '1' &&
-		    up[4] <= '8' && up[5] == '\0' && a->has_args) {
+		           up[4] <= '8' && up[5] == '\0' && a->has_args) {
 			struct racf_rule rule;
 
 			if (cmd_rule(c, a, &rule) == -1)
 				return -1;
 			cmd_rule_put(&s->pol, up[4] - '0', &rule);
 		} else if (strncmp(up, "NORULE", 6) == 0 && up[6] >= '1' &&
-		    up[6] <= '8' && up[7] == '\0' && !a->has_args) {
+		           up[6] <= '8' && up[7] == '\0' && !a->has_args) {
 			cmd_rule_del(&s->pol, up[6] - '0');
 		} else {
 			char safe[48];
@@ -1413,13 +1410,13 @@ cmd_setropts(struct cmd *c, const struct racf_command *rc)
 {
 	enum { S_PASSWORD, S_INACTIVE, S_NOINACTIVE, S_LIST, S_COUNT };
 	static const struct kw kws[] = {
-		[S_PASSWORD] = { "PASSWORD", KW_LIST },
-		[S_INACTIVE] = { "INACTIVE", KW_VALUE },
-		[S_NOINACTIVE] = { "NOINACTIVE", KW_BARE },
-		[S_LIST] = { "LIST", KW_BARE },
-		[S_COUNT] = { NULL, 0 },
+	    [S_PASSWORD] = {"PASSWORD", KW_LIST},
+	    [S_INACTIVE] = {"INACTIVE", KW_VALUE},
+	    [S_NOINACTIVE] = {"NOINACTIVE", KW_BARE},
+	    [S_LIST] = {"LIST", KW_BARE},
+	    [S_COUNT] = {NULL, 0},
 	};
-	const struct racf_item *b[S_COUNT] = { NULL };
+	const struct racf_item *b[S_COUNT] = {NULL};
 	struct racf_setropts s;
 	long n;
 
@@ -1468,24 +1465,24 @@ static const struct {
 	const char *name, *abbrev;
 	enum racf_cmd_rc (*fn)(struct cmd *, const struct racf_command *);
 } cmd_verbs[] = {
-	{ "ADDUSER", "AU", cmd_adduser },
-	{ "ALTUSER", "ALU", cmd_altuser },
-	{ "LISTUSER", "LU", cmd_listuser },
-	{ "DELUSER", "DU", cmd_deluser },
-	{ "ADDGROUP", "AG", cmd_addgroup },
-	{ "CONNECT", "CO", cmd_connect_add },
-	{ "REMOVE", "RE", cmd_remove },
-	{ "RDEFINE", "RDEF", cmd_rdefine },
-	{ "RDELETE", "RDEL", cmd_rdelete },
-	{ "RLIST", "RL", cmd_rlist },
-	{ "SETROPTS", "SETR", cmd_setropts },
+    {"ADDUSER", "AU", cmd_adduser},
+    {"ALTUSER", "ALU", cmd_altuser},
+    {"LISTUSER", "LU", cmd_listuser},
+    {"DELUSER", "DU", cmd_deluser},
+    {"ADDGROUP", "AG", cmd_addgroup},
+    {"CONNECT", "CO", cmd_connect_add},
+    {"REMOVE", "RE", cmd_remove},
+    {"RDEFINE", "RDEF", cmd_rdefine},
+    {"RDELETE", "RDEL", cmd_rdelete},
+    {"RLIST", "RL", cmd_rlist},
+    {"SETROPTS", "SETR", cmd_setropts},
 };
 
 enum racf_cmd_rc
 racf_cmd_run(struct racf *r, const char *issuer, const char *text, size_t len,
     struct strbuf *out)
 {
-	struct cmd c = { .r = r, .issuer = issuer, .out = out };
+	struct cmd c = {.r = r, .issuer = issuer, .out = out};
 	struct racf_command *rc;
 	char err[SSPR_MAX_ERROR], verb[16], safe[48];
 	size_t i;

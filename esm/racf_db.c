@@ -33,74 +33,74 @@ struct racf_db {
 /* migrations[i] upgrades user_version i to i + 1.  Never edit a released
  * entry: append a new one. */
 static const char *const racf_db_migrations[] = {
-	/* 0 -> 1: the first schema */
-	"CREATE TABLE users ("
-	" userid TEXT PRIMARY KEY,"
-	" name TEXT NOT NULL DEFAULT '',"
-	" owner TEXT NOT NULL,"
-	" dfltgrp TEXT NOT NULL,"
-	" email TEXT NOT NULL DEFAULT '',"
-	" created INTEGER NOT NULL,"
-	" last_access INTEGER NOT NULL DEFAULT 0,"
-	" special INTEGER NOT NULL DEFAULT 0,"
-	" revoked INTEGER NOT NULL DEFAULT 0,"
-	" revoke_reason INTEGER NOT NULL DEFAULT 0,"
-	" revoke_date INTEGER NOT NULL DEFAULT 0,"
-	" invalid_count INTEGER NOT NULL DEFAULT 0,"
-	" pw_hash TEXT, pw_changed INTEGER NOT NULL DEFAULT 0,"
-	" pw_expired INTEGER NOT NULL DEFAULT 0,"
-	" ph_hash TEXT, ph_changed INTEGER NOT NULL DEFAULT 0,"
-	" ph_expired INTEGER NOT NULL DEFAULT 0,"
-	" version INTEGER NOT NULL DEFAULT 0);"
-	"CREATE TABLE history ("
-	" userid TEXT NOT NULL REFERENCES users ON DELETE CASCADE,"
-	" kind TEXT NOT NULL CHECK (kind IN ('P', 'H')),"
-	" seq INTEGER NOT NULL,"
-	" hash TEXT NOT NULL,"
-	" PRIMARY KEY (userid, kind, seq));"
-	"CREATE TABLE groups ("
-	" name TEXT PRIMARY KEY,"
-	" superior TEXT,"
-	" owner TEXT NOT NULL,"
-	" created INTEGER NOT NULL);"
-	"CREATE TABLE connects ("
-	" userid TEXT NOT NULL REFERENCES users ON DELETE CASCADE,"
-	" grp TEXT NOT NULL REFERENCES groups,"
-	" owner TEXT NOT NULL,"
-	" created INTEGER NOT NULL,"
-	" PRIMARY KEY (userid, grp));"
-	"CREATE TABLE cfields ("
-	" name TEXT PRIMARY KEY,"
-	" type INTEGER NOT NULL,"
-	" maxlength INTEGER NOT NULL,"
-	" mixed INTEGER NOT NULL,"
-	" minvalue INTEGER, maxvalue INTEGER);"
-	"CREATE TABLE csdata ("
-	" userid TEXT NOT NULL REFERENCES users ON DELETE CASCADE,"
-	" field TEXT NOT NULL REFERENCES cfields ON DELETE CASCADE,"
-	" value TEXT NOT NULL,"
-	" PRIMARY KEY (userid, field));"
-	"CREATE TABLE setropts ("
-	" id INTEGER PRIMARY KEY CHECK (id = 1),"
-	" history INTEGER NOT NULL, interval INTEGER NOT NULL,"
-	" minchange INTEGER NOT NULL, revoke INTEGER NOT NULL,"
-	" warning INTEGER NOT NULL, inactive INTEGER NOT NULL,"
-	" mixedcase INTEGER NOT NULL, specialchars INTEGER NOT NULL);"
-	"CREATE TABLE rules ("
-	" n INTEGER PRIMARY KEY CHECK (n BETWEEN 1 AND 8),"
-	" min INTEGER NOT NULL, max INTEGER NOT NULL,"
-	" content TEXT NOT NULL);"
-	"CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
-	"INSERT INTO setropts VALUES (1, 0, 30, 0, 0, 0, 0, 0, 0);"
-	"INSERT INTO groups VALUES ('SYS1', NULL, 'IBMUSER', strftime('%s'));"
-	"INSERT INTO meta VALUES ('kdf_memory_kib', '19456'),"
-	" ('kdf_iterations', '2'), ('kdf_parallelism', '1');",
+    /* 0 -> 1: the first schema */
+    "CREATE TABLE users ("
+    " userid TEXT PRIMARY KEY,"
+    " name TEXT NOT NULL DEFAULT '',"
+    " owner TEXT NOT NULL,"
+    " dfltgrp TEXT NOT NULL,"
+    " email TEXT NOT NULL DEFAULT '',"
+    " created INTEGER NOT NULL,"
+    " last_access INTEGER NOT NULL DEFAULT 0,"
+    " special INTEGER NOT NULL DEFAULT 0,"
+    " revoked INTEGER NOT NULL DEFAULT 0,"
+    " revoke_reason INTEGER NOT NULL DEFAULT 0,"
+    " revoke_date INTEGER NOT NULL DEFAULT 0,"
+    " invalid_count INTEGER NOT NULL DEFAULT 0,"
+    " pw_hash TEXT, pw_changed INTEGER NOT NULL DEFAULT 0,"
+    " pw_expired INTEGER NOT NULL DEFAULT 0,"
+    " ph_hash TEXT, ph_changed INTEGER NOT NULL DEFAULT 0,"
+    " ph_expired INTEGER NOT NULL DEFAULT 0,"
+    " version INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE history ("
+    " userid TEXT NOT NULL REFERENCES users ON DELETE CASCADE,"
+    " kind TEXT NOT NULL CHECK (kind IN ('P', 'H')),"
+    " seq INTEGER NOT NULL,"
+    " hash TEXT NOT NULL,"
+    " PRIMARY KEY (userid, kind, seq));"
+    "CREATE TABLE groups ("
+    " name TEXT PRIMARY KEY,"
+    " superior TEXT,"
+    " owner TEXT NOT NULL,"
+    " created INTEGER NOT NULL);"
+    "CREATE TABLE connects ("
+    " userid TEXT NOT NULL REFERENCES users ON DELETE CASCADE,"
+    " grp TEXT NOT NULL REFERENCES groups,"
+    " owner TEXT NOT NULL,"
+    " created INTEGER NOT NULL,"
+    " PRIMARY KEY (userid, grp));"
+    "CREATE TABLE cfields ("
+    " name TEXT PRIMARY KEY,"
+    " type INTEGER NOT NULL,"
+    " maxlength INTEGER NOT NULL,"
+    " mixed INTEGER NOT NULL,"
+    " minvalue INTEGER, maxvalue INTEGER);"
+    "CREATE TABLE csdata ("
+    " userid TEXT NOT NULL REFERENCES users ON DELETE CASCADE,"
+    " field TEXT NOT NULL REFERENCES cfields ON DELETE CASCADE,"
+    " value TEXT NOT NULL,"
+    " PRIMARY KEY (userid, field));"
+    "CREATE TABLE setropts ("
+    " id INTEGER PRIMARY KEY CHECK (id = 1),"
+    " history INTEGER NOT NULL, interval INTEGER NOT NULL,"
+    " minchange INTEGER NOT NULL, revoke INTEGER NOT NULL,"
+    " warning INTEGER NOT NULL, inactive INTEGER NOT NULL,"
+    " mixedcase INTEGER NOT NULL, specialchars INTEGER NOT NULL);"
+    "CREATE TABLE rules ("
+    " n INTEGER PRIMARY KEY CHECK (n BETWEEN 1 AND 8),"
+    " min INTEGER NOT NULL, max INTEGER NOT NULL,"
+    " content TEXT NOT NULL);"
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+    "INSERT INTO setropts VALUES (1, 0, 30, 0, 0, 0, 0, 0, 0);"
+    "INSERT INTO groups VALUES ('SYS1', NULL, 'IBMUSER', strftime('%s'));"
+    "INSERT INTO meta VALUES ('kdf_memory_kib', '19456'),"
+    " ('kdf_iterations', '2'), ('kdf_parallelism', '1');",
 };
 
 #define RACF_DB_SCHEMA ((int)ARRAY_SIZE(racf_db_migrations))
 
 static int PRINTF_LIKE(2, 3)
-racf_db_fail(struct racf_db *db, const char *fmt, ...)
+    racf_db_fail(struct racf_db *db, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -135,8 +135,8 @@ racf_db_user_version(struct racf_db *db, int *v)
 	sqlite3_stmt *st;
 	int rv = -1;
 
-	if (sqlite3_prepare_v2(db->sql, "PRAGMA user_version", -1, &st,
-		NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db->sql, "PRAGMA user_version", -1, &st, NULL) !=
+	    SQLITE_OK)
 		return racf_db_sqlfail(db, "reading the schema version");
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		*v = sqlite3_column_int(st, 0);
@@ -167,8 +167,8 @@ racf_db_migrate(struct racf_db *db)
 	for (; v < RACF_DB_SCHEMA; v++) {
 		if (racf_db_exec(db, racf_db_migrations[v]) == -1)
 			goto fail;
-		snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d",
-		    v + 1);
+		snprintf(
+		    pragma, sizeof(pragma), "PRAGMA user_version = %d", v + 1);
 		if (racf_db_exec(db, pragma) == -1)
 			goto fail;
 	}
@@ -333,10 +333,10 @@ racf_db_done(struct racf_db *db, sqlite3_stmt *st, const char *what)
  * Users
  * ---------------------------------------------------------------- */
 
-#define RACF_DB_USER_COLS                                                  \
-	"userid, name, owner, dfltgrp, email, created, last_access, "      \
-	"special, revoked, revoke_reason, revoke_date, invalid_count, "    \
-	"pw_hash, pw_changed, pw_expired, ph_hash, ph_changed, "           \
+#define RACF_DB_USER_COLS                                                      \
+	"userid, name, owner, dfltgrp, email, created, last_access, "          \
+	"special, revoked, revoke_reason, revoke_date, invalid_count, "        \
+	"pw_hash, pw_changed, pw_expired, ph_hash, ph_changed, "               \
 	"ph_expired, version"
 
 static void
@@ -349,14 +349,14 @@ racf_db_cred_read(sqlite3_stmt *st, int col, struct racf_cred *c)
 }
 
 int
-racf_db_user_get(struct racf_db *db, const char *userid,
-    struct racf_user_rec *out)
+racf_db_user_get(
+    struct racf_db *db, const char *userid, struct racf_user_rec *out)
 {
 	sqlite3_stmt *st;
 	int rc;
 
-	st = racf_db_prepare(db,
-	    "SELECT " RACF_DB_USER_COLS " FROM users WHERE userid = ?");
+	st = racf_db_prepare(
+	    db, "SELECT " RACF_DB_USER_COLS " FROM users WHERE userid = ?");
 	if (st == NULL)
 		return -1;
 	racf_db_bind_text(st, 1, userid);
@@ -490,7 +490,7 @@ int
 racf_db_history_get(struct racf_db *db, const char *userid, char kind,
     char (*hashes)[RACF_HASH_MAX], int max)
 {
-	char k[2] = { kind, '\0' };
+	char k[2] = {kind, '\0'};
 	sqlite3_stmt *st;
 	int n = 0, rc;
 
@@ -514,7 +514,7 @@ int
 racf_db_history_push(struct racf_db *db, const char *userid, char kind,
     const char *hash, int keep)
 {
-	char k[2] = { kind, '\0' };
+	char k[2] = {kind, '\0'};
 	sqlite3_stmt *st;
 
 	st = racf_db_prepare(db,
@@ -580,13 +580,13 @@ racf_db_group_insert(struct racf_db *db, const char *group,
 }
 
 int
-racf_db_connect_add(struct racf_db *db, const char *userid,
-    const struct racf_connect *c)
+racf_db_connect_add(
+    struct racf_db *db, const char *userid, const struct racf_connect *c)
 {
 	sqlite3_stmt *st;
 
-	st = racf_db_prepare(db,
-	    "INSERT OR IGNORE INTO connects VALUES (?, ?, ?, ?)");
+	st = racf_db_prepare(
+	    db, "INSERT OR IGNORE INTO connects VALUES (?, ?, ?, ?)");
 	if (st == NULL)
 		return -1;
 	racf_db_bind_text(st, 1, userid);
@@ -599,13 +599,13 @@ racf_db_connect_add(struct racf_db *db, const char *userid,
 }
 
 int
-racf_db_connect_remove(struct racf_db *db, const char *userid,
-    const char *group)
+racf_db_connect_remove(
+    struct racf_db *db, const char *userid, const char *group)
 {
 	sqlite3_stmt *st;
 
-	st = racf_db_prepare(db,
-	    "DELETE FROM connects WHERE userid = ? AND grp = ?");
+	st = racf_db_prepare(
+	    db, "DELETE FROM connects WHERE userid = ? AND grp = ?");
 	if (st == NULL)
 		return -1;
 	racf_db_bind_text(st, 1, userid);
@@ -616,8 +616,8 @@ racf_db_connect_remove(struct racf_db *db, const char *userid,
 }
 
 int
-racf_db_connects(struct racf_db *db, const char *userid,
-    struct racf_connect *out, int max)
+racf_db_connects(
+    struct racf_db *db, const char *userid, struct racf_connect *out, int max)
 {
 	sqlite3_stmt *st;
 	int n = 0, rc;
@@ -659,8 +659,7 @@ racf_db_cfdef_read(sqlite3_stmt *st, struct racf_cfdef *d)
 }
 
 int
-racf_db_cfdef_get(struct racf_db *db, const char *name,
-    struct racf_cfdef *out)
+racf_db_cfdef_get(struct racf_db *db, const char *name, struct racf_cfdef *out)
 {
 	sqlite3_stmt *st;
 	int rc;
@@ -720,8 +719,8 @@ racf_db_cfdef_delete(struct racf_db *db, const char *name)
 }
 
 int
-racf_db_cfdef_each(struct racf_db *db,
-    int (*fn)(const struct racf_cfdef *, void *), void *arg)
+racf_db_cfdef_each(
+    struct racf_db *db, int (*fn)(const struct racf_cfdef *, void *), void *arg)
 {
 	struct racf_cfdef d;
 	sqlite3_stmt *st;
@@ -744,14 +743,14 @@ racf_db_cfdef_each(struct racf_db *db,
 }
 
 int
-racf_db_csdata_get(struct racf_db *db, const char *userid, const char *field,
-    char **value)
+racf_db_csdata_get(
+    struct racf_db *db, const char *userid, const char *field, char **value)
 {
 	sqlite3_stmt *st;
 	int rc;
 
-	st = racf_db_prepare(db,
-	    "SELECT value FROM csdata WHERE userid = ? AND field = ?");
+	st = racf_db_prepare(
+	    db, "SELECT value FROM csdata WHERE userid = ? AND field = ?");
 	if (st == NULL)
 		return -1;
 	racf_db_bind_text(st, 1, userid);
@@ -775,8 +774,8 @@ racf_db_csdata_put(struct racf_db *db, const char *userid, const char *field,
 	sqlite3_stmt *st;
 
 	if (value == NULL)
-		st = racf_db_prepare(db,
-		    "DELETE FROM csdata WHERE userid = ? AND field = ?");
+		st = racf_db_prepare(
+		    db, "DELETE FROM csdata WHERE userid = ? AND field = ?");
 	else
 		st = racf_db_prepare(db,
 		    "INSERT INTO csdata VALUES (?1, ?2, ?3) ON CONFLICT "
@@ -846,12 +845,12 @@ racf_db_setropts_get(struct racf_db *db, struct racf_setropts *out)
 	if (rc != SQLITE_ROW)
 		return racf_db_sqlfail(db, "reading SETROPTS");
 
-	st = racf_db_prepare(db,
-	    "SELECT n, min, max, content FROM rules ORDER BY n");
+	st = racf_db_prepare(
+	    db, "SELECT n, min, max, content FROM rules ORDER BY n");
 	if (st == NULL)
 		return -1;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW &&
-	    s.pol.nrules < SSPR_MAX_RULES) {
+	       s.pol.nrules < SSPR_MAX_RULES) {
 		int i = s.pol.nrules++;
 
 		s.pol.rule_no[i] = sqlite3_column_int(st, 0);
@@ -892,7 +891,8 @@ racf_db_setropts_put(struct racf_db *db, const struct racf_setropts *s)
 	if (racf_db_exec(db, "DELETE FROM rules") == -1)
 		return -1;
 	for (i = 0; i < s->pol.nrules; i++) {
-		st = racf_db_prepare(db, "INSERT INTO rules VALUES (?, ?, ?, ?)");
+		st = racf_db_prepare(
+		    db, "INSERT INTO rules VALUES (?, ?, ?, ?)");
 		if (st == NULL)
 			return -1;
 		sqlite3_bind_int(st, 1, s->pol.rule_no[i]);
@@ -927,7 +927,8 @@ racf_db_meta_uint(struct racf_db *db, const char *key, unsigned *out)
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW)
-		return racf_db_fail(db, "database setting '%s' is missing", key);
+		return racf_db_fail(
+		    db, "database setting '%s' is missing", key);
 	return 0;
 }
 
@@ -947,15 +948,14 @@ racf_db_kdf_get(struct racf_db *db, struct racf_kdf *out)
 int
 racf_db_kdf_put(struct racf_db *db, const struct racf_kdf *kdf)
 {
-	static const char *const keys[] = { "kdf_memory_kib",
-		"kdf_iterations", "kdf_parallelism" };
-	unsigned vals[3] = { kdf->memory_kib, kdf->iterations,
-		kdf->parallelism };
+	static const char *const keys[] = {
+	    "kdf_memory_kib", "kdf_iterations", "kdf_parallelism"};
+	unsigned vals[3] = {kdf->memory_kib, kdf->iterations, kdf->parallelism};
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(keys); i++) {
-		sqlite3_stmt *st = racf_db_prepare(db,
-		    "INSERT OR REPLACE INTO meta VALUES (?, ?)");
+		sqlite3_stmt *st = racf_db_prepare(
+		    db, "INSERT OR REPLACE INTO meta VALUES (?, ?)");
 
 		if (st == NULL)
 			return -1;

@@ -38,10 +38,10 @@ struct racf_db;
 
 /* One credential: the password or the phrase. */
 struct racf_cred {
-	int set;			/* 0: the user has none */
-	char hash[RACF_HASH_MAX];	/* encoded salted hash */
-	time_t changed;			/* last change (0 never) */
-	int expired;			/* must be changed at next use */
+	int set;                  /* 0: the user has none */
+	char hash[RACF_HASH_MAX]; /* encoded salted hash */
+	time_t changed;           /* last change (0 never) */
+	int expired;              /* must be changed at next use */
 };
 
 struct racf_user_rec {
@@ -51,26 +51,26 @@ struct racf_user_rec {
 	char dfltgrp[SSPR_MAX_GROUP + 1];
 	char email[SSPR_MAX_EMAIL + 1];
 	time_t created;
-	time_t last_access;   /* 0 never */
+	time_t last_access; /* 0 never */
 	int special;
 	int revoked;
-	int revoke_reason;    /* enum esm_revoke_reason */
-	time_t revoke_date;   /* when revoked (0 none) */
-	int invalid_count;    /* consecutive failed attempts */
-	struct racf_cred pw;  /* password */
-	struct racf_cred ph;  /* password phrase */
-	long long version;    /* incremented by every write */
+	int revoke_reason;   /* enum esm_revoke_reason */
+	time_t revoke_date;  /* when revoked (0 none) */
+	int invalid_count;   /* consecutive failed attempts */
+	struct racf_cred pw; /* password */
+	struct racf_cred ph; /* password phrase */
+	long long version;   /* incremented by every write */
 };
 
 /* SETROPTS PASSWORD(...) and INACTIVE options.  0 means "off" for every
  * count; interval 0 means passwords never expire. */
 struct racf_setropts {
-	int history;   /* HISTORY(n), 1-32 */
-	int interval;  /* INTERVAL(n) days, 1-254; default 30 */
-	int minchange; /* MINCHANGE(n) days */
-	int revoke;    /* REVOKE(n) consecutive failures */
-	int warning;   /* WARNING(n) days */
-	int inactive;  /* INACTIVE(n) days */
+	int history;              /* HISTORY(n), 1-32 */
+	int interval;             /* INTERVAL(n) days, 1-254; default 30 */
+	int minchange;            /* MINCHANGE(n) days */
+	int revoke;               /* REVOKE(n) consecutive failures */
+	int warning;              /* WARNING(n) days */
+	int inactive;             /* INACTIVE(n) days */
 	struct racf_pwpolicy pol; /* MIXEDCASE, SPECIALCHARS, RULEn */
 };
 
@@ -95,8 +95,8 @@ struct racf_connect {
 
 /* Open (and with create, create) the database at path, upgrading its
  * schema.  Returns 0 and *out, or -1 with a message in err. */
-int racf_db_open(const char *path, int create, struct racf_db **out,
-    char *err, size_t errsize);
+int racf_db_open(const char *path, int create, struct racf_db **out, char *err,
+    size_t errsize);
 void racf_db_close(struct racf_db *db);
 
 /* The last storage error, borrowed ("" if none). */
@@ -104,16 +104,16 @@ const char *racf_db_error(const struct racf_db *db);
 
 /* ---- transactions ---- */
 
-int racf_db_begin(struct racf_db *db);	    /* write lock (IMMEDIATE) */
+int racf_db_begin(struct racf_db *db);      /* write lock (IMMEDIATE) */
 int racf_db_begin_read(struct racf_db *db); /* consistent snapshot */
 int racf_db_commit(struct racf_db *db);
-void racf_db_rollback(struct racf_db *db);  /* no-op outside a txn */
+void racf_db_rollback(struct racf_db *db); /* no-op outside a txn */
 
 /* ---- users ---- */
 
 /* 1 found (*out filled), 0 not defined, -1 error. */
-int racf_db_user_get(struct racf_db *db, const char *userid,
-    struct racf_user_rec *out);
+int racf_db_user_get(
+    struct racf_db *db, const char *userid, struct racf_user_rec *out);
 int racf_db_user_insert(struct racf_db *db, const struct racf_user_rec *u);
 /* Write every column of u and increment the version.  Returns 1 written,
  * 0 when the row's version is no longer u->version (someone else wrote),
@@ -142,20 +142,20 @@ int racf_db_group_exists(struct racf_db *db, const char *group);
 int racf_db_group_insert(struct racf_db *db, const char *group,
     const char *superior, const char *owner, time_t created);
 /* 1 added, 0 already connected, -1 error. */
-int racf_db_connect_add(struct racf_db *db, const char *userid,
-    const struct racf_connect *c);
+int racf_db_connect_add(
+    struct racf_db *db, const char *userid, const struct racf_connect *c);
 /* 1 removed, 0 was not connected, -1 error. */
-int racf_db_connect_remove(struct racf_db *db, const char *userid,
-    const char *group);
+int racf_db_connect_remove(
+    struct racf_db *db, const char *userid, const char *group);
 /* Up to max connects of userid into out, ordered by group; count or -1. */
-int racf_db_connects(struct racf_db *db, const char *userid,
-    struct racf_connect *out, int max);
+int racf_db_connects(
+    struct racf_db *db, const char *userid, struct racf_connect *out, int max);
 
 /* ---- custom fields ---- */
 
 /* 1 found, 0 not defined, -1 error. */
-int racf_db_cfdef_get(struct racf_db *db, const char *name,
-    struct racf_cfdef *out);
+int racf_db_cfdef_get(
+    struct racf_db *db, const char *name, struct racf_cfdef *out);
 /* Insert or replace a definition. */
 int racf_db_cfdef_put(struct racf_db *db, const struct racf_cfdef *def);
 /* 1 deleted (with every value of the field), 0 not defined, -1 error. */
@@ -166,8 +166,8 @@ int racf_db_cfdef_each(struct racf_db *db,
     int (*fn)(const struct racf_cfdef *, void *), void *arg);
 
 /* 1 and *value (new string) when set, 0 unset, -1 error. */
-int racf_db_csdata_get(struct racf_db *db, const char *userid,
-    const char *field, char **value);
+int racf_db_csdata_get(
+    struct racf_db *db, const char *userid, const char *field, char **value);
 /* Set (value non-NULL) or delete (value NULL) one value. */
 int racf_db_csdata_put(struct racf_db *db, const char *userid,
     const char *field, const char *value);

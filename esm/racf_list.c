@@ -213,14 +213,14 @@ racf_list_csvalue(const char *field, const char *value, void *arg)
 
 /* The "CSDATA INFORMATION" section of u into sb. */
 static int
-racf_list_csdata(struct racf *r, const struct racf_user_rec *u,
-    struct strbuf *sb)
+racf_list_csdata(
+    struct racf *r, const struct racf_user_rec *u, struct strbuf *sb)
 {
-	struct racf_list_cs cs = { .sb = sb, .n = 0 };
+	struct racf_list_cs cs = {.sb = sb, .n = 0};
 
 	if (strbuf_addstr(sb, " \n"
-			      "CSDATA INFORMATION\n"
-			      "------------------\n") == -1)
+	                      "CSDATA INFORMATION\n"
+	                      "------------------\n") == -1)
 		return -1;
 	if (racf_db_csdata_each(r->db, u->userid, racf_list_csvalue, &cs) != 0)
 		return -1;
@@ -230,8 +230,8 @@ racf_list_csdata(struct racf *r, const struct racf_user_rec *u,
 }
 
 int
-racf_list_user_csdata(struct racf *r, const struct racf_user_rec *u,
-    struct strbuf *out)
+racf_list_user_csdata(
+    struct racf *r, const struct racf_user_rec *u, struct strbuf *out)
 {
 	struct strbuf sb;
 	int rv = -1;

@@ -23,8 +23,8 @@ int racf_list_user(struct racf *r, const struct racf_user_rec *u,
     const struct racf_setropts *opts, int csdata, struct strbuf *out);
 
 /* LISTUSER u CSDATA NORACF: the "CSDATA INFORMATION" section alone. */
-int racf_list_user_csdata(struct racf *r, const struct racf_user_rec *u,
-    struct strbuf *out);
+int racf_list_user_csdata(
+    struct racf *r, const struct racf_user_rec *u, struct strbuf *out);
 
 /* SETROPTS LIST: the password section and INACTIVE, in RACF's wording. */
 int racf_list_setropts(const struct racf_setropts *opts, struct strbuf *out);

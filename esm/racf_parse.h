@@ -43,16 +43,16 @@
 #include <stddef.h>
 
 struct racf_item {
-	char *word;		/* word or quoted text; NULL for an anonymous
-				   "( ... )" list */
-	unsigned quoted : 1;	/* word came from a quoted string */
-	unsigned has_args : 1;	/* followed by "( ... )", possibly empty */
+	char *word;             /* word or quoted text; NULL for an anonymous
+	                           "( ... )" list */
+	unsigned quoted : 1;    /* word came from a quoted string */
+	unsigned has_args : 1;  /* followed by "( ... )", possibly empty */
 	struct racf_item *args; /* the parenthesised items (has_args) */
 	size_t nargs;
 };
 
 struct racf_command {
-	char *verb;		 /* first word, as typed (not folded) */
+	char *verb;              /* first word, as typed (not folded) */
 	struct racf_item *items; /* the operands after the verb */
 	size_t nitems;
 };

@@ -43,30 +43,30 @@
 #include "compat/ceilings.h"
 
 struct racf_rule {
-	int min, max;	      /* LENGTH(min:max), 1 <= min <= max <= 8 */
+	int min, max; /* LENGTH(min:max), 1 <= min <= max <= 8 */
 	char content[SSPR_MAX_PASSWORD + 1]; /* class letter per position
-						1..8; '*' where unspecified;
-						NUL-terminated, always 8 */
+	                                        1..8; '*' where unspecified;
+	                                        NUL-terminated, always 8 */
 };
 
 struct racf_pwpolicy {
-	int mixedcase;	  /* SETROPTS PASSWORD(MIXEDCASE) */
-	int specialchars; /* SETROPTS PASSWORD(SPECIALCHARS) */
-	int nrules;	  /* number of defined rules in rules[] */
-	int rule_no[SSPR_MAX_RULES];	       /* n of RULEn for rules[i] */
+	int mixedcase;               /* SETROPTS PASSWORD(MIXEDCASE) */
+	int specialchars;            /* SETROPTS PASSWORD(SPECIALCHARS) */
+	int nrules;                  /* number of defined rules in rules[] */
+	int rule_no[SSPR_MAX_RULES]; /* n of RULEn for rules[i] */
 	struct racf_rule rules[SSPR_MAX_RULES];
 };
 
 enum racf_syntax {
 	RACF_SYNTAX_OK = 0,
-	RACF_SYNTAX_LENGTH,	/* password not 1-8 / phrase not 9-100 */
-	RACF_SYNTAX_CHARS,	/* a character not allowed in passwords */
-	RACF_SYNTAX_RULES,	/* no RULEn is satisfied */
-	RACF_SYNTAX_USERID,	/* equals (password) / contains (phrase) the
-				   user ID */
-	RACF_SYNTAX_ALPHA,	/* phrase: fewer than 2 alphabetic chars */
-	RACF_SYNTAX_NONALPHA,	/* phrase: fewer than 2 non-alphabetic */
-	RACF_SYNTAX_REPEAT,	/* phrase: 3 identical characters in a row */
+	RACF_SYNTAX_LENGTH,   /* password not 1-8 / phrase not 9-100 */
+	RACF_SYNTAX_CHARS,    /* a character not allowed in passwords */
+	RACF_SYNTAX_RULES,    /* no RULEn is satisfied */
+	RACF_SYNTAX_USERID,   /* equals (password) / contains (phrase) the
+	                         user ID */
+	RACF_SYNTAX_ALPHA,    /* phrase: fewer than 2 alphabetic chars */
+	RACF_SYNTAX_NONALPHA, /* phrase: fewer than 2 non-alphabetic */
+	RACF_SYNTAX_REPEAT,   /* phrase: 3 identical characters in a row */
 };
 
 /* Fold a password in place to upper case unless the policy is MIXEDCASE.

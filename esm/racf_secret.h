@@ -17,8 +17,8 @@
 
 /* Hash secret (len bytes) into out (RACF_HASH_MAX bytes).  Returns 0, or -1
  * (no randomness, or Argon2 failed: out of memory). */
-int racf_secret_hash(const struct racf_kdf *kdf, const char *secret,
-    size_t len, char out[RACF_HASH_MAX]);
+int racf_secret_hash(const struct racf_kdf *kdf, const char *secret, size_t len,
+    char out[RACF_HASH_MAX]);
 
 /* 1 if secret matches the encoded hash, 0 if not, -1 if the hash is
  * malformed or Argon2 could not run. */

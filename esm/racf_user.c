@@ -47,8 +47,8 @@ racf_user_set_secret(struct racf *r, struct racf_user_rec *u,
 		    (flags & ESM_SET_NOEXPIRED) != 0);
 	}
 	if (why != RACF_SYNTAX_OK) {
-		esm_err_set(err, ESM_E_RULES, "%s",
-		    racf_syntax_message(why, phrase));
+		esm_err_set(
+		    err, ESM_E_RULES, "%s", racf_syntax_message(why, phrase));
 		rv = ESM_DENY;
 		goto out;
 	}
@@ -118,8 +118,8 @@ racf_user_printable(int c)
 }
 
 char *
-racf_user_field_value(const struct racf_cfdef *def, const char *value,
-    struct esm_err *err)
+racf_user_field_value(
+    const struct racf_cfdef *def, const char *value, struct esm_err *err)
 {
 	size_t i, len = strlen(value);
 	char *v;
@@ -195,8 +195,8 @@ bad:
  * ---------------------------------------------------------------- */
 
 int
-racf_user_describe(struct racf *r, const struct racf_user_rec *u,
-    struct esm_user *out)
+racf_user_describe(
+    struct racf *r, const struct racf_user_rec *u, struct esm_user *out)
 {
 	struct racf_connect c[ESM_MAX_GROUPS];
 	int i, n;

@@ -26,7 +26,7 @@
 #include "compat/banned.h"
 
 #define RACF_VERIFY_RETRIES 8
-#define RACF_RETRY	    2 /* internal: the profile moved, start again */
+#define RACF_RETRY          2 /* internal: the profile moved, start again */
 
 /* Everything one attempt needs, wiped at the end. */
 struct racf_attempt {
@@ -35,16 +35,16 @@ struct racf_attempt {
 	char cur[SSPR_MAX_SECRET + 1]; /* the secret given, folded */
 	char neu[SSPR_MAX_SECRET + 1]; /* the new secret, folded */
 	size_t curlen, neulen;
-	int phrase;	/* the secret given is a phrase */
-	int newphrase;	/* the new secret is a phrase */
+	int phrase;    /* the secret given is a phrase */
+	int newphrase; /* the new secret is a phrase */
 	char newhash[RACF_HASH_MAX];
 	char history[SSPR_MAX_HISTORY][RACF_HASH_MAX];
 	int nhistory;
 };
 
 static int
-racf_verify_result(struct esm_verify_result *out, enum esm_resp resp,
-    int resp2, int esmresp, const char *msg)
+racf_verify_result(struct esm_verify_result *out, enum esm_resp resp, int resp2,
+    int esmresp, const char *msg)
 {
 	out->resp = resp;
 	out->resp2 = resp2;
@@ -91,20 +91,21 @@ racf_verify_times(const struct racf_cred *c, const struct racf_setropts *o,
 }
 
 static int
-racf_cred_expired(const struct racf_cred *c, const struct racf_setropts *o,
-    time_t now)
+racf_cred_expired(
+    const struct racf_cred *c, const struct racf_setropts *o, time_t now)
 {
 	if (c->expired)
 		return 1;
 	return o->interval > 0 &&
-	    racf_midnight(c->changed) + (time_t)o->interval * RACF_DAY <= now;
+	       racf_midnight(c->changed) + (time_t)o->interval * RACF_DAY <=
+	           now;
 }
 
 /* Read the options and the profile (and the history of the new secret's
  * kind) as one snapshot.  1 found, 0 unknown user, -1 error. */
 static int
-racf_verify_snapshot(struct racf *r, const char *user, struct racf_attempt *a,
-    int want_history)
+racf_verify_snapshot(
+    struct racf *r, const char *user, struct racf_attempt *a, int want_history)
 {
 	int found, keep;
 
@@ -148,18 +149,18 @@ racf_verify_failed(struct racf *r, const char *user, struct racf_attempt *a,
 	if (found != 1) {
 		racf_db_rollback(r->db);
 		if (found == 0)
-			return racf_verify_result(out, ESM_RESP_USERIDERR, 8,
-			    4, "IRR012I USER PROFILE NOT FOUND");
+			return racf_verify_result(out, ESM_RESP_USERIDERR, 8, 4,
+			    "IRR012I USER PROFILE NOT FOUND");
 		return racf_verify_tempfail(r, out);
 	}
 	if (u.revoked) {
 		racf_db_rollback(r->db);
-		return racf_verify_result(out, ESM_RESP_NOTAUTH, 19, 28,
-		    "ICH70004I USER IS REVOKED");
+		return racf_verify_result(
+		    out, ESM_RESP_NOTAUTH, 19, 28, "ICH70004I USER IS REVOKED");
 	}
 	u.invalid_count++;
-	racf_verify_result(out, ESM_RESP_NOTAUTH, 2, 8,
-	    "IRR013I INVALID PASSWORD GIVEN");
+	racf_verify_result(
+	    out, ESM_RESP_NOTAUTH, 2, 8, "IRR013I INVALID PASSWORD GIVEN");
 	if (a->opts.revoke > 0 && u.invalid_count >= a->opts.revoke) {
 		if (u.special) {
 			/* RACF asks the operator (ICH302D); unattended, the
@@ -202,7 +203,7 @@ racf_verify_store(struct racf *r, struct racf_attempt *a, int push_history,
 		keep = a->newphrase ? a->opts.history - 1 : a->opts.history;
 		if (keep > 0 &&
 		    racf_db_history_push(r->db, a->u.userid,
-			a->newphrase ? 'H' : 'P', old_hash, keep) == -1)
+		        a->newphrase ? 'H' : 'P', old_hash, keep) == -1)
 			return racf_verify_tempfail(r, out);
 	}
 	if (racf_db_commit(r->db) == -1)
@@ -212,8 +213,8 @@ racf_verify_store(struct racf *r, struct racf_attempt *a, int push_history,
 
 /* Check the new secret; ESM_NEW_OK or the reason, with the message. */
 static enum esm_newsecret
-racf_verify_check_new(struct racf_attempt *a, time_t now, const char **msg,
-    int *err)
+racf_verify_check_new(
+    struct racf_attempt *a, time_t now, const char **msg, int *err)
 {
 	const struct racf_cred *c = a->newphrase ? &a->u.ph : &a->u.pw;
 	enum racf_syntax why;
@@ -227,40 +228,45 @@ racf_verify_check_new(struct racf_attempt *a, time_t now, const char **msg,
 	if (why != RACF_SYNTAX_OK) {
 		*msg = racf_syntax_message(why, a->newphrase);
 		return why == RACF_SYNTAX_USERID ? ESM_NEW_USERID
-						 : ESM_NEW_SYNTAX;
+		                                 : ESM_NEW_SYNTAX;
 	}
 	if (c->set) {
 		m = racf_secret_verify(c->hash, a->neu, a->neulen);
 		if (m == -1)
 			*err = 1;
 		if (m == 1) {
-			*msg = a->newphrase
-			    ? "ICH08021I NEW PASSWORD PHRASE IS THE SAME AS "
-			      "THE CURRENT PASSWORD PHRASE"
-			    : "ICH08002I NEW PASSWORD IS THE SAME AS THE "
-			      "CURRENT PASSWORD";
+			*msg =
+			    a->newphrase
+			        ? "ICH08021I NEW PASSWORD PHRASE IS THE SAME "
+			          "AS "
+			          "THE CURRENT PASSWORD PHRASE"
+			        : "ICH08002I NEW PASSWORD IS THE SAME AS THE "
+			          "CURRENT PASSWORD";
 			return ESM_NEW_CURRENT;
 		}
 	}
 	for (i = 0; i < a->nhistory; i++) {
 		m = racf_secret_verify(a->history[i], a->neu, a->neulen);
 		if (m == 1) {
-			*msg = a->newphrase
-			    ? "ICH08024I NEW PASSWORD PHRASE HAS BEEN USED "
-			      "PREVIOUSLY"
-			    : "ICH08015I NEW PASSWORD HAS BEEN USED PREVIOUSLY";
+			*msg =
+			    a->newphrase
+			        ? "ICH08024I NEW PASSWORD PHRASE HAS BEEN USED "
+			          "PREVIOUSLY"
+			        : "ICH08015I NEW PASSWORD HAS BEEN USED "
+			          "PREVIOUSLY";
 			return ESM_NEW_HISTORY;
 		}
 	}
 	if (a->opts.minchange > 0 && c->set &&
 	    !racf_cred_expired(c, &a->opts, now) &&
 	    now - racf_midnight(c->changed) <
-		(time_t)a->opts.minchange * RACF_DAY) {
-		*msg = a->newphrase
-		    ? "ICH08018I PASSWORD PHRASE CHANGE NOT ALLOWED. MINIMUM "
-		      "CHANGE INTERVAL HAS NOT PASSED"
-		    : "ICH08017I PASSWORD CHANGE NOT ALLOWED. MINIMUM CHANGE "
-		      "INTERVAL HAS NOT PASSED";
+	        (time_t)a->opts.minchange * RACF_DAY) {
+		*msg = a->newphrase ? "ICH08018I PASSWORD PHRASE CHANGE NOT "
+		                      "ALLOWED. MINIMUM "
+		                      "CHANGE INTERVAL HAS NOT PASSED"
+		                    : "ICH08017I PASSWORD CHANGE NOT ALLOWED. "
+		                      "MINIMUM CHANGE "
+		                      "INTERVAL HAS NOT PASSED";
 		return ESM_NEW_MINCHANGE;
 	}
 	return ESM_NEW_OK;
@@ -286,11 +292,11 @@ racf_verify_once(struct racf *r, const char *user, struct racf_attempt *a,
 	out->lastusetime = a->u.last_access;
 	out->invalidcount = a->u.invalid_count;
 	if (a->u.revoked)
-		return racf_verify_result(out, ESM_RESP_NOTAUTH, 19, 28,
-		    "ICH70004I USER IS REVOKED");
+		return racf_verify_result(
+		    out, ESM_RESP_NOTAUTH, 19, 28, "ICH70004I USER IS REVOKED");
 	if (a->opts.inactive > 0 &&
 	    now - (a->u.last_access ? a->u.last_access : a->u.created) >=
-		(time_t)a->opts.inactive * RACF_DAY) {
+	        (time_t)a->opts.inactive * RACF_DAY) {
 		racf_user_revoke(&a->u, ESM_REVOKE_INACTIVE, now);
 		rc = racf_verify_store(r, a, 0, NULL, out);
 		if (rc != 0)
@@ -301,8 +307,8 @@ racf_verify_once(struct racf *r, const char *user, struct racf_attempt *a,
 
 	cred = a->phrase ? &a->u.ph : &a->u.pw;
 	racf_verify_times(cred, &a->opts, now, out);
-	match = cred->set ? racf_secret_verify(cred->hash, a->cur, a->curlen)
-			  : 0;
+	match =
+	    cred->set ? racf_secret_verify(cred->hash, a->cur, a->curlen) : 0;
 	if (match == -1)
 		return racf_verify_tempfail(r, out);
 	if (match == 0)

@@ -72,8 +72,8 @@ verify ALICE 'WRONG1\n' "wrong password"
 verify BOB 'correct horse 7 battery staple\n' "right password phrase"
 verify CAROL 'MAPLE12\n' "revoked"
 verify EVE 'TEMP01\n' "expired after an administrator's reset"
-verify EVE 'TEMP01\nBRIGHT99\n' "verify/change to a new password"
-verify EVE 'BRIGHT99\n' "the new password"
+verify EVE 'TEMP01\nBRITE123\n' "verify/change to a new password"
+verify EVE 'BRITE123\n' "the new password"
 verify NOBODY 'X\n' "unknown user"
 
 cat <<EOF

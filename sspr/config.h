@@ -34,49 +34,52 @@ enum cfg_ldap_dialect { CFG_LDAP_OPENLDAP, CFG_LDAP_SDBM };
 struct cfg_system {
 	char name[SSPR_MAX_USERID + 1]; /* 1-8 of A-Z 0-9 # @ $, unique */
 	enum cfg_backend backend;
-	char *db;			  /* embedded: absolute path */
+	char *db;                         /* embedded: absolute path */
 	char applid[SSPR_MAX_APPLID + 1]; /* PassTicket application */
-	char *url;			  /* ldap: ldap:// or ldaps:// URL */
-	enum cfg_ldap_dialect dialect;	  /* ldap */
+	char *url;                        /* ldap: ldap:// or ldaps:// URL */
+	enum cfg_ldap_dialect dialect;    /* ldap */
 };
 
 enum cfg_mail_transport { CFG_MAIL_SMTP, CFG_MAIL_DIRECTORY };
-enum cfg_starttls { CFG_STARTTLS_REQUIRED, CFG_STARTTLS_OPTIONAL,
-	CFG_STARTTLS_OFF };
+enum cfg_starttls {
+	CFG_STARTTLS_REQUIRED,
+	CFG_STARTTLS_OPTIONAL,
+	CFG_STARTTLS_OFF
+};
 
 struct cfg_mail {
 	int configured; /* 0 when the file has no "mail" object */
 	enum cfg_mail_transport transport;
-	char *url;   /* smtp: smtp:// or smtps:// URL */
-	char *from;  /* envelope and header sender */
+	char *url;  /* smtp: smtp:// or smtps:// URL */
+	char *from; /* envelope and header sender */
 	enum cfg_starttls starttls;
-	char *path;  /* directory: absolute path */
+	char *path; /* directory: absolute path */
 };
 
 enum cfg_access_code { CFG_CODE_EMAIL, CFG_CODE_FIXED, CFG_CODE_NONE };
 enum cfg_passphrase { CFG_PHRASE_ALLOWED, CFG_PHRASE_ONLY, CFG_PHRASE_OFF };
 
 struct cfg_reset {
-	enum cfg_access_code access_code; /* default email */
+	enum cfg_access_code access_code;                /* default email */
 	char access_code_field[SSPR_MAX_FIELD_NAME + 1]; /* for fixed */
-	int access_code_minutes;	  /* 1-1440, default 15 */
-	int questions_asked;		  /* 1-3, default 2 */
-	int allow_resume;		  /* default 1 */
-	enum cfg_passphrase passphrase;	  /* default allowed */
+	int access_code_minutes;        /* 1-1440, default 15 */
+	int questions_asked;            /* 1-3, default 2 */
+	int allow_resume;               /* default 1 */
+	enum cfg_passphrase passphrase; /* default allowed */
 };
 
 struct cfg_hash {
-	unsigned memory_kib; /* >= 19456 (refuse below), default 19456 */
-	unsigned iterations; /* >= 2, default 2 */
+	unsigned memory_kib;  /* >= 19456 (refuse below), default 19456 */
+	unsigned iterations;  /* >= 2, default 2 */
 	unsigned parallelism; /* 1-16, default 1 */
 };
 
 struct cfg {
-	char *path;	 /* the configuration file as given */
-	char *listen;	 /* host:port, default "127.0.0.1:8080" */
-	char *base_url;	 /* default NULL (derived from listen) */
+	char *path;      /* the configuration file as given */
+	char *listen;    /* host:port, default "127.0.0.1:8080" */
+	char *base_url;  /* default NULL (derived from listen) */
 	char *state_dir; /* absolute path; required */
-	char *key_file;	 /* absolute path; default state_dir/keys.json */
+	char *key_file;  /* absolute path; default state_dir/keys.json */
 	struct cfg_system *systems; /* at least one */
 	size_t nsystems;
 	struct cfg_mail mail;
