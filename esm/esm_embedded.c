@@ -86,17 +86,19 @@ embedded_lookup(struct esm *esm, const char *user, struct esm_user *out,
     struct esm_err *err)
 {
 	struct racf *r = embedded_racf(esm);
+	struct racf_setropts opts;
 	struct racf_user_rec u;
 	int found;
 
-	if (racf_db_begin_read(r->db) == -1)
+	if (racf_db_begin_read(r->db) == -1 ||
+	    racf_db_setropts_get(r->db, &opts) == -1)
 		return embedded_dberr(r, err);
 	found = racf_db_user_get(r->db, user, &u);
 	if (found == -1)
 		return embedded_dberr(r, err);
 	if (found == 0)
 		return embedded_nouser(r, user, err);
-	if (racf_user_describe(r, &u, out) == -1)
+	if (racf_user_describe(r, &u, &opts, out) == -1)
 		return embedded_dberr(r, err);
 	racf_db_rollback(r->db);
 	secure_zero(&u, sizeof(u));

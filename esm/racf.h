@@ -76,8 +76,16 @@ void racf_user_revoke(struct racf_user_rec *u, int reason, time_t now);
 char *racf_user_field_value(
     const struct racf_cfdef *def, const char *value, struct esm_err *err);
 
-/* Fill an esm_user from a profile and its connects. */
-int racf_user_describe(
-    struct racf *r, const struct racf_user_rec *u, struct esm_user *out);
+/* Fill an esm_user from a profile and its connects; a secret counts as
+ * expired when flagged so or when SETROPTS INTERVAL has passed. */
+int racf_user_describe(struct racf *r, const struct racf_user_rec *u,
+    const struct racf_setropts *opts, struct esm_user *out);
+
+/* Midnight (UTC) of the day of t: RACF keeps dates, not times. */
+time_t racf_day(time_t t);
+
+/* 1 if the credential must be changed at its next use at time now. */
+int racf_cred_expired(
+    const struct racf_cred *c, const struct racf_setropts *o, time_t now);
 
 #endif

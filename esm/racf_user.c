@@ -20,6 +20,22 @@ racf_now(const struct racf *r)
 	return r->now != NULL ? r->now(r->now_arg) : time(NULL);
 }
 
+time_t
+racf_day(time_t t)
+{
+	return t - t % RACF_DAY;
+}
+
+int
+racf_cred_expired(
+    const struct racf_cred *c, const struct racf_setropts *o, time_t now)
+{
+	if (c->expired)
+		return 1;
+	return o->interval > 0 &&
+	       racf_day(c->changed) + (time_t)o->interval * RACF_DAY <= now;
+}
+
 enum esm_result
 racf_user_set_secret(struct racf *r, struct racf_user_rec *u,
     const struct racf_setropts *opts, const char *secret, unsigned flags,
@@ -195,8 +211,8 @@ bad:
  * ---------------------------------------------------------------- */
 
 int
-racf_user_describe(
-    struct racf *r, const struct racf_user_rec *u, struct esm_user *out)
+racf_user_describe(struct racf *r, const struct racf_user_rec *u,
+    const struct racf_setropts *opts, struct esm_user *out)
 {
 	struct racf_connect c[ESM_MAX_GROUPS];
 	int i, n;
@@ -213,8 +229,10 @@ racf_user_describe(
 	out->special = u->special != 0;
 	out->has_password = u->pw.set != 0;
 	out->has_phrase = u->ph.set != 0;
-	out->password_expired = u->pw.set && u->pw.expired;
-	out->phrase_expired = u->ph.set && u->ph.expired;
+	out->password_expired =
+	    u->pw.set && racf_cred_expired(&u->pw, opts, racf_now(r));
+	out->phrase_expired =
+	    u->ph.set && racf_cred_expired(&u->ph, opts, racf_now(r));
 	out->revoke_reason = (enum esm_revoke_reason)u->revoke_reason;
 	out->invalidcount = u->invalid_count;
 	out->created = u->created;

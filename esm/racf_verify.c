@@ -64,12 +64,6 @@ racf_verify_tempfail(struct racf *r, struct esm_verify_result *out)
 	return ESM_TEMPFAIL;
 }
 
-static time_t
-racf_midnight(time_t t)
-{
-	return t - t % RACF_DAY;
-}
-
 /* CHANGETIME, EXPIRYTIME, DAYSLEFT of a credential. */
 static void
 racf_verify_times(const struct racf_cred *c, const struct racf_setropts *o,
@@ -77,28 +71,17 @@ racf_verify_times(const struct racf_cred *c, const struct racf_setropts *o,
 {
 	time_t expiry;
 
-	out->changetime = c->set && c->changed ? racf_midnight(c->changed) : 0;
+	out->changetime = c->set && c->changed ? racf_day(c->changed) : 0;
 	out->expirytime = 0;
 	out->daysleft = -1;
 	if (!c->set || o->interval <= 0)
 		return;
-	expiry = racf_midnight(c->changed) + (time_t)o->interval * RACF_DAY;
+	expiry = racf_day(c->changed) + (time_t)o->interval * RACF_DAY;
 	out->expirytime = expiry;
 	if (c->expired || expiry <= now)
 		out->daysleft = 0;
 	else
 		out->daysleft = (int)((expiry - now + RACF_DAY - 1) / RACF_DAY);
-}
-
-static int
-racf_cred_expired(
-    const struct racf_cred *c, const struct racf_setropts *o, time_t now)
-{
-	if (c->expired)
-		return 1;
-	return o->interval > 0 &&
-	       racf_midnight(c->changed) + (time_t)o->interval * RACF_DAY <=
-	           now;
 }
 
 /* Read the options and the profile (and the history of the new secret's
@@ -259,8 +242,7 @@ racf_verify_check_new(
 	}
 	if (a->opts.minchange > 0 && c->set &&
 	    !racf_cred_expired(c, &a->opts, now) &&
-	    now - racf_midnight(c->changed) <
-	        (time_t)a->opts.minchange * RACF_DAY) {
+	    now - racf_day(c->changed) < (time_t)a->opts.minchange * RACF_DAY) {
 		*msg = a->newphrase ? "ICH08018I PASSWORD PHRASE CHANGE NOT "
 		                      "ALLOWED. MINIMUM "
 		                      "CHANGE INTERVAL HAS NOT PASSED"

@@ -48,11 +48,11 @@ static struct esm *
 fixture_open_handle(struct fixture *f, int create)
 {
 	struct esm_config cfg = {
-		.backend = "embedded",
-		.db = f->path,
-		.create = create,
-		.now = fixture_clock,
-		.now_arg = f,
+	    .backend = "embedded",
+	    .db = f->path,
+	    .create = create,
+	    .now = fixture_clock,
+	    .now_arg = f,
 	};
 	struct esm_err err;
 	struct esm *esm = NULL;
@@ -65,6 +65,34 @@ fixture_open_handle(struct fixture *f, int create)
 	return esm;
 }
 
+/* Create dir and its missing parents, like mkdir -p. */
+static int
+fixture_mkdirs(const char *dir)
+{
+	char p[PATH_MAX];
+	size_t i;
+
+	if (strlcpy_s(p, dir, sizeof(p)) >= sizeof(p)) {
+		fprintf(stderr, "fixture: directory name too long\n");
+		return -1;
+	}
+	for (i = 1;; i++) {
+		if (p[i] != '/' && p[i] != '\0')
+			continue;
+		if (p[i] == '/' && p[i - 1] == '/')
+			continue;
+		p[i] = '\0';
+		if (mkdir(p, 0700) == -1 && errno != EEXIST) {
+			fprintf(stderr, "fixture: cannot create '%s': %s\n", p,
+			    strerror(errno));
+			return -1;
+		}
+		if (dir[i] == '\0')
+			return 0;
+		p[i] = '/';
+	}
+}
+
 /* Make the fixture's directory under $SSPR_TEST_TMP or /tmp. */
 static int
 fixture_mkdir(struct fixture *f)
@@ -74,19 +102,17 @@ fixture_mkdir(struct fixture *f)
 
 	if (base == NULL || base[0] == '\0')
 		base = "/tmp";
-	if (mkdir(base, 0700) == -1 && errno != EEXIST) {
-		fprintf(stderr, "fixture: cannot create '%s': %s\n", base,
-		    strerror(errno));
+	if (fixture_mkdirs(base) == -1)
 		return -1;
-	}
 	n = snprintf(f->dir, sizeof(f->dir), "%s/esm-contract-XXXXXX", base);
 	if (n < 0 || (size_t)n >= sizeof(f->dir)) {
 		fprintf(stderr, "fixture: temporary directory name too long\n");
 		return -1;
 	}
 	if (mkdtemp(f->dir) == NULL) {
-		fprintf(stderr, "fixture: cannot create a directory in '%s': "
-				"%s\n",
+		fprintf(stderr,
+		    "fixture: cannot create a directory in '%s': "
+		    "%s\n",
 		    base, strerror(errno));
 		f->dir[0] = '\0';
 		return -1;
@@ -103,9 +129,9 @@ struct fixture *
 fixture_new(void)
 {
 	static const struct racf_kdf fast = {
-		.memory_kib = 256,
-		.iterations = 1,
-		.parallelism = 1,
+	    .memory_kib = 256,
+	    .iterations = 1,
+	    .parallelism = 1,
 	};
 	struct fixture *f = xcalloc(1, sizeof(*f));
 	char err[SSPR_MAX_ERROR];
@@ -132,7 +158,7 @@ fail:
 	return NULL;
 }
 
-/* Remove dir/name when it exists. */
+/* Remove the database file with suffix ("-wal", ...) if it exists. */
 static void
 fixture_unlink(const struct fixture *f, const char *suffix)
 {
@@ -180,8 +206,8 @@ fixture_esm_open(struct fixture *f)
 static int
 fixture_run(struct fixture *f, const char *line, struct strbuf *out)
 {
-	return (int)racf_cmd_run(&f->racf, FIXTURE_ISSUER, line, strlen(line),
-	    out);
+	return (int)racf_cmd_run(
+	    &f->racf, FIXTURE_ISSUER, line, strlen(line), out);
 }
 
 int
