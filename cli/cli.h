@@ -15,6 +15,9 @@ enum cli_exit { CLI_OK = 0, CLI_REFUSED = 1, CLI_USAGE = 2 };
 
 int cli_esm(int argc, char **argv);
 int cli_verify(int argc, char **argv);
+int cli_passticket(int argc, char **argv);
+int cli_check(int argc, char **argv);
+int cli_keys(int argc, char **argv);
 
 /* Print "sspr: <message>" to stderr; returns CLI_USAGE. */
 int cli_error(const char *fmt, ...) PRINTF_LIKE(1, 2);

@@ -20,22 +20,27 @@
 #include "esm/esm.h"
 #include "esm/racf.h"
 #include "esm/racf_cmd.h"
+#include "esm/racf_mkey.h"
 #include "esm/racf_parse.h"
 #include "compat/banned.h"
 
 static const char cli_esm_usage[] =
-    "usage: sspr esm [--db FILE] [COMMAND ...]\n"
+    "usage: sspr esm [--db FILE] [--master-key FILE] [COMMAND ...]\n"
     "\n"
     "Run a RACF command against the embedded ESM, or, without COMMAND,\n"
     "read commands from stdin, one per line ('-' or '+' at the end of a\n"
     "line continues it).  The database is created if it does not exist.\n"
     "\n"
-    "  --db FILE  the ESM database (default: " CLI_DEFAULT_DB ")\n"
+    "  --db FILE          the ESM database (default: " CLI_DEFAULT_DB ")\n"
+    "  --master-key FILE  the master key that PTKTDATA keys are sealed\n"
+    "                     under (default: the database's name + .mkey;\n"
+    "                     created by the first RDEFINE PTKTDATA)\n"
     "\n"
     "commands (RACF syntax and abbreviations):\n"
     "  ADDUSER (AU)  ALTUSER (ALU)  LISTUSER (LU)  DELUSER (DU)\n"
     "  ADDGROUP (AG) CONNECT (CO)   REMOVE (RE)\n"
-    "  RDEFINE (RDEF) CFIELD  RDELETE (RDEL)  RLIST (RL)\n"
+    "  RDEFINE (RDEF) RALTER (RALT) RDELETE (RDEL) RLIST (RL):\n"
+    "                 classes CFIELD and PTKTDATA\n"
     "  SETROPTS (SETR) PASSWORD(...) INACTIVE(n) LIST\n"
     "\n"
     "exit status: 0 every command succeeded (RACF RC 0 or 4), 1 a command\n"
@@ -145,7 +150,8 @@ cli_esm_batch(struct racf *r, const char *issuer)
 int
 cli_esm(int argc, char **argv)
 {
-	const char *db = CLI_DEFAULT_DB;
+	const char *db = CLI_DEFAULT_DB, *mkey = NULL;
+	char mkey_default[4096];
 	char issuer[SSPR_MAX_USERID + 1], err[SSPR_MAX_ERROR];
 	struct racf r = {0};
 	struct strbuf cmd;
@@ -158,6 +164,8 @@ cli_esm(int argc, char **argv)
 		}
 		if (strcmp(argv[i], "--db") == 0 && i + 1 < argc)
 			db = argv[++i];
+		else if (strcmp(argv[i], "--master-key") == 0 && i + 1 < argc)
+			mkey = argv[++i];
 		else if (strcmp(argv[i], "--") == 0) {
 			i++;
 			break;
@@ -168,6 +176,11 @@ cli_esm(int argc, char **argv)
 	}
 	if (racf_db_open(db, 1, &r.db, err, sizeof(err)) == -1)
 		return cli_error("%s", err);
+	if (mkey == NULL) {
+		racf_mkey_default_path(db, mkey_default, sizeof(mkey_default));
+		mkey = mkey_default;
+	}
+	r.mkey_path = mkey;
 	cli_esm_issuer(issuer, sizeof(issuer));
 	if (i == argc) {
 		worst = cli_esm_batch(&r, issuer);

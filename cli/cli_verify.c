@@ -17,7 +17,8 @@
 #include "compat/banned.h"
 
 static const char cli_verify_usage[] =
-    "usage: sspr verify [--db FILE] [--appl APPLID] USERID\n"
+    "usage: sspr verify [--db FILE] [--master-key FILE] [--appl APPLID] "
+    "USERID\n"
     "\n"
     "Read a password, phrase or PassTicket (line 1 of stdin) and, for the\n"
     "verify/change path, a new password or phrase (line 2); verify them\n"
@@ -31,6 +32,7 @@ static const char cli_verify_usage[] =
     "\n"
     "  --db FILE      the ESM database (default: " CLI_DEFAULT_DB ")\n"
     "  --appl APPLID  the application a PassTicket was generated for\n"
+    "  --master-key FILE  the ESM master key (default: database + .mkey)\n"
     "\n"
     "exit status: 0 NORMAL, 1 any other outcome, 2 usage or ESM error.\n";
 
@@ -140,6 +142,8 @@ cli_verify(int argc, char **argv)
 			db = argv[++i];
 		else if (strcmp(argv[i], "--appl") == 0 && i + 1 < argc)
 			appl = argv[++i];
+		else if (strcmp(argv[i], "--master-key") == 0 && i + 1 < argc)
+			cfg.master_key = argv[++i];
 		else if (argv[i][0] == '-')
 			return cli_error("verify: unknown option '%s' (see "
 			                 "'sspr verify --help')",
@@ -181,6 +185,8 @@ cli_verify(int argc, char **argv)
 	if (have_new)
 		printf(",\"newsecret\":\"%s\"",
 		    cli_verify_newsecret(vr.newsecret));
+	if (vr.passticket)
+		fputs(",\"passticket\":true", stdout);
 	fputs(",\"message\":", stdout);
 	cli_verify_jstr(vr.msg);
 	puts("}");

@@ -13,9 +13,12 @@ static const char cli_usage[] =
     "usage: sspr <command> [options]\n"
     "\n"
     "commands:\n"
-    "  esm      administer the embedded ESM with RACF commands\n"
-    "  verify   run the ESM verify (/change) path for a user\n"
-    "  version  print the version\n"
+    "  check       is every configured system usable (DR readiness)\n"
+    "  esm         administer the embedded ESM with RACF commands\n"
+    "  verify      run the ESM verify (/change) path for a user\n"
+    "  keys        manage sspr's key file (pepper, PassTicket keys)\n"
+    "  passticket  generate or check a RACF PassTicket\n"
+    "  version     print the version\n"
     "\n"
     "'sspr <command> --help' describes a command.\n";
 
@@ -58,8 +61,11 @@ main(int argc, char **argv)
 		const char *name;
 		int (*fn)(int, char **);
 	} cmds[] = {
+	    {"check", cli_check},
 	    {"esm", cli_esm},
+	    {"keys", cli_keys},
 	    {"verify", cli_verify},
+	    {"passticket", cli_passticket},
 	    {"version", cli_version},
 	};
 	size_t i;

@@ -46,6 +46,19 @@ void strfreezero(char *s);
  * on len. */
 int ct_equal(const void *a, const void *b, size_t len);
 
+/* Quote untrusted text in a message: at most max bytes of s into buf (size
+ * bytes), cut on a UTF-8 character boundary, with "..." when something was
+ * left off.  Returns buf. */
+#define TEXT_QUOTE_MAX 32
+const char *text_quote(char *buf, size_t size, const char *s, size_t max);
+
+/* Make s one printable line: every control character becomes '?'. */
+void text_oneline(char *s);
+
+/* Fill buf with len bytes from the kernel's CSPRNG (getrandom).  Returns
+ * 0, or -1 with errno set; never returns fewer bytes. */
+int random_bytes(void *buf, size_t len) WARN_UNUSED;
+
 /* Allocation wrappers that abort with a message on exhaustion: callers never
  * see NULL.  The returned memory is owned by the caller (free()). */
 void *xmalloc(size_t n);

@@ -7,10 +7,12 @@
 #define _DEFAULT_SOURCE
 #include "compat/compat.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 
 #include "compat/banned.h"
 
@@ -122,4 +124,47 @@ strlcpy_s(char *dst, const char *src, size_t dstsize)
 		dst[n] = '\0';
 	}
 	return len;
+}
+
+int
+random_bytes(void *buf, size_t len)
+{
+	unsigned char *p = buf;
+	size_t got = 0;
+
+	while (got < len) {
+		ssize_t n = getrandom(p + got, len - got, 0);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		got += (size_t)n;
+	}
+	return 0;
+}
+
+const char *
+text_quote(char *buf, size_t size, const char *s, size_t max)
+{
+	size_t len = strlen(s);
+
+	if (len <= max) {
+		(void)strlcpy_s(buf, s, size);
+		return buf;
+	}
+	len = max;
+	while (len > 0 && ((unsigned char)s[len] & 0xc0) == 0x80)
+		len--;
+	(void)snprintf(buf, size, "%.*s...", (int)len, s);
+	return buf;
+}
+
+void
+text_oneline(char *s)
+{
+	for (; s != NULL && *s != '\0'; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			*s = '?';
 }

@@ -387,3 +387,31 @@ esm_set_secret(struct esm *esm, const char *user, const char *secret,
 	}
 	return esm->be->set_secret(esm, uid, secret, flags, err);
 }
+
+/* ---------------------------------------------------------------- *
+ * PassTicket probe
+ * ---------------------------------------------------------------- */
+
+enum esm_result
+esm_passticket_probe(struct esm *esm, const char *applid, const char *user,
+    const char *ticket, struct esm_ptkt_probe *out, struct esm_err *err)
+{
+	char uid[SSPR_MAX_USERID + 1], appl[SSPR_MAX_APPLID + 1];
+
+	esm_err_clear(err);
+	memset(out, 0, sizeof(*out));
+	if (esm->be->ptkt_probe == NULL)
+		return esm_unsupported(esm, err, "PassTickets");
+	if (esm_norm_name(applid, appl) == -1) {
+		esm_err_set(err, ESM_E_INVALID,
+		    "APPLID must be 1-8 characters A-Z 0-9 # @ $");
+		return ESM_DENY;
+	}
+	if (esm_norm_name(user, uid) == -1)
+		return esm_bad_user(user, err);
+	if (strlen(ticket) != 8 || esm_has_crlf(ticket)) {
+		esm_err_set(err, ESM_E_TICKET, "a PassTicket is 8 characters");
+		return ESM_DENY;
+	}
+	return esm->be->ptkt_probe(esm, appl, uid, ticket, out, err);
+}

@@ -60,6 +60,10 @@ enum esm_errcode {
 	ESM_E_RULES,       /* a new secret breaks the ESM's rules */
 	ESM_E_UNSUPPORTED, /* backend lacks the capability */
 	ESM_E_BACKEND,     /* storage or connection failure */
+	ESM_E_NOPROFILE,   /* no PTKTDATA profile for the APPLID */
+	ESM_E_MASTERKEY,   /* PassTicket keys cannot be unsealed: the ESM's
+	                      master key is missing or not this database's */
+	ESM_E_TICKET,      /* a PassTicket is refused (see the probe) */
 };
 
 struct esm_err {
@@ -75,11 +79,12 @@ struct esm_err {
 typedef time_t (*esm_clock_fn)(void *arg);
 
 struct esm_config {
-	const char *backend; /* registry name: "embedded", ... */
-	const char *db;      /* embedded: SQLite database file */
-	int create;          /* embedded: create the database if missing */
-	esm_clock_fn now;    /* NULL: time(NULL) */
-	void *now_arg;       /* passed to now() */
+	const char *backend;    /* registry name: "embedded", ... */
+	const char *db;         /* embedded: SQLite database file */
+	int create;             /* embedded: create the database if missing */
+	const char *master_key; /* embedded: master key file; NULL: <db>.mkey */
+	esm_clock_fn now;       /* NULL: time(NULL) */
+	void *now_arg;          /* passed to now() */
 };
 
 /* Open the backend named by cfg->backend.  On ESM_OK *out is a new handle
@@ -133,6 +138,9 @@ struct esm_verify_result {
 	time_t expirytime;  /* when it expires (midnight), 0 never */
 	time_t lastusetime; /* last successful use before this one */
 	enum esm_newsecret newsecret; /* why a new secret was refused */
+	enum esm_errcode code;        /* why the ESM could not decide
+	                                 (ESM_TEMPFAIL), e.g. ESM_E_MASTERKEY */
+	int passticket;               /* 1 if a PassTicket was accepted */
 	char msg[SSPR_MAX_ERROR];     /* the ESM's message (ICH.../IRR...) */
 };
 
@@ -151,6 +159,33 @@ struct esm_verify_result {
 enum esm_result esm_verify(struct esm *esm, const char *user,
     const char *secret, const char *newsecret, const char *applid,
     struct esm_verify_result *out);
+
+/* ---------------------------------------------------------------- *
+ * PassTicket readiness (sspr check)
+ * ---------------------------------------------------------------- */
+
+struct esm_ptkt_probe {
+	int enhanced;    /* the ESM expects enhanced tickets */
+	int mixed;       /* ... of type MIXED */
+	unsigned window; /* validity, seconds either side */
+	int replay_allowed;
+	long long when;       /* the generation time the ESM decoded */
+	time_t esm_now;       /* the ESM's clock when it evaluated */
+	char fingerprint[17]; /* of the ESM's key (passticket_fingerprint) */
+	char detail[SSPR_MAX_ERROR]; /* why a ticket was refused */
+};
+
+/*
+ * Evaluate ticket for user and applid exactly as a sign-on would, without
+ * signing on, counting or consuming anything: the dry run that proves the
+ * ESM's PTKTDATA key equals sspr's.  user need not exist.  ESM_OK valid;
+ * ESM_DENY with ESM_E_NOPROFILE (no profile for applid) or ESM_E_TICKET
+ * (refused: out->detail says why); ESM_TEMPFAIL with ESM_E_MASTERKEY or
+ * ESM_E_BACKEND.  out is filled as far as the evaluation got.
+ */
+enum esm_result esm_passticket_probe(struct esm *esm, const char *applid,
+    const char *user, const char *ticket, struct esm_ptkt_probe *out,
+    struct esm_err *err);
 
 /* ---------------------------------------------------------------- *
  * Looking a user up
@@ -282,6 +317,9 @@ struct esm_backend {
 	    const struct esm_field *expect, size_t nexpect, struct esm_err *);
 	enum esm_result (*set_secret)(struct esm *, const char *user,
 	    const char *secret, unsigned flags, struct esm_err *);
+	enum esm_result (*ptkt_probe)(struct esm *, const char *applid,
+	    const char *user, const char *ticket, struct esm_ptkt_probe *,
+	    struct esm_err *);
 };
 
 /* The backend's private state (borrowed), set with esm_set_priv(). */

@@ -7,24 +7,37 @@
  */
 #include "esm/esm.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "esm/racf.h"
 #include "esm/racf_db.h"
+#include "esm/racf_mkey.h"
+#include "esm/racf_ptkt.h"
 #include "compat/banned.h"
+
+#define EMBEDDED_PATH_MAX 4096
+
+/* The backend's state: the open ESM and the master key path it borrows. */
+struct embedded {
+	struct racf r;
+	char mkey[EMBEDDED_PATH_MAX];
+};
 
 static struct racf *
 embedded_racf(struct esm *esm)
 {
-	return esm_priv(esm);
+	struct embedded *e = esm_priv(esm);
+
+	return &e->r;
 }
 
 static enum esm_result
 embedded_open(
     struct esm *esm, const struct esm_config *cfg, struct esm_err *err)
 {
-	struct racf *r;
+	struct embedded *e;
 	char msg[SSPR_MAX_ERROR];
 
 	if (cfg->db == NULL) {
@@ -32,28 +45,33 @@ embedded_open(
 		    "the embedded ESM needs a database file");
 		return ESM_TEMPFAIL;
 	}
-	r = xcalloc(1, sizeof(*r));
-	if (racf_db_open(cfg->db, cfg->create, &r->db, msg, sizeof(msg)) ==
+	e = xcalloc(1, sizeof(*e));
+	if (cfg->master_key != NULL)
+		strlcpy_s(e->mkey, cfg->master_key, sizeof(e->mkey));
+	else
+		racf_mkey_default_path(cfg->db, e->mkey, sizeof(e->mkey));
+	if (racf_db_open(cfg->db, cfg->create, &e->r.db, msg, sizeof(msg)) ==
 	    -1) {
 		esm_err_set(err, ESM_E_BACKEND, "%s", msg);
-		free(r);
+		free(e);
 		return ESM_TEMPFAIL;
 	}
-	r->now = cfg->now;
-	r->now_arg = cfg->now_arg;
-	esm_set_priv(esm, r);
+	e->r.mkey_path = e->mkey;
+	e->r.now = cfg->now;
+	e->r.now_arg = cfg->now_arg;
+	esm_set_priv(esm, e);
 	return ESM_OK;
 }
 
 static void
 embedded_close(struct esm *esm)
 {
-	struct racf *r = embedded_racf(esm);
+	struct embedded *e = esm_priv(esm);
 
-	if (r == NULL)
+	if (e == NULL)
 		return;
-	racf_db_close(r->db);
-	free(r);
+	racf_db_close(e->r.db);
+	free(e);
 }
 
 static enum esm_result
@@ -305,10 +323,78 @@ embedded_set_secret(struct esm *esm, const char *user, const char *secret,
 	return rv;
 }
 
+/* "No profile" naming the profiles there are: an APPLID mismatch between
+ * sspr's configuration and the ESM shows at once. */
+static void
+embedded_noprofile(struct racf *r, const char *applid, struct esm_err *err)
+{
+	char names[8][SSPR_MAX_APPLID + 1], have[8 * 10 + 8] = "";
+	int i, n;
+
+	n = racf_db_ptkt_names(r->db, names, 8);
+	for (i = 0; i < n; i++) {
+		size_t len = strlen(have);
+
+		snprintf(have + len, sizeof(have) - len, "%s%s", i ? " " : "",
+		    names[i]);
+	}
+	esm_err_set(err, ESM_E_NOPROFILE,
+	    "the ESM has no PTKTDATA profile for APPLID %s (%s%s); check the "
+	    "system's applid in the configuration, or define the profile with "
+	    "RDEFINE PTKTDATA %s SSIGNON(KEYMASKED(...))",
+	    applid, n > 0 ? "it has: " : "it has none", n > 0 ? have : "",
+	    applid);
+}
+
+static enum esm_result
+embedded_ptkt_probe(struct esm *esm, const char *applid, const char *user,
+    const char *ticket, struct esm_ptkt_probe *out, struct esm_err *err)
+{
+	struct racf *r = embedded_racf(esm);
+	struct racf_ptkt_eval ev;
+	enum racf_ptkt_status st;
+	char msg[SSPR_MAX_ERROR];
+	time_t now = racf_now(r);
+
+	if (racf_db_begin_read(r->db) == -1)
+		return embedded_dberr(r, err);
+	st = racf_ptkt_evaluate(
+	    r, applid, user, ticket, now, &ev, msg, sizeof(msg));
+	racf_db_rollback(r->db);
+	out->esm_now = now;
+	switch (st) {
+	case RACF_PTKT_NOPROFILE:
+		embedded_noprofile(r, applid, err);
+		return ESM_DENY;
+	case RACF_PTKT_MASTERKEY:
+		esm_err_set(err, ESM_E_MASTERKEY, "%s", msg);
+		return ESM_TEMPFAIL;
+	case RACF_PTKT_ERROR:
+		esm_err_set(err, ESM_E_BACKEND, "%s", msg);
+		return ESM_TEMPFAIL;
+	case RACF_PTKT_VALID:
+	case RACF_PTKT_INVALID:
+		break;
+	}
+	out->enhanced = ev.kind == PTKT_ENHANCED;
+	out->mixed = ev.type == PTKT_MIXED;
+	out->window = ev.window;
+	out->replay_allowed = ev.replay_allowed;
+	out->when = (long long)ev.when;
+	strlcpy_s(out->fingerprint, ev.fingerprint, sizeof(out->fingerprint));
+	if (st == RACF_PTKT_VALID)
+		return ESM_OK;
+	strlcpy_s(
+	    out->detail, passticket_result_str(ev.result), sizeof(out->detail));
+	esm_err_set(err, ESM_E_TICKET, "PassTicket refused: %s", out->detail);
+	return ESM_DENY;
+}
+
 const struct esm_backend esm_embedded = {
     .name = "embedded",
     .caps = ESM_CAP_VERIFY | ESM_CAP_CHANGE | ESM_CAP_LOOKUP | ESM_CAP_RESUME |
-            ESM_CAP_FIELDS | ESM_CAP_CAS | ESM_CAP_SETSECRET,
+            ESM_CAP_FIELDS | ESM_CAP_CAS | ESM_CAP_SETSECRET |
+            ESM_CAP_PASSTICKET,
     .open = embedded_open,
     .close = embedded_close,
     .verify = embedded_verify,
@@ -317,4 +403,5 @@ const struct esm_backend esm_embedded = {
     .get_fields = embedded_get_fields,
     .set_fields = embedded_set_fields,
     .set_secret = embedded_set_secret,
+    .ptkt_probe = embedded_ptkt_probe,
 };

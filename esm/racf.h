@@ -26,7 +26,8 @@
 /* An open embedded ESM: its database and clock. */
 struct racf {
 	struct racf_db *db;
-	esm_clock_fn now; /* NULL: time(NULL) */
+	const char *mkey_path; /* master key file (borrowed); NULL: none */
+	esm_clock_fn now;      /* NULL: time(NULL) */
 	void *now_arg;
 };
 

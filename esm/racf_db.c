@@ -95,6 +95,23 @@ static const char *const racf_db_migrations[] = {
     "INSERT INTO groups VALUES ('SYS1', NULL, 'IBMUSER', strftime('%s'));"
     "INSERT INTO meta VALUES ('kdf_memory_kib', '19456'),"
     " ('kdf_iterations', '2'), ('kdf_parallelism', '1');",
+
+    /* 1 -> 2: PTKTDATA profiles, their keys sealed under the master key
+     * (racf_mkey.h), and the tickets already used (replay protection) */
+    "CREATE TABLE ptktdata ("
+    " applid TEXT PRIMARY KEY,"
+    " legacy BLOB, enhanced BLOB,"
+    " type INTEGER NOT NULL DEFAULT 0,"
+    " timeout INTEGER NOT NULL DEFAULT 60,"
+    " replay_legacy INTEGER NOT NULL DEFAULT 0,"
+    " replay_enhanced INTEGER NOT NULL DEFAULT 0,"
+    " appldata TEXT NOT NULL DEFAULT '',"
+    " created INTEGER NOT NULL);"
+    "CREATE TABLE ptkt_used ("
+    " applid TEXT NOT NULL, userid TEXT NOT NULL, digest TEXT NOT NULL,"
+    " expires INTEGER NOT NULL,"
+    " PRIMARY KEY (applid, userid, digest));"
+    "CREATE INDEX ptkt_used_expires ON ptkt_used (expires);",
 };
 
 #define RACF_DB_SCHEMA ((int)ARRAY_SIZE(racf_db_migrations))
@@ -965,4 +982,215 @@ racf_db_kdf_put(struct racf_db *db, const struct racf_kdf *kdf)
 			return -1;
 	}
 	return 0;
+}
+
+/* ---------------------------------------------------------------- *
+ * PTKTDATA profiles and used tickets
+ * ---------------------------------------------------------------- */
+
+static void
+racf_db_blob(sqlite3_stmt *st, int col, unsigned char *dst, size_t size,
+    int *has, size_t *len)
+{
+	const void *b = sqlite3_column_blob(st, col);
+	int n = sqlite3_column_bytes(st, col);
+
+	*has = b != NULL && n > 0 && (size_t)n <= size;
+	*len = *has ? (size_t)n : 0;
+	if (*has)
+		memcpy(dst, b, (size_t)n);
+}
+
+int
+racf_db_ptkt_get(
+    struct racf_db *db, const char *applid, struct racf_ptkt_rec *out)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	st = racf_db_prepare(db,
+	    "SELECT applid, legacy, enhanced, type, timeout, replay_legacy, "
+	    "replay_enhanced, appldata, created FROM ptktdata "
+	    "WHERE applid = ?");
+	if (st == NULL)
+		return -1;
+	racf_db_bind_text(st, 1, applid);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		memset(out, 0, sizeof(*out));
+		racf_db_text(st, 0, out->applid, sizeof(out->applid));
+		racf_db_blob(st, 1, out->legacy, sizeof(out->legacy),
+		    &out->has_legacy, &out->legacy_len);
+		racf_db_blob(st, 2, out->enhanced, sizeof(out->enhanced),
+		    &out->has_enhanced, &out->enhanced_len);
+		out->type = sqlite3_column_int(st, 3);
+		out->timeout = sqlite3_column_int(st, 4);
+		out->replay_legacy = sqlite3_column_int(st, 5);
+		out->replay_enhanced = sqlite3_column_int(st, 6);
+		racf_db_text(st, 7, out->appldata, sizeof(out->appldata));
+		out->created = (time_t)sqlite3_column_int64(st, 8);
+		rc = 1;
+	} else if (rc == SQLITE_DONE)
+		rc = 0;
+	else
+		rc = racf_db_sqlfail(db, "reading a PTKTDATA profile");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+racf_db_ptkt_put(struct racf_db *db, const struct racf_ptkt_rec *p)
+{
+	sqlite3_stmt *st;
+
+	st = racf_db_prepare(db,
+	    "INSERT OR REPLACE INTO ptktdata VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
+	    "?)");
+	if (st == NULL)
+		return -1;
+	racf_db_bind_text(st, 1, p->applid);
+	if (p->has_legacy)
+		sqlite3_bind_blob(
+		    st, 2, p->legacy, (int)p->legacy_len, SQLITE_STATIC);
+	if (p->has_enhanced)
+		sqlite3_bind_blob(
+		    st, 3, p->enhanced, (int)p->enhanced_len, SQLITE_STATIC);
+	sqlite3_bind_int(st, 4, p->type);
+	sqlite3_bind_int(st, 5, p->timeout);
+	sqlite3_bind_int(st, 6, p->replay_legacy);
+	sqlite3_bind_int(st, 7, p->replay_enhanced);
+	racf_db_bind_text(st, 8, p->appldata);
+	sqlite3_bind_int64(st, 9, (sqlite3_int64)p->created);
+	return racf_db_done(db, st, "writing a PTKTDATA profile");
+}
+
+int
+racf_db_ptkt_delete(struct racf_db *db, const char *applid)
+{
+	sqlite3_stmt *st;
+	int n;
+
+	st = racf_db_prepare(db, "DELETE FROM ptktdata WHERE applid = ?");
+	if (st == NULL)
+		return -1;
+	racf_db_bind_text(st, 1, applid);
+	if (racf_db_done(db, st, "deleting a PTKTDATA profile") == -1)
+		return -1;
+	n = sqlite3_changes(db->sql) == 1;
+	st = racf_db_prepare(db, "DELETE FROM ptkt_used WHERE applid = ?");
+	if (st == NULL)
+		return -1;
+	racf_db_bind_text(st, 1, applid);
+	if (racf_db_done(db, st, "deleting used PassTickets") == -1)
+		return -1;
+	return n;
+}
+
+int
+racf_db_ptkt_use(struct racf_db *db, const char *applid, const char *userid,
+    const char *digest, time_t expires, time_t now)
+{
+	sqlite3_stmt *st;
+	int first;
+
+	st = racf_db_prepare(db, "DELETE FROM ptkt_used WHERE expires < ?");
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
+	if (racf_db_done(db, st, "forgetting expired PassTickets") == -1)
+		return -1;
+	st = racf_db_prepare(
+	    db, "INSERT OR IGNORE INTO ptkt_used VALUES (?, ?, ?, ?)");
+	if (st == NULL)
+		return -1;
+	racf_db_bind_text(st, 1, applid);
+	racf_db_bind_text(st, 2, userid);
+	racf_db_bind_text(st, 3, digest);
+	sqlite3_bind_int64(st, 4, (sqlite3_int64)expires);
+	if (racf_db_done(db, st, "recording a used PassTicket") == -1)
+		return -1;
+	first = sqlite3_changes(db->sql) == 1;
+	return first;
+}
+
+int
+racf_db_meta_get(struct racf_db *db, const char *key, char *out, size_t size)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	st = racf_db_prepare(db, "SELECT value FROM meta WHERE key = ?");
+	if (st == NULL)
+		return -1;
+	racf_db_bind_text(st, 1, key);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		racf_db_text(st, 0, out, size);
+		rc = 1;
+	} else if (rc == SQLITE_DONE)
+		rc = 0;
+	else
+		rc = racf_db_sqlfail(db, "reading a database setting");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+racf_db_meta_put(struct racf_db *db, const char *key, const char *value)
+{
+	sqlite3_stmt *st;
+
+	st = racf_db_prepare(db, "INSERT OR REPLACE INTO meta VALUES (?, ?)");
+	if (st == NULL)
+		return -1;
+	racf_db_bind_text(st, 1, key);
+	racf_db_bind_text(st, 2, value);
+	return racf_db_done(db, st, "writing a database setting");
+}
+
+int
+racf_db_ptkt_count(struct racf_db *db, long long *n)
+{
+	sqlite3_stmt *st = racf_db_prepare(db, "SELECT count(*) FROM ptktdata");
+	int rv = -1;
+
+	if (st == NULL)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*n = sqlite3_column_int64(st, 0);
+		rv = 0;
+	} else
+		racf_db_sqlfail(db, "counting PTKTDATA profiles");
+	sqlite3_finalize(st);
+	return rv;
+}
+
+int
+racf_db_meta_delete(struct racf_db *db, const char *key)
+{
+	sqlite3_stmt *st =
+	    racf_db_prepare(db, "DELETE FROM meta WHERE key = ?");
+
+	if (st == NULL)
+		return -1;
+	racf_db_bind_text(st, 1, key);
+	return racf_db_done(db, st, "deleting a database setting");
+}
+
+int
+racf_db_ptkt_names(
+    struct racf_db *db, char (*names)[SSPR_MAX_APPLID + 1], int max)
+{
+	sqlite3_stmt *st;
+	int n = 0, rc;
+
+	st = racf_db_prepare(db, "SELECT applid FROM ptktdata ORDER BY applid");
+	if (st == NULL)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < max)
+		racf_db_text(st, 0, names[n++], SSPR_MAX_APPLID + 1);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return racf_db_sqlfail(db, "listing PTKTDATA profiles");
+	return n;
 }

@@ -30,6 +30,7 @@
 #include <time.h>
 
 #include "compat/ceilings.h"
+#include "esm/racf_mkey.h"
 #include "esm/racf_rules.h"
 
 struct racf_db;
@@ -188,5 +189,50 @@ struct racf_kdf {
 };
 int racf_db_kdf_get(struct racf_db *db, struct racf_kdf *out);
 int racf_db_kdf_put(struct racf_db *db, const struct racf_kdf *kdf);
+
+/* ---- PTKTDATA profiles ---- */
+
+/* A PTKTDATA profile; keys are sealed under the master key (racf_mkey.h). */
+struct racf_ptkt_rec {
+	char applid[SSPR_MAX_APPLID + 1];
+	int has_legacy; /* SSIGNON(KEYMASKED(...)) */
+	unsigned char legacy[RACF_MKEY_SEALED];
+	size_t legacy_len;
+	int has_enhanced; /* SSIGNON(EPTKEYMASKED(...)) */
+	unsigned char enhanced[RACF_MKEY_SEALED];
+	size_t enhanced_len;
+	int type;            /* enum passticket_type, enhanced */
+	int timeout;         /* enhanced validity, seconds (1-600) */
+	int replay_legacy;   /* APPLDATA('NO REPLAY PROTECTION') */
+	int replay_enhanced; /* PTREPLAY(YES) */
+	char appldata[256];  /* APPLDATA as given */
+	time_t created;
+};
+
+/* 1 found, 0 none, -1 error. */
+int racf_db_ptkt_get(
+    struct racf_db *db, const char *applid, struct racf_ptkt_rec *out);
+/* Insert or replace. */
+int racf_db_ptkt_put(struct racf_db *db, const struct racf_ptkt_rec *p);
+/* 1 deleted (with its used tickets), 0 none, -1 error. */
+int racf_db_ptkt_delete(struct racf_db *db, const char *applid);
+/* Record that a ticket (by digest) was used for applid and userid until
+ * expires, forgetting records expired by now.  1 first use, 0 a replay,
+ * -1 error.  Call inside a write transaction. */
+int racf_db_ptkt_use(struct racf_db *db, const char *applid, const char *userid,
+    const char *digest, time_t expires, time_t now);
+
+/* Up to max PTKTDATA profile names in order; the count or -1. */
+int racf_db_ptkt_names(
+    struct racf_db *db, char (*names)[SSPR_MAX_APPLID + 1], int max);
+
+/* Number of PTKTDATA profiles. */
+int racf_db_ptkt_count(struct racf_db *db, long long *n);
+
+/* Settings of the database: 1 found (out filled), 0 none, -1 error. */
+int racf_db_meta_get(
+    struct racf_db *db, const char *key, char *out, size_t size);
+int racf_db_meta_put(struct racf_db *db, const char *key, const char *value);
+int racf_db_meta_delete(struct racf_db *db, const char *key);
 
 #endif

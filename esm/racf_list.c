@@ -12,6 +12,7 @@
  * profile fields that are not secrets.
  */
 #include "esm/racf_list.h"
+#include "esm/racf_ptkt.h"
 
 #include <limits.h>
 #include <stdio.h>
@@ -459,6 +460,49 @@ racf_list_cfield(const struct racf_cfdef *def, struct strbuf *out)
 		goto out;
 	rv = 0;
 out:
+	strbuf_release(&sb);
+	return rv;
+}
+
+int
+racf_list_ptktdata(const struct racf_ptkt_info *p, struct strbuf *out)
+{
+	struct strbuf sb;
+	int ok, rv = -1;
+
+	strbuf_init(&sb, out->max);
+	ok = strbuf_addf(&sb,
+	         "CLASS      NAME\n"
+	         "-----      ----\n"
+	         "PTKTDATA   %s\n"
+	         " \n"
+	         "APPLICATION DATA\n"
+	         "----------------\n"
+	         "%s\n"
+	         " \n"
+	         "SSIGNON INFORMATION\n"
+	         "-------------------\n",
+	         p->applid, p->appldata[0] ? p->appldata : "NONE") == 0;
+	if (ok && p->has_legacy)
+		ok = strbuf_addf(&sb,
+		         "KEYMASKED DATA SEALED UNDER THE ESM MASTER KEY\n"
+		         "LEGACY KEY FINGERPRINT = %s\n",
+		         p->legacy_fp[0] ? p->legacy_fp : "UNAVAILABLE") == 0;
+	if (ok && p->has_enhanced)
+		ok = strbuf_addf(&sb,
+		         "ENHANCED PASSTICKET KEY SEALED UNDER THE ESM MASTER "
+		         "KEY\n"
+		         "ENHANCED PASSTICKET KEY FINGERPRINT = %s\n"
+		         "ENHANCED PASSTICKET: TYPE = %s\n"
+		         "ENHANCED PASSTICKET: TIMEOUT = %d\n"
+		         "ENHANCED PASSTICKET: REPLAY ALLOWED = %s\n",
+		         p->enhanced_fp[0] ? p->enhanced_fp : "UNAVAILABLE",
+		         p->type == PTKT_MIXED ? "MIXED" : "UPPER", p->timeout,
+		         p->replay_enhanced ? "YES" : "NO") == 0;
+	if (ok && p->problem[0] != '\0')
+		ok = strbuf_addf(&sb, "WARNING: %s\n", p->problem) == 0;
+	if (ok && strbuf_add(out, sb.buf, sb.len) == 0)
+		rv = 0;
 	strbuf_release(&sb);
 	return rv;
 }

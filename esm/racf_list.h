@@ -32,6 +32,12 @@ int racf_list_setropts(const struct racf_setropts *opts, struct strbuf *out);
 /* RLIST CFIELD USER.CSDATA.name CFDEF. */
 int racf_list_cfield(const struct racf_cfdef *def, struct strbuf *out);
 
+struct racf_ptkt_info;
+
+/* RLIST PTKTDATA applid SSIGNON: the profile, its keys' fingerprints (never
+ * a key) and, when the keys cannot be unsealed, why. */
+int racf_list_ptktdata(const struct racf_ptkt_info *p, struct strbuf *out);
+
 /* yy.ddd of t into buf (at least 7 bytes); "00.000" when t is 0. */
 void racf_list_date(time_t t, char *buf, size_t size);
 

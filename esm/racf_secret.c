@@ -5,31 +5,12 @@
 
 #include <argon2.h>
 #include <errno.h>
-#include <sys/random.h>
 
 #include "compat/compat.h"
 #include "compat/banned.h"
 
 #define RACF_SALT_LEN 16
 #define RACF_TAG_LEN  32
-
-static int
-racf_secret_random(unsigned char *buf, size_t len)
-{
-	size_t got = 0;
-
-	while (got < len) {
-		ssize_t n = getrandom(buf + got, len - got, 0);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		got += (size_t)n;
-	}
-	return 0;
-}
 
 int
 racf_secret_hash(const struct racf_kdf *kdf, const char *secret, size_t len,
@@ -38,7 +19,7 @@ racf_secret_hash(const struct racf_kdf *kdf, const char *secret, size_t len,
 	unsigned char salt[RACF_SALT_LEN];
 	int rc;
 
-	if (racf_secret_random(salt, sizeof(salt)) == -1)
+	if (random_bytes(salt, sizeof(salt)) == -1)
 		return -1;
 	rc = argon2id_hash_encoded(kdf->iterations, kdf->memory_kib,
 	    kdf->parallelism, secret, len, salt, sizeof(salt), RACF_TAG_LEN,

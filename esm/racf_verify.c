@@ -21,12 +21,14 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "esm/racf_ptkt.h"
 #include "esm/racf_rules.h"
 #include "esm/racf_secret.h"
 #include "compat/banned.h"
 
 #define RACF_VERIFY_RETRIES 8
 #define RACF_RETRY          2 /* internal: the profile moved, start again */
+#define RACF_REPLAY         3 /* internal: the PassTicket was used before */
 
 /* Everything one attempt needs, wiped at the end. */
 struct racf_attempt {
@@ -40,6 +42,10 @@ struct racf_attempt {
 	char newhash[RACF_HASH_MAX];
 	char history[SSPR_MAX_HISTORY][RACF_HASH_MAX];
 	int nhistory;
+	const char *raw;          /* the secret as given (tickets) */
+	const char *applid;       /* for PassTickets; NULL: none */
+	int ticket;               /* the secret is a valid PassTicket */
+	struct racf_ptkt_eval ev; /* its evaluation */
 };
 
 static int
@@ -118,10 +124,11 @@ fail:
 	return -1;
 }
 
-/* Record a failed attempt; revoke when REVOKE(n) is reached. */
+/* Record a failed attempt; revoke when REVOKE(n) is reached.  why is the
+ * message for a plain failure. */
 static int
 racf_verify_failed(struct racf *r, const char *user, struct racf_attempt *a,
-    time_t now, struct esm_verify_result *out)
+    time_t now, const char *why, struct esm_verify_result *out)
 {
 	struct racf_user_rec u;
 	int found;
@@ -142,8 +149,7 @@ racf_verify_failed(struct racf *r, const char *user, struct racf_attempt *a,
 		    out, ESM_RESP_NOTAUTH, 19, 28, "ICH70004I USER IS REVOKED");
 	}
 	u.invalid_count++;
-	racf_verify_result(
-	    out, ESM_RESP_NOTAUTH, 2, 8, "IRR013I INVALID PASSWORD GIVEN");
+	racf_verify_result(out, ESM_RESP_NOTAUTH, 2, 8, why);
 	if (a->opts.revoke > 0 && u.invalid_count >= a->opts.revoke) {
 		if (u.special) {
 			/* RACF asks the operator (ICH302D); unattended, the
@@ -182,6 +188,18 @@ racf_verify_store(struct racf *r, struct racf_attempt *a, int push_history,
 	}
 	if (rc == -1)
 		return racf_verify_tempfail(r, out);
+	if (a->ticket) {
+		/* Consumed in the same transaction as the sign-on it allows:
+		 * of two concurrent uses, exactly one commits. */
+		rc = racf_ptkt_consume(
+		    r, a->applid, a->u.userid, &a->ev, racf_now(r));
+		if (rc == -1)
+			return racf_verify_tempfail(r, out);
+		if (rc == 0) {
+			racf_db_rollback(r->db);
+			return RACF_REPLAY;
+		}
+	}
 	if (push_history && a->opts.history > 0) {
 		keep = a->newphrase ? a->opts.history - 1 : a->opts.history;
 		if (keep > 0 &&
@@ -254,6 +272,42 @@ racf_verify_check_new(
 	return ESM_NEW_OK;
 }
 
+/*
+ * Evaluate the secret as a PassTicket for a->applid.  Returns 1 valid
+ * (a->ticket set), 0 not a ticket here (no profile, or not valid: the
+ * caller tries the password), or ESM_TEMPFAIL after filling out (the
+ * master key is unavailable: a named error, never a plain "wrong").
+ */
+static int
+racf_verify_ticket(struct racf *r, const char *user, struct racf_attempt *a,
+    time_t now, struct esm_verify_result *out)
+{
+	enum racf_ptkt_status st;
+	char err[SSPR_MAX_ERROR];
+
+	a->ticket = 0;
+	if (a->applid == NULL || a->curlen != PASSTICKET_LEN)
+		return 0;
+	st = racf_ptkt_evaluate(
+	    r, a->applid, user, a->raw, now, &a->ev, err, sizeof(err));
+	switch (st) {
+	case RACF_PTKT_VALID:
+		a->ticket = 1;
+		return 1;
+	case RACF_PTKT_INVALID:
+	case RACF_PTKT_NOPROFILE:
+		return 0;
+	case RACF_PTKT_MASTERKEY:
+	case RACF_PTKT_ERROR:
+		break;
+	}
+	out->resp = ESM_RESP_INVREQ;
+	out->resp2 = 29;
+	out->code = st == RACF_PTKT_MASTERKEY ? ESM_E_MASTERKEY : ESM_E_BACKEND;
+	strlcpy_s(out->msg, err, sizeof(out->msg));
+	return ESM_TEMPFAIL;
+}
+
 static int
 racf_verify_once(struct racf *r, const char *user, struct racf_attempt *a,
     int change, struct esm_verify_result *out)
@@ -265,6 +319,7 @@ racf_verify_once(struct racf *r, const char *user, struct racf_attempt *a,
 	struct racf_kdf kdf;
 	int found, match, rc, err;
 
+	a->ticket = 0;
 	found = racf_verify_snapshot(r, user, a, change);
 	if (found == -1)
 		return racf_verify_tempfail(r, out);
@@ -289,18 +344,27 @@ racf_verify_once(struct racf *r, const char *user, struct racf_attempt *a,
 
 	cred = a->phrase ? &a->u.ph : &a->u.pw;
 	racf_verify_times(cred, &a->opts, now, out);
-	match =
-	    cred->set ? racf_secret_verify(cred->hash, a->cur, a->curlen) : 0;
+	/* RACF accepts a PassTicket for the application in place of the
+	 * password; a value that is not a valid ticket is tried as one. */
+	match = racf_verify_ticket(r, user, a, now, out);
+	if (match == ESM_TEMPFAIL)
+		return ESM_TEMPFAIL;
+	if (match == 0 && cred->set)
+		match = racf_secret_verify(cred->hash, a->cur, a->curlen);
 	if (match == -1)
 		return racf_verify_tempfail(r, out);
 	if (match == 0)
-		return racf_verify_failed(r, user, a, now, out);
+		return racf_verify_failed(
+		    r, user, a, now, "IRR013I INVALID PASSWORD GIVEN", out);
 
 	/* The secret is right. */
+	out->passticket = a->ticket;
 	out->invalidcount = a->u.invalid_count;
 	a->u.invalid_count = 0;
 	if (!change) {
-		if (racf_cred_expired(cred, &a->opts, now)) {
+		/* A PassTicket signs on without the password, expired or
+		 * not. */
+		if (!a->ticket && racf_cred_expired(cred, &a->opts, now)) {
 			rc = racf_verify_store(r, a, 0, NULL, out);
 			if (rc != 0)
 				return rc;
@@ -348,7 +412,8 @@ racf_verify(struct racf *r, const char *user, const char *secret,
 	struct racf_attempt *a = xcalloc(1, sizeof(*a));
 	int i, rv = RACF_RETRY;
 
-	(void)applid;
+	a->raw = secret;
+	a->applid = applid;
 	a->curlen = strlen(secret);
 	memcpy(a->cur, secret, a->curlen + 1);
 	a->phrase = a->curlen > SSPR_MAX_PASSWORD;
@@ -375,6 +440,12 @@ racf_verify(struct racf *r, const char *user, const char *secret,
 			racf_password_fold(a->neu, &a->opts.pol);
 		}
 		rv = racf_verify_once(r, user, a, newsecret != NULL, out);
+		if (rv == RACF_REPLAY)
+			rv = racf_verify_failed(r, user, a, racf_now(r),
+			    "IRR013I INVALID PASSWORD GIVEN: PASSTICKET "
+			    "ALREADY "
+			    "USED",
+			    out);
 	}
 	if (rv == RACF_RETRY) {
 		out->resp = ESM_RESP_INVREQ;

@@ -8,12 +8,8 @@
  * wrong type is reported with the file and the key path; values are range
  * checked, copied into struct cfg and the JSON tree is released.
  *
- * jansson's allocator is hooked (once, process-wide) so that every block it
- * frees is wiped first: a size header sits in front of each block.  The
- * hooks must be in place before anything else allocates through jansson,
- * and anything jansson hands out for the caller to free (json_dumps())
- * must be freed with the free function of json_get_alloc_funcs(), never
- * with free().
+ * jansson's allocator is hooked (compat/jsonx.h) so that every block
+ * it frees is wiped first.
  *
  * On "mail" with an smtps:// URL every value of "starttls" is accepted: the
  * connection is TLS from the start and the mail module ignores the setting.
@@ -23,7 +19,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -36,6 +31,7 @@
 #include <jansson.h>
 
 #include "compat/compat.h"
+#include "compat/jsonx.h"
 #include "compat/strbuf.h"
 
 #include "compat/banned.h"
@@ -52,13 +48,11 @@
 #define CFG_CODE_MINUTES_MAX 1440
 #define CFG_QUESTIONS_MIN    1
 #define CFG_QUESTIONS_MAX    3
-#define CFG_QUOTE_MAX        32 /* bytes of a value echoed in a message */
 #define CFG_WHERE_MAX        64 /* "systems[N]" */
 #define CFG_RACF_NAME_CHARS  "1-8 characters A-Z 0-9 # @ $"
 
 /* The header in front of every block jansson allocates: the block's size,
  * padded so the block itself stays suitably aligned. */
-#define CFG_HDR_SIZE sizeof(max_align_t)
 
 struct cfg_ctx {
 	const char *file; /* the path as given, for messages */
@@ -129,39 +123,6 @@ static const char *const cfg_ldap_schemes[] = {"ldap://", "ldaps://"};
 static const char *const cfg_smtp_schemes[] = {"smtp://", "smtps://"};
 static const char *const cfg_http_schemes[] = {"http://", "https://"};
 
-static pthread_once_t cfg_hooks_once = PTHREAD_ONCE_INIT;
-
-static void *
-cfg_json_malloc(size_t n)
-{
-	unsigned char *p;
-
-	if (n > SIZE_MAX - CFG_HDR_SIZE)
-		return NULL;
-	p = xmalloc(CFG_HDR_SIZE + n);
-	memcpy(p, &n, sizeof(n));
-	return p + CFG_HDR_SIZE;
-}
-
-static void
-cfg_json_free(void *ptr)
-{
-	unsigned char *p;
-	size_t n;
-
-	if (ptr == NULL)
-		return;
-	p = (unsigned char *)ptr - CFG_HDR_SIZE;
-	memcpy(&n, p, sizeof(n));
-	freezero(p, CFG_HDR_SIZE + n);
-}
-
-static void
-cfg_hooks_install(void)
-{
-	json_set_alloc_funcs(cfg_json_malloc, cfg_json_free);
-}
-
 /*
  * Write "FILE: WHERE.KEY: message" into the error buffer, truncated to
  * fit; where and key may be NULL or empty, and file is left out when
@@ -214,62 +175,6 @@ cfg_err_nofile(struct cfg_ctx *ctx, const char *fmt, ...)
 	va_start(ap, fmt);
 	cfg_verr(ctx, 0, NULL, NULL, fmt, ap);
 	va_end(ap);
-}
-
-/* Keep the message on one line: control characters become '?'. */
-static void
-cfg_err_oneline(struct cfg_ctx *ctx)
-{
-	char *p;
-
-	if (ctx->err == NULL || ctx->errsize == 0)
-		return;
-	for (p = ctx->err; *p != '\0'; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = '?';
-}
-
-/* Copy at most CFG_QUOTE_MAX bytes of s into buf for a message, cut on a
- * UTF-8 character boundary, with "..." when something was left off. */
-static const char *
-cfg_quote(char *buf, size_t bufsize, const char *s)
-{
-	size_t len = strlen(s);
-
-	if (len <= CFG_QUOTE_MAX) {
-		(void)strlcpy_s(buf, s, bufsize);
-		return buf;
-	}
-	len = CFG_QUOTE_MAX;
-	while (len > 0 && ((unsigned char)s[len] & 0xc0) == 0x80)
-		len--;
-	(void)snprintf(buf, bufsize, "%.*s...", (int)len, s);
-	return buf;
-}
-
-static const char *
-cfg_type_name(const json_t *v)
-{
-	if (v == NULL)
-		return "nothing";
-	switch (json_typeof(v)) {
-	case JSON_OBJECT:
-		return "an object";
-	case JSON_ARRAY:
-		return "an array";
-	case JSON_STRING:
-		return "a string";
-	case JSON_INTEGER:
-		return "an integer";
-	case JSON_REAL:
-		return "a real number";
-	case JSON_TRUE:
-	case JSON_FALSE:
-		return "a boolean";
-	case JSON_NULL:
-		return "null";
-	}
-	return "an unknown type";
 }
 
 static const char *
@@ -347,7 +252,7 @@ cfg_check_object(struct cfg_ctx *ctx, json_t *obj, const char *where,
 {
 	const char *key;
 	json_t *v;
-	char q[CFG_QUOTE_MAX + 4];
+	char q[TEXT_QUOTE_MAX + 4];
 
 	json_object_foreach(obj, key, v)
 	{
@@ -364,15 +269,17 @@ cfg_check_object(struct cfg_ctx *ctx, json_t *obj, const char *where,
 			if (where[0] == '\0')
 				cfg_err(ctx, NULL, NULL,
 				    "unknown key '%s' at top level",
-				    cfg_quote(q, sizeof(q), key));
+				    text_quote(
+				        q, sizeof(q), key, TEXT_QUOTE_MAX));
 			else
 				cfg_err(ctx, where, NULL, "unknown key '%s'",
-				    cfg_quote(q, sizeof(q), key));
+				    text_quote(
+				        q, sizeof(q), key, TEXT_QUOTE_MAX));
 			return -1;
 		}
 		if (!cfg_kind_matches(k->kind, v)) {
 			cfg_err(ctx, where, key, "expected %s, got %s",
-			    cfg_kind_name(k->kind), cfg_type_name(v));
+			    cfg_kind_name(k->kind), json_type_name(v));
 			return -1;
 		}
 		if (k->kind == CFG_STRING &&
@@ -411,7 +318,7 @@ cfg_get_enum(struct cfg_ctx *ctx, const json_t *obj, const char *where,
     const char *key, const char *const *names, size_t nnames, int def, int *out)
 {
 	const char *s = cfg_str(obj, key);
-	char q[CFG_QUOTE_MAX + 4];
+	char q[TEXT_QUOTE_MAX + 4];
 	char list[128];
 	size_t i, off = 0;
 
@@ -435,7 +342,7 @@ cfg_get_enum(struct cfg_ctx *ctx, const json_t *obj, const char *where,
 		off += (size_t)n;
 	}
 	cfg_err(ctx, where, key, "'%s' is not one of %s",
-	    cfg_quote(q, sizeof(q), s), list);
+	    text_quote(q, sizeof(q), s, TEXT_QUOTE_MAX), list);
 	return -1;
 }
 
@@ -690,14 +597,14 @@ static int
 cfg_parse_system(struct cfg_ctx *ctx, json_t *obj, const char *where,
     struct cfg_system *sys, const struct cfg_system *prev, size_t nprev)
 {
-	char q[CFG_QUOTE_MAX + 4];
+	char q[TEXT_QUOTE_MAX + 4];
 	const char *s;
 	size_t i;
 	int v;
 
 	if (!json_is_object(obj)) {
 		cfg_err(ctx, where, NULL, "expected an object, got %s",
-		    cfg_type_name(obj));
+		    json_type_name(obj));
 		return -1;
 	}
 	if (cfg_check_object(ctx, obj, where, cfg_system_keys,
@@ -718,7 +625,7 @@ cfg_parse_system(struct cfg_ctx *ctx, json_t *obj, const char *where,
 		if (strcmp(prev[i].name, sys->name) == 0) {
 			cfg_err(ctx, where, "name",
 			    "'%s' is already used by systems[%zu]",
-			    cfg_quote(q, sizeof(q), s), i);
+			    text_quote(q, sizeof(q), s, TEXT_QUOTE_MAX), i);
 			return -1;
 		}
 	}
@@ -779,8 +686,10 @@ cfg_parse_system(struct cfg_ctx *ctx, json_t *obj, const char *where,
 		cfg_err_missing(ctx, where, "applid");
 		return -1;
 	}
-	if (cfg_racf_name(s, 0, sys->applid, sizeof(sys->applid)) == -1) {
-		cfg_err(ctx, where, "applid", "must be " CFG_RACF_NAME_CHARS);
+	if (cfg_racf_name(s, 1, sys->applid, sizeof(sys->applid)) == -1) {
+		cfg_err(ctx, where, "applid",
+		    "must be " CFG_RACF_NAME_CHARS
+		    ", not starting with a digit");
 		return -1;
 	}
 	return 0;
@@ -1111,7 +1020,7 @@ cfg_load(const char *path, struct cfg **out, char *err, size_t errsize)
 	size_t len = 0, alloc = 0;
 	int rc = -1;
 
-	(void)pthread_once(&cfg_hooks_once, cfg_hooks_install);
+	json_wipe_init();
 	if (err != NULL && errsize > 0)
 		err[0] = '\0';
 
@@ -1130,7 +1039,7 @@ cfg_load(const char *path, struct cfg **out, char *err, size_t errsize)
 	if (!json_is_object(root)) {
 		cfg_err(&ctx, NULL, NULL,
 		    "expected an object at top level, got %s",
-		    cfg_type_name(root));
+		    json_type_name(root));
 		goto out;
 	}
 	if (cfg_dir(&ctx) == -1)
@@ -1145,7 +1054,8 @@ cfg_load(const char *path, struct cfg **out, char *err, size_t errsize)
 	rc = 0;
 out:
 	if (rc == -1)
-		cfg_err_oneline(&ctx);
+		if (ctx.errsize > 0)
+			text_oneline(ctx.err);
 	cfg_free(c);
 	json_decref(root);
 	freezero(buf, alloc);

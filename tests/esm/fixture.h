@@ -53,4 +53,15 @@ int fixture_setup(struct fixture *f, const char *const *lines);
 /* Move the fake clock forward. */
 void fixture_advance(struct fixture *f, long seconds);
 
+/* The fake clock's current time. */
+time_t fixture_now(struct fixture *f);
+
+/*
+ * With lose, make the ESM's PassTicket key store unavailable, as at a
+ * disaster-recovery site that lacks the key material (the embedded ESM:
+ * its master key file goes away); without, bring it back.  0, or -1 with a
+ * message on stderr.
+ */
+int fixture_lose_key_store(struct fixture *f, int lose);
+
 #endif

@@ -30,6 +30,7 @@
 struct fixture {
 	char dir[PATH_MAX];
 	char path[PATH_MAX];
+	char mkey[PATH_MAX + 8]; /* the ESM's master key file */
 	time_t now;
 	struct esm *esm;
 	struct racf racf;
@@ -141,6 +142,8 @@ fixture_new(void)
 	f->racf.now_arg = f;
 	if (fixture_mkdir(f) == -1)
 		goto fail;
+	snprintf(f->mkey, sizeof(f->mkey), "%s.mkey", f->path);
+	f->racf.mkey_path = f->mkey;
 	if ((f->esm = fixture_open_handle(f, 1)) == NULL)
 		goto fail;
 	if (racf_db_open(f->path, 0, &f->racf.db, err, sizeof(err)) == -1) {
@@ -183,6 +186,8 @@ fixture_free(struct fixture *f)
 		fixture_unlink(f, "-wal");
 		fixture_unlink(f, "-shm");
 		fixture_unlink(f, "-journal");
+		fixture_unlink(f, ".mkey");
+		fixture_unlink(f, ".mkey.away");
 		if (rmdir(f->dir) == -1)
 			fprintf(stderr, "fixture: cannot remove '%s': %s\n",
 			    f->dir, strerror(errno));
@@ -251,4 +256,24 @@ void
 fixture_advance(struct fixture *f, long seconds)
 {
 	f->now += (time_t)seconds;
+}
+
+time_t
+fixture_now(struct fixture *f)
+{
+	return f->now;
+}
+
+int
+fixture_lose_key_store(struct fixture *f, int lose)
+{
+	char away[PATH_MAX + 16];
+
+	snprintf(away, sizeof(away), "%s.away", f->mkey);
+	if (lose ? rename(f->mkey, away) : rename(away, f->mkey)) {
+		fprintf(stderr, "fixture: cannot move the master key: %s\n",
+		    strerror(errno));
+		return -1;
+	}
+	return 0;
 }

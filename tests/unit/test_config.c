@@ -129,7 +129,7 @@ test_full(void **state)
 	    "     \"url\": \"ldaps://ldap.example.com:636\",\n"
 	    "     \"dialect\": \"sdbm\", \"applid\": \"TSTAPPL\"},\n"
 	    "    {\"name\": \"$X\", \"backend\": \"ldap\",\n"
-	    "     \"url\": \"ldap://127.0.0.1\", \"applid\": \"9APPL\"}\n"
+	    "     \"url\": \"ldap://127.0.0.1\", \"applid\": \"APPL9\"}\n"
 	    "  ],\n"
 	    "  \"mail\": {\"transport\": \"smtp\",\n"
 	    "            \"url\": \"smtp://127.0.0.1:2525\",\n"
@@ -181,7 +181,7 @@ test_full(void **state)
 	assert_string_equal(cfg->systems[3].name, "$X");
 	assert_string_equal(cfg->systems[3].url, "ldap://127.0.0.1");
 	assert_int_equal(cfg->systems[3].dialect, CFG_LDAP_OPENLDAP);
-	assert_string_equal(cfg->systems[3].applid, "9APPL");
+	assert_string_equal(cfg->systems[3].applid, "APPL9");
 
 	assert_int_equal(cfg->mail.configured, 1);
 	assert_int_equal(cfg->mail.transport, CFG_MAIL_SMTP);
@@ -379,7 +379,7 @@ test_valid_variants(void **state)
 	    {"passphrase off", RESET("\"passphrase\":\"off\"")},
 	    {"eight-character name",
 	        SYSTEM("{\"name\":\"#@$A1234\",\"backend\":\"embedded\","
-	               "\"db\":\"d\",\"applid\":\"12345678\"}")},
+	               "\"db\":\"d\",\"applid\":\"A2345678\"}")},
 	    {"ldap openldap", LDAPX(",\"dialect\":\"openldap\"")},
 	    {"ldap upper-case scheme",
 	        SYSTEM("{\"name\":\"T\",\"backend\":\"ldap\",\"url\":"
@@ -548,17 +548,30 @@ test_errors(void **state)
 	        SYSTEM("{\"name\":\"P\",\"backend\":\"embedded\",\"db\":\"d\","
 	               "\"applid\":\"APP%\"}"),
 	        EXACT,
-	        ": systems[0].applid: must be 1-8 characters A-Z 0-9 # @ $"},
+	        ": systems[0].applid: must be 1-8 characters A-Z 0-9 # @ $, "
+	        "not "
+	        "starting with a digit"},
 	    {"applid nine",
 	        SYSTEM("{\"name\":\"P\",\"backend\":\"embedded\",\"db\":\"d\","
 	               "\"applid\":\"SSPRAPPL1\"}"),
 	        EXACT,
-	        ": systems[0].applid: must be 1-8 characters A-Z 0-9 # @ $"},
+	        ": systems[0].applid: must be 1-8 characters A-Z 0-9 # @ $, "
+	        "not "
+	        "starting with a digit"},
+	    {"applid starting with a digit",
+	        SYSTEM("{\"name\":\"P\",\"backend\":\"embedded\",\"db\":\"d\","
+	               "\"applid\":\"1APPL\"}"),
+	        EXACT,
+	        ": systems[0].applid: must be 1-8 characters A-Z 0-9 # @ $, "
+	        "not "
+	        "starting with a digit"},
 	    {"applid empty",
 	        SYSTEM("{\"name\":\"P\",\"backend\":\"embedded\",\"db\":\"d\","
 	               "\"applid\":\"\"}"),
 	        EXACT,
-	        ": systems[0].applid: must be 1-8 characters A-Z 0-9 # @ $"},
+	        ": systems[0].applid: must be 1-8 characters A-Z 0-9 # @ $, "
+	        "not "
+	        "starting with a digit"},
 
 	    /* missing required keys */
 	    {"missing state_dir", "{\"systems\":[" SYS_PROD "]}", EXACT,

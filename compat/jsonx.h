@@ -1,0 +1,30 @@
+/*
+ * jsonx.h - jansson helpers: allocation hooks that wipe every block
+ * jansson frees, and the name of a value's type for error messages.
+ *
+ * sspr parses JSON that holds secrets (its key file, API requests with
+ * passwords and answers).  json_wipe_init() installs allocation hooks, once
+ * per process, that keep each block's size in a small header and wipe the
+ * whole block before freeing it.
+ *
+ * Contract: call json_wipe_init() before the first jansson call of the
+ * process (main() does; cfg_load() and the key file loader also do, for
+ * tests).  Anything jansson hands out for the caller to free (json_dumps())
+ * must be freed with json_wipe_free(), never with free().
+ */
+#ifndef SSPR_JSONX_H
+#define SSPR_JSONX_H
+
+/* Install the hooks; idempotent and thread-safe. */
+void json_wipe_init(void);
+
+/* Free (wiping) a block that jansson allocated, e.g. json_dumps() text. */
+void json_wipe_free(void *p);
+
+struct json_t;
+
+/* "a string", "an integer", "an object", ... for messages; "nothing" for
+ * NULL.  Static. */
+const char *json_type_name(const struct json_t *v);
+
+#endif

@@ -1,0 +1,166 @@
+/*
+ * racf_mkey.c - the embedded ESM's master key file and AES-256-GCM sealing
+ * of PTKTDATA keys (see racf_mkey.h).
+ */
+#include "esm/racf_mkey.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <nettle/gcm.h>
+#include <nettle/hmac.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "compat/compat.h"
+#include "compat/banned.h"
+
+#define MKEY_NONCE 12
+
+void
+racf_mkey_default_path(const char *db, char *out, size_t size)
+{
+	snprintf(out, size, "%s.mkey", db);
+}
+
+static enum racf_mkey_status
+racf_mkey_create(const char *path, unsigned char key[RACF_MKEY_LEN], char *err,
+    size_t errsize)
+{
+	int fd;
+
+	if (random_bytes(key, RACF_MKEY_LEN) == -1) {
+		snprintf(err, errsize, "cannot create ESM master key '%s': %s",
+		    path, strerror(errno));
+		return RACF_MKEY_BROKEN;
+	}
+	fd = open(
+	    path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd == -1 || write(fd, key, RACF_MKEY_LEN) != RACF_MKEY_LEN ||
+	    fsync(fd) == -1) {
+		snprintf(err, errsize, "cannot create ESM master key '%s': %s",
+		    path, strerror(errno));
+		if (fd != -1) {
+			close(fd);
+			unlink(path);
+		}
+		secure_zero(key, RACF_MKEY_LEN);
+		return RACF_MKEY_BROKEN;
+	}
+	close(fd);
+	return RACF_MKEY_OK;
+}
+
+enum racf_mkey_status
+racf_mkey_load(const char *path, int create, unsigned char key[RACF_MKEY_LEN],
+    char *err, size_t errsize)
+{
+	unsigned char buf[RACF_MKEY_LEN + 1];
+	struct stat st;
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd == -1 && errno == ENOENT && create)
+		return racf_mkey_create(path, key, err, errsize);
+	if (fd == -1 && errno == ENOENT) {
+		snprintf(err, errsize,
+		    "the ESM master key '%s' is unavailable: PassTicket keys "
+		    "in this database cannot be decrypted without it; copy "
+		    "the master key file from the primary system (it is kept "
+		    "out of the database on purpose, like ICSF master keys), "
+		    "or redefine the PTKTDATA profiles here",
+		    path);
+		return RACF_MKEY_MISSING;
+	}
+	if (fd == -1) {
+		snprintf(err, errsize, "cannot read ESM master key '%s': %s",
+		    path, strerror(errno));
+		return RACF_MKEY_BROKEN;
+	}
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
+	    (st.st_mode & 077) != 0 || st.st_uid != geteuid()) {
+		snprintf(err, errsize,
+		    "ESM master key '%s' is not a private file of this user "
+		    "(it must be a regular file with mode 0600); run: chmod "
+		    "600 %s",
+		    path, path);
+		close(fd);
+		return RACF_MKEY_UNSAFE;
+	}
+	n = read(fd, buf, sizeof(buf));
+	close(fd);
+	if (n != RACF_MKEY_LEN) {
+		snprintf(err, errsize,
+		    "ESM master key '%s' is damaged (it must be exactly %d "
+		    "bytes)",
+		    path, RACF_MKEY_LEN);
+		secure_zero(buf, sizeof(buf));
+		return RACF_MKEY_BROKEN;
+	}
+	memcpy(key, buf, RACF_MKEY_LEN);
+	secure_zero(buf, sizeof(buf));
+	return RACF_MKEY_OK;
+}
+
+void
+racf_mkey_kcv(const unsigned char key[RACF_MKEY_LEN], char out[RACF_MKEY_KCV])
+{
+	static const char label[] = "sspr-esm-master-key-check-v1";
+	struct hmac_sha256_ctx ctx;
+	unsigned char mac[SHA256_DIGEST_SIZE];
+	int i;
+
+	hmac_sha256_set_key(&ctx, RACF_MKEY_LEN, key);
+	hmac_sha256_update(&ctx, sizeof(label) - 1, (const uint8_t *)label);
+	hmac_sha256_digest(&ctx, sizeof(mac), mac);
+	for (i = 0; i < 8; i++)
+		snprintf(out + 2 * i, 3, "%02x", mac[i]);
+	secure_zero(&ctx, sizeof(ctx));
+	secure_zero(mac, sizeof(mac));
+}
+
+int
+racf_mkey_seal(const unsigned char key[RACF_MKEY_LEN], const char *ad,
+    const unsigned char *plain, size_t len, unsigned char *out)
+{
+	struct gcm_aes256_ctx ctx;
+
+	if (len > 256 || random_bytes(out, MKEY_NONCE) == -1)
+		return -1;
+	gcm_aes256_set_key(&ctx, key);
+	gcm_aes256_set_iv(&ctx, MKEY_NONCE, out);
+	gcm_aes256_update(&ctx, strlen(ad), (const uint8_t *)ad);
+	gcm_aes256_encrypt(&ctx, len, out + MKEY_NONCE, plain);
+	gcm_aes256_digest(&ctx, GCM_DIGEST_SIZE, out + MKEY_NONCE + len);
+	secure_zero(&ctx, sizeof(ctx));
+	return (int)(MKEY_NONCE + len + GCM_DIGEST_SIZE);
+}
+
+int
+racf_mkey_unseal(const unsigned char key[RACF_MKEY_LEN], const char *ad,
+    const unsigned char *sealed, size_t len, unsigned char *plain)
+{
+	struct gcm_aes256_ctx ctx;
+	unsigned char tag[GCM_DIGEST_SIZE];
+	size_t n;
+	int ok;
+
+	if (len < MKEY_NONCE + GCM_DIGEST_SIZE ||
+	    len - MKEY_NONCE - GCM_DIGEST_SIZE > 256)
+		return -1;
+	n = len - MKEY_NONCE - GCM_DIGEST_SIZE;
+	gcm_aes256_set_key(&ctx, key);
+	gcm_aes256_set_iv(&ctx, MKEY_NONCE, sealed);
+	gcm_aes256_update(&ctx, strlen(ad), (const uint8_t *)ad);
+	gcm_aes256_decrypt(&ctx, n, plain, sealed + MKEY_NONCE);
+	gcm_aes256_digest(&ctx, sizeof(tag), tag);
+	ok = ct_equal(tag, sealed + MKEY_NONCE + n, sizeof(tag));
+	secure_zero(&ctx, sizeof(ctx));
+	if (!ok) {
+		secure_zero(plain, n);
+		return -1;
+	}
+	return (int)n;
+}

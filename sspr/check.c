@@ -1,0 +1,174 @@
+/*
+ * check.c - the readiness check of `sspr check` (see check.h).
+ */
+#include "sspr/check.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "esm/esm.h"
+#include "esm/passticket.h"
+#include "sspr/keys.h"
+#include "compat/banned.h"
+
+static void PRINTF_LIKE(5, 6)
+    check_add(struct check_report *rep, const char *system, const char *what,
+        enum check_level level, const char *fmt, ...)
+{
+	struct check_item *it;
+	va_list ap;
+
+	if (rep->n == rep->alloc) {
+		rep->alloc = rep->alloc ? 2 * rep->alloc : 16;
+		rep->items = xrealloc(rep->items, rep->alloc * sizeof(*it));
+	}
+	it = &rep->items[rep->n++];
+	memset(it, 0, sizeof(*it));
+	strlcpy_s(it->system, system, sizeof(it->system));
+	strlcpy_s(it->what, what, sizeof(it->what));
+	it->level = level;
+	va_start(ap, fmt);
+	vsnprintf(it->msg, sizeof(it->msg), fmt, ap);
+	va_end(ap);
+	if (level == CHECK_FAIL)
+		rep->failed++;
+}
+
+static const char *
+check_kind(int enhanced)
+{
+	return enhanced ? "enhanced" : "legacy";
+}
+
+/* The round trip: sspr's ticket, evaluated by the ESM as a dry run. */
+static void
+check_passticket(const struct cfg_system *sys, struct esm *esm,
+    const struct passticket_key *key, time_t now, struct check_report *rep)
+{
+	char t[PASSTICKET_LEN + 1], fp[17];
+	struct esm_ptkt_probe pr;
+	struct esm_err err;
+	enum esm_result rv;
+	long long skew;
+
+	passticket_fingerprint(key, fp);
+	if (passticket_generate(
+	        key, CHECK_PROBE_USER, sys->applid, (uint64_t)now, t) == -1) {
+		check_add(rep, sys->name, "passticket", CHECK_FAIL,
+		    "cannot generate a PassTicket for APPLID %s", sys->applid);
+		return;
+	}
+	rv = esm_passticket_probe(
+	    esm, sys->applid, CHECK_PROBE_USER, t, &pr, &err);
+	secure_zero(t, sizeof(t));
+	if (rv == ESM_TEMPFAIL || err.code == ESM_E_NOPROFILE) {
+		check_add(rep, sys->name,
+		    err.code == ESM_E_MASTERKEY ? "master-key" : "ptktdata",
+		    CHECK_FAIL, "%s", err.msg);
+		return;
+	}
+	if (pr.enhanced != (key->kind == PTKT_ENHANCED) ||
+	    (pr.enhanced && pr.mixed != (key->type == PTKT_MIXED))) {
+		check_add(rep, sys->name, "passticket", CHECK_FAIL,
+		    "the ESM's PTKTDATA profile %s expects %s%s PassTickets "
+		    "but sspr's key for it is %s%s; install keys of the same "
+		    "kind on both sides",
+		    sys->applid, check_kind(pr.enhanced),
+		    pr.enhanced ? (pr.mixed ? " MIXED" : " UPPER") : "",
+		    check_kind(key->kind == PTKT_ENHANCED),
+		    key->kind == PTKT_ENHANCED
+		        ? (key->type == PTKT_MIXED ? " MIXED" : " UPPER")
+		        : "");
+		return;
+	}
+	if (rv != ESM_OK) {
+		check_add(rep, sys->name, "passticket", CHECK_FAIL,
+		    "sspr's PassTicket key for APPLID %s (fingerprint %s) does "
+		    "not match the ESM's PTKTDATA key (fingerprint %s): the "
+		    "ESM refused a ticket of sspr's (%s); install the same key "
+		    "on both sides (sspr keys passticket, RALTER PTKTDATA %s "
+		    "SSIGNON(...))",
+		    sys->applid, fp, pr.fingerprint[0] ? pr.fingerprint : "?",
+		    pr.detail, sys->applid);
+		return;
+	}
+	check_add(rep, sys->name, "passticket", CHECK_OK,
+	    "PassTickets for APPLID %s round-trip (%s key, fingerprint %s, "
+	    "valid for %u seconds%s)",
+	    sys->applid, check_kind(pr.enhanced), fp, pr.window,
+	    pr.replay_allowed ? ", replay allowed" : "");
+	skew = (long long)pr.esm_now - (long long)now;
+	if (skew < 0)
+		skew = -skew;
+	if (skew > (long long)pr.window / 2)
+		check_add(rep, sys->name, "clock",
+		    skew > (long long)pr.window ? CHECK_FAIL : CHECK_WARN,
+		    "the ESM's clock is %lld seconds away from sspr's; "
+		    "PassTickets are valid for %u seconds: synchronise both "
+		    "with NTP",
+		    skew, pr.window);
+}
+
+static void
+check_system(const struct cfg_system *sys, const struct keys *keys, time_t now,
+    struct check_report *rep)
+{
+	struct esm_config ec = {0};
+	const struct passticket_key *key;
+	struct esm_err err;
+	struct esm *esm = NULL;
+
+	if (sys->backend != CFG_BACKEND_EMBEDDED) {
+		check_add(rep, sys->name, "esm", CHECK_FAIL,
+		    "the ldap backend is not available in this version of "
+		    "sspr; use backend \"embedded\"");
+		return;
+	}
+	ec.backend = "embedded";
+	ec.db = sys->db;
+	if (esm_open(&ec, &esm, &err) != ESM_OK) {
+		check_add(rep, sys->name, "esm", CHECK_FAIL, "%s", err.msg);
+		return;
+	}
+	check_add(rep, sys->name, "esm", CHECK_OK, "the %s ESM opens (%s)",
+	    esm_name(esm), sys->db);
+	key = keys != NULL ? keys_passticket(keys, sys->applid) : NULL;
+	if (keys != NULL && key == NULL)
+		check_add(rep, sys->name, "passticket", CHECK_FAIL,
+		    "sspr's key file has no PassTicket key for APPLID %s; "
+		    "install one with: sspr keys passticket --appl %s "
+		    "--generate (and the same key in the ESM's PTKTDATA "
+		    "profile)",
+		    sys->applid, sys->applid);
+	if (key != NULL)
+		check_passticket(sys, esm, key, now, rep);
+	esm_close(esm);
+}
+
+int
+sspr_check(const struct cfg *cfg, time_t now, struct check_report *rep)
+{
+	char err[SSPR_MAX_ERROR];
+	struct keys *keys = NULL;
+	size_t i;
+
+	if (keys_load(cfg->key_file, &keys, err, sizeof(err)) == -1)
+		check_add(rep, "", "key-file", CHECK_FAIL, "%s", err);
+	else
+		check_add(rep, "", "key-file", CHECK_OK,
+		    "the key file %s is private and well formed",
+		    cfg->key_file);
+	for (i = 0; i < cfg->nsystems; i++)
+		check_system(&cfg->systems[i], keys, now, rep);
+	keys_free(keys);
+	return rep->failed == 0;
+}
+
+void
+check_report_release(struct check_report *rep)
+{
+	free(rep->items);
+	memset(rep, 0, sizeof(*rep));
+}
