@@ -17,14 +17,17 @@
 #include <time.h>
 
 #include "esm/passticket.h"
+#include "sspr/config.h"
 #include "sspr/keys.h"
 #include "compat/banned.h"
 
 static const char cli_ptkt_usage[] =
-    "usage: sspr passticket generate (--key-file F | --key HEX) --user ID\n"
+    "usage: sspr passticket generate (-c CONFIG | --keys F | --key-file F |\n"
+    "                                 --key HEX) --user ID\n"
     "                                --appl APPLID [--time UNIXSECONDS]\n"
     "                                [--enhanced [--type upper|mixed]]\n"
-    "       sspr passticket check    (--key-file F | --key HEX) --user ID\n"
+    "       sspr passticket check    (-c CONFIG | --keys F | --key-file F |\n"
+    "                                 --key HEX) --user ID\n"
     "                                --appl APPLID --ticket T [--time S]\n"
     "                                [--window SECONDS]\n"
     "                                [--enhanced [--type upper|mixed]]\n"
@@ -33,6 +36,9 @@ static const char cli_ptkt_usage[] =
     "the ticket is valid at the time (default: now) within the window\n"
     "(default: 600 seconds legacy, 60 enhanced), 1 when it is not.\n"
     "\n"
+    "  -c CONFIG     use sspr's own key for the APPLID, from the key file\n"
+    "                the configuration names (kind and type included)\n"
+    "  --keys F      the same, from the key file F\n"
     "  --key-file F  a file holding the key as hex (mode 0600)\n"
     "  --key HEX     the key itself: legacy 16 hex digits, enhanced 64-512\n"
     "                (visible to other users in the process list)\n"
@@ -40,7 +46,7 @@ static const char cli_ptkt_usage[] =
     "  --type T      enhanced ticket alphabet: upper (default) or mixed\n";
 
 struct cli_ptkt {
-	const char *key_hex, *key_file, *user, *appl, *ticket;
+	const char *key_hex, *key_file, *keys, *config, *user, *appl, *ticket;
 	int enhanced, have_time;
 	enum passticket_type type;
 	uint64_t time;
@@ -89,6 +95,10 @@ cli_ptkt_args(int argc, char **argv, struct cli_ptkt *a)
 			a->key_hex = val;
 		else if (strcmp(opt, "--key-file") == 0)
 			a->key_file = val;
+		else if (strcmp(opt, "--keys") == 0)
+			a->keys = val;
+		else if (strcmp(opt, "-c") == 0)
+			a->config = val;
 		else if (strcmp(opt, "--user") == 0)
 			a->user = val;
 		else if (strcmp(opt, "--appl") == 0)
@@ -117,26 +127,70 @@ cli_ptkt_args(int argc, char **argv, struct cli_ptkt *a)
 			                 "'sspr passticket --help')",
 			    opt);
 	}
-	if ((a->key_hex == NULL) == (a->key_file == NULL))
-		return cli_error("passticket: give the key with --key-file or "
-		                 "--key (one of them)");
+	if ((a->key_hex != NULL) + (a->key_file != NULL) + (a->keys != NULL) +
+	        (a->config != NULL) !=
+	    1)
+		return cli_error("passticket: give the key one way: -c CONFIG, "
+		                 "--keys, --key-file or --key");
 	if (a->user == NULL || a->appl == NULL)
 		return cli_error("passticket: --user and --appl are required");
 	if (!a->have_time)
 		a->time = (uint64_t)time(NULL);
-	if (a->window == 0)
+	if (a->window == 0 && a->keys == NULL && a->config == NULL)
 		a->window = a->enhanced ? PASSTICKET_ENHANCED_WINDOW
 		                        : PASSTICKET_LEGACY_WINDOW;
 	return 0;
 }
 
+/* sspr's own key for the APPLID from its key file (--keys, -c). */
 static int
-cli_ptkt_key(const struct cli_ptkt *a, struct passticket_key *k)
+cli_ptkt_own_key(struct cli_ptkt *a, struct passticket_key *k)
+{
+	const struct passticket_key *own;
+	char err[SSPR_MAX_ERROR];
+	struct keys *keys = NULL;
+	struct cfg *cfg = NULL;
+	const char *path = a->keys;
+	int rv = -1;
+
+	if (a->config != NULL) {
+		if (cfg_load(a->config, &cfg, err, sizeof(err)) == -1) {
+			cli_error("%s", err);
+			return -1;
+		}
+		path = cfg->key_file;
+	}
+	if (keys_load(path, &keys, err, sizeof(err)) == -1) {
+		cli_error("passticket: %s", err);
+		goto out;
+	}
+	if ((own = keys_passticket(keys, a->appl)) == NULL) {
+		cli_error("passticket: the key file '%s' has no PassTicket key "
+		          "for APPLID '%s'",
+		    path, a->appl);
+		goto out;
+	}
+	*k = *own;
+	a->enhanced = k->kind == PTKT_ENHANCED;
+	if (a->window == 0)
+		a->window = a->enhanced ? PASSTICKET_ENHANCED_WINDOW
+		                        : PASSTICKET_LEGACY_WINDOW;
+	rv = 0;
+out:
+	keys_free(keys);
+	cfg_free(cfg);
+	return rv;
+}
+
+static int
+cli_ptkt_key(struct cli_ptkt *a, struct passticket_key *k)
 {
 	char err[SSPR_MAX_ERROR], hex[2 * PASSTICKET_ENHANCED_MAX + 1];
 	enum passticket_kind kind = a->enhanced ? PTKT_ENHANCED : PTKT_LEGACY;
 	int rv = -1;
 
+	if (a->keys != NULL || a->config != NULL)
+		return cli_ptkt_own_key(a, k);
 	if (a->key_file != NULL) {
 		if (keys_read_hex_file(a->key_file, hex, sizeof(hex), err,
 		        sizeof(err)) == -1) {

@@ -52,7 +52,8 @@ int strbuf_addstr(struct strbuf *sb, const char *s) WARN_UNUSED;
 int strbuf_addch(struct strbuf *sb, char c) WARN_UNUSED;
 int strbuf_addf(struct strbuf *sb, const char *fmt, ...) WARN_UNUSED
     PRINTF_LIKE(2, 3);
-int strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap) WARN_UNUSED;
+int strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap) WARN_UNUSED
+    PRINTF_LIKE(2, 0);
 
 /* Hand the contents to the caller (new, free() it, or strfreezero() if it
  * is a secret); sb is left initialised and empty. */

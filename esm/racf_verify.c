@@ -149,6 +149,7 @@ racf_verify_failed(struct racf *r, const char *user, struct racf_attempt *a,
 		    out, ESM_RESP_NOTAUTH, 19, 28, "ICH70004I USER IS REVOKED");
 	}
 	u.invalid_count++;
+	out->passticket = 0;
 	racf_verify_result(out, ESM_RESP_NOTAUTH, 2, 8, why);
 	if (a->opts.revoke > 0 && u.invalid_count >= a->opts.revoke) {
 		if (u.special) {

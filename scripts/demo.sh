@@ -14,7 +14,8 @@ cmake --build build -j "$(nproc 2>/dev/null || echo 2)" --target sspr >/dev/null
 sspr=build/sspr
 
 mkdir -p demo
-rm -f demo/esm.db demo/esm.db-wal demo/esm.db-shm
+rm -f demo/esm.db demo/esm.db-wal demo/esm.db-shm demo/esm.db.mkey \
+	demo/keys.json demo/sspr.json
 db=demo/esm.db
 
 echo "== creating the demo ESM in $db"
@@ -51,6 +52,9 @@ ALU DAVE PASSWORD(HELP2024) NOEXPIRED
 
 AU EVE NAME('EVE EVANS') WORKATTR(WAEMAIL('eve@example.com'))
 ALU EVE PASSWORD(TEMP01)
+
+AU FRED NAME('FRED FISCHER') WORKATTR(WAEMAIL('fred@example.com'))
+ALU FRED PASSWORD(LOST01)
 CMDS
 
 echo
@@ -76,10 +80,50 @@ verify EVE 'TEMP01\nBRITE123\n' "verify/change to a new password"
 verify EVE 'BRITE123\n' "the new password"
 verify NOBODY 'X\n' "unknown user"
 
+echo
+echo "== sspr's key file and a PassTicket key shared with the ESM"
+"$sspr" keys init --file demo/keys.json >/dev/null
+key=$("$sspr" keys passticket --file demo/keys.json --appl SSPRAPPL \
+	--generate 2>/dev/null | sed -n 's/^SSPRAPPL legacy key: //p')
+"$sspr" esm --db "$db" "RDEFINE PTKTDATA SSPRAPPL SSIGNON(KEYMASKED($key))"
+"$sspr" esm --db "$db" RLIST PTKTDATA SSPRAPPL SSIGNON
+"$sspr" keys list --file demo/keys.json
+cat >demo/sspr.json <<'CFG'
+{
+  "listen": "127.0.0.1:8080",
+  "state_dir": ".",
+  "key_file": "keys.json",
+  "systems": [
+    {"name": "DEMO", "backend": "embedded", "db": "esm.db", "applid": "SSPRAPPL"}
+  ]
+}
+CFG
+
+echo
+echo "== sspr check: is every system usable?"
+"$sspr" check -c demo/sspr.json
+
+echo
+echo "== a reset without the old password: FRED never received the temporary"
+echo "   password the helpdesk set; sign on as FRED with a PassTicket and set"
+echo "   a new password through the verify/change path"
+ticket=$("$sspr" passticket generate -c demo/sspr.json --user FRED --appl SSPRAPPL)
+printf '%s\nWATER321\n' "$ticket" |
+	"$sspr" verify --db "$db" --appl SSPRAPPL FRED || true
+verify FRED 'WATER321\n' "the password the reset set, usable at once"
+printf '\n== the same PassTicket again: refused (replay protection)\n'
+printf '%s\n' "$ticket" | "$sspr" verify --db "$db" --appl SSPRAPPL FRED || true
+printf '\n== EVE changed her password today: MINCHANGE(1) refuses another change\n'
+ticket=$("$sspr" passticket generate -c demo/sspr.json --user EVE --appl SSPRAPPL)
+printf '%s\nWATER321\n' "$ticket" |
+	"$sspr" verify --db "$db" --appl SSPRAPPL EVE || true
+
 cat <<EOF
 
-The demo ESM is $db.  Try, for example:
+The demo ESM is $db; sspr's configuration is demo/sspr.json.  Try:
   $sspr esm --db $db LISTUSER BOB
   $sspr esm --db $db ALTUSER CAROL RESUME
   printf 'MAPLE12\\n' | $sspr verify --db $db CAROL
+  $sspr check -c demo/sspr.json
+  mv $db.mkey /tmp/ && $sspr check -c demo/sspr.json   # a DR site without the master key
 EOF

@@ -128,9 +128,8 @@ static const char *const cfg_http_schemes[] = {"http://", "https://"};
  * fit; where and key may be NULL or empty, and file is left out when
  * with_file is 0.
  */
-static void
-cfg_verr(struct cfg_ctx *ctx, int with_file, const char *where, const char *key,
-    const char *fmt, va_list ap)
+static void PRINTF_LIKE(5, 0) cfg_verr(struct cfg_ctx *ctx, int with_file,
+    const char *where, const char *key, const char *fmt, va_list ap)
 {
 	int has_where = where != NULL && where[0] != '\0';
 	int has_key = key != NULL && key[0] != '\0';

@@ -44,6 +44,18 @@ run "check enhanced" 0 pt check --key-file "$ke" --enhanced --user IBMUSER --app
 run "check malformed" 1 pt check --key-file "$kl" --user MIKEM --appl TSOSYS1 --ticket 'AEPRRZ3!' --time 1111111
 has "check malformed" "malformed ticket"
 
+# sspr's own key, from its key file, by APPLID (kind and type included).
+run "keys init" 0 "$SSPR" keys init --file "$work/keys.json"
+run "keys install" 0 "$SSPR" keys passticket --file "$work/keys.json" --appl TSOSYS1 --key-file "$kl"
+run "own key" 0 pt generate --keys "$work/keys.json" --user MIKEM --appl TSOSYS1 --time 1111111
+[[ $out == "AEPRRZ3S" ]] || { echo "FAIL own key: '$out'"; failures=$((failures + 1)); }
+run "own key check" 0 pt check --keys "$work/keys.json" --user MIKEM --appl TSOSYS1 --ticket AEPRRZ3S --time 1111111
+run "own key missing" 2 pt generate --keys "$work/keys.json" --user MIKEM --appl OTHER
+has "own key missing" "no PassTicket key for APPLID 'OTHER'"
+printf '{"state_dir": ".", "key_file": "keys.json", "systems": [{"name": "PROD", "backend": "embedded", "db": "p.db", "applid": "TSOSYS1"}]}\n' >"$work/sspr.json"
+run "config key" 0 pt generate -c "$work/sspr.json" --user MIKEM --appl TSOSYS1 --time 1111111
+has "config key" "AEPRRZ3S"
+
 # Bad input: clear errors, exit 2, the key never echoed.
 run "short key" 2 pt generate --key E00119351956197 --user MIKEM --appl TSOSYS1
 has "short key" "16 hexadecimal digits"

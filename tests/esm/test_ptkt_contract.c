@@ -118,6 +118,7 @@ test_ticket_signs_on_once(void **state)
 	/* Replay protection: the same ticket is refused and counted. */
 	vr = verify(f, "ANN", t, NULL, "APPL1", ESM_RESP_NOTAUTH, 2, 8);
 	assert_int_equal(vr.invalidcount, 1);
+	assert_int_equal(vr.passticket, 0);
 	assert_non_null(strstr(vr.msg, "ALREADY USED"));
 	/* A ticket of the next second is a new ticket. */
 	fixture_advance(f, 1);
