@@ -17,6 +17,7 @@ static const char cli_usage[] =
     "  esm         administer the embedded ESM with RACF commands\n"
     "  verify      run the ESM verify (/change) path for a user\n"
     "  keys        manage sspr's key file (pepper, PassTicket keys)\n"
+    "  mail        send a test message, list or deliver the outbox\n"
     "  passticket  generate or check a RACF PassTicket\n"
     "  version     print the version\n"
     "\n"
@@ -64,6 +65,7 @@ main(int argc, char **argv)
 	    {"check", cli_check},
 	    {"esm", cli_esm},
 	    {"keys", cli_keys},
+	    {"mail", cli_mail},
 	    {"verify", cli_verify},
 	    {"passticket", cli_passticket},
 	    {"version", cli_version},

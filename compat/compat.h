@@ -46,6 +46,10 @@ void strfreezero(char *s);
  * on len. */
 int ct_equal(const void *a, const void *b, size_t len);
 
+/* Format a message into err (errsize bytes, always NUL-terminated,
+ * truncated to fit); does nothing when err is NULL or errsize 0. */
+void errf(char *err, size_t errsize, const char *fmt, ...) PRINTF_LIKE(3, 4);
+
 /* Quote untrusted text in a message: at most max bytes of s into buf (size
  * bytes), cut on a UTF-8 character boundary, with "..." when something was
  * left off.  Returns buf. */

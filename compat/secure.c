@@ -168,3 +168,15 @@ text_oneline(char *s)
 		if ((unsigned char)*s < 0x20 || *s == 0x7f)
 			*s = '?';
 }
+
+void
+errf(char *err, size_t errsize, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err == NULL || errsize == 0)
+		return;
+	va_start(ap, fmt);
+	(void)vsnprintf(err, errsize, fmt, ap);
+	va_end(ap);
+}

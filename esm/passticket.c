@@ -35,7 +35,6 @@
  */
 #include "esm/passticket.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -96,21 +95,6 @@ UNITTEST int passticket_legacy_results(const struct passticket_key *k,
 UNITTEST int passticket_enhanced_results(const struct passticket_key *k,
     const char *user, const char *appl, uint64_t t, uint64_t res[3],
     uint64_t trace[6]);
-
-static void passticket_err(char *err, size_t errsize, const char *fmt, ...)
-    PRINTF_LIKE(3, 4);
-
-static void
-passticket_err(char *err, size_t errsize, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL || errsize == 0)
-		return;
-	va_start(ap, fmt);
-	(void)vsnprintf(err, errsize, fmt, ap);
-	va_end(ap);
-}
 
 /* The EBCDIC byte of one name character (lower case folded), or -1. */
 static int
@@ -652,13 +636,13 @@ passticket_key_hex(struct passticket_key *k, enum passticket_kind kind,
 
 	memset(&tmp, 0, sizeof(tmp));
 	if (hex == NULL) {
-		passticket_err(err, errsize, "no PassTicket key was given");
+		errf(err, errsize, "no PassTicket key was given");
 		goto out;
 	}
 	n = strlen(hex);
 	if (kind == PTKT_LEGACY) {
 		if (n != 2 * PASSTICKET_LEGACY_KEY) {
-			passticket_err(err, errsize,
+			errf(err, errsize,
 			    "a legacy PassTicket key must be 16 hexadecimal "
 			    "digits (got %zu characters)",
 			    n);
@@ -667,27 +651,27 @@ passticket_key_hex(struct passticket_key *k, enum passticket_kind kind,
 	} else if (kind == PTKT_ENHANCED) {
 		if (n < 2 * PASSTICKET_ENHANCED_MIN ||
 		    n > 2 * PASSTICKET_ENHANCED_MAX) {
-			passticket_err(err, errsize,
+			errf(err, errsize,
 			    "an enhanced PassTicket key must be 32 to 256 "
 			    "bytes (64 to 512 hexadecimal digits)");
 			goto out;
 		}
 		if (n % 2 != 0) {
-			passticket_err(err, errsize,
+			errf(err, errsize,
 			    "an enhanced PassTicket key must be an even "
 			    "number of hexadecimal digits (got %zu)",
 			    n);
 			goto out;
 		}
 		if (type != PTKT_UPPER && type != PTKT_MIXED) {
-			passticket_err(err, errsize,
+			errf(err, errsize,
 			    "enhanced PassTicket type %d is not UPPER or "
 			    "MIXED",
 			    (int)type);
 			goto out;
 		}
 	} else {
-		passticket_err(err, errsize,
+		errf(err, errsize,
 		    "PassTicket key kind %d is not legacy or enhanced",
 		    (int)kind);
 		goto out;
@@ -696,7 +680,7 @@ passticket_key_hex(struct passticket_key *k, enum passticket_kind kind,
 		hi = passticket_hexval((unsigned char)hex[2 * i]);
 		lo = passticket_hexval((unsigned char)hex[2 * i + 1]);
 		if (hi < 0 || lo < 0) {
-			passticket_err(err, errsize,
+			errf(err, errsize,
 			    "PassTicket key contains a character that is not "
 			    "hexadecimal");
 			goto out;

@@ -6,7 +6,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <nettle/gcm.h>
 #include <nettle/hmac.h>
 #include <stdio.h>
 #include <string.h>
@@ -14,9 +13,8 @@
 #include <unistd.h>
 
 #include "compat/compat.h"
+#include "compat/seal.h"
 #include "compat/banned.h"
-
-#define MKEY_NONCE 12
 
 void
 racf_mkey_default_path(const char *db, char *out, size_t size)
@@ -125,42 +123,16 @@ int
 racf_mkey_seal(const unsigned char key[RACF_MKEY_LEN], const char *ad,
     const unsigned char *plain, size_t len, unsigned char *out)
 {
-	struct gcm_aes256_ctx ctx;
-
-	if (len > 256 || random_bytes(out, MKEY_NONCE) == -1)
+	if (len > 256)
 		return -1;
-	gcm_aes256_set_key(&ctx, key);
-	gcm_aes256_set_iv(&ctx, MKEY_NONCE, out);
-	gcm_aes256_update(&ctx, strlen(ad), (const uint8_t *)ad);
-	gcm_aes256_encrypt(&ctx, len, out + MKEY_NONCE, plain);
-	gcm_aes256_digest(&ctx, GCM_DIGEST_SIZE, out + MKEY_NONCE + len);
-	secure_zero(&ctx, sizeof(ctx));
-	return (int)(MKEY_NONCE + len + GCM_DIGEST_SIZE);
+	return (int)seal(key, ad, plain, len, out);
 }
 
 int
 racf_mkey_unseal(const unsigned char key[RACF_MKEY_LEN], const char *ad,
     const unsigned char *sealed, size_t len, unsigned char *plain)
 {
-	struct gcm_aes256_ctx ctx;
-	unsigned char tag[GCM_DIGEST_SIZE];
-	size_t n;
-	int ok;
-
-	if (len < MKEY_NONCE + GCM_DIGEST_SIZE ||
-	    len - MKEY_NONCE - GCM_DIGEST_SIZE > 256)
+	if (len > 256 + SEAL_OVERHEAD)
 		return -1;
-	n = len - MKEY_NONCE - GCM_DIGEST_SIZE;
-	gcm_aes256_set_key(&ctx, key);
-	gcm_aes256_set_iv(&ctx, MKEY_NONCE, sealed);
-	gcm_aes256_update(&ctx, strlen(ad), (const uint8_t *)ad);
-	gcm_aes256_decrypt(&ctx, n, plain, sealed + MKEY_NONCE);
-	gcm_aes256_digest(&ctx, sizeof(tag), tag);
-	ok = ct_equal(tag, sealed + MKEY_NONCE + n, sizeof(tag));
-	secure_zero(&ctx, sizeof(ctx));
-	if (!ok) {
-		secure_zero(plain, n);
-		return -1;
-	}
-	return (int)n;
+	return (int)unseal(key, ad, sealed, len, plain);
 }

@@ -14,8 +14,8 @@ cmake --build build -j "$(nproc 2>/dev/null || echo 2)" --target sspr >/dev/null
 sspr=build/sspr
 
 mkdir -p demo
-rm -f demo/esm.db demo/esm.db-wal demo/esm.db-shm demo/esm.db.mkey \
-	demo/keys.json demo/sspr.json
+rm -rf demo/esm.db demo/esm.db-wal demo/esm.db-shm demo/esm.db.mkey \
+	demo/keys.json demo/sspr.json demo/mail demo/outbox.db*
 db=demo/esm.db
 
 echo "== creating the demo ESM in $db"
@@ -95,9 +95,11 @@ cat >demo/sspr.json <<'CFG'
   "key_file": "keys.json",
   "systems": [
     {"name": "DEMO", "backend": "embedded", "db": "esm.db", "applid": "SSPRAPPL"}
-  ]
+  ],
+  "mail": {"transport": "directory", "path": "mail", "from": "sspr@demo.example"}
 }
 CFG
+mkdir -p demo/mail
 
 echo
 echo "== sspr check: is every system usable?"
@@ -118,6 +120,13 @@ ticket=$("$sspr" passticket generate -c demo/sspr.json --user EVE --appl SSPRAPP
 printf '%s\nWATER321\n' "$ticket" |
 	"$sspr" verify --db "$db" --appl SSPRAPPL EVE || true
 
+echo
+echo "== e-mail: a message through the outbox, written where you can read it"
+"$sspr" mail test -c demo/sspr.json --to alice@example.com --lang de --queue
+"$sspr" mail deliver -c demo/sspr.json --once
+"$sspr" mail queue -c demo/sspr.json
+cat demo/mail/*.eml
+
 cat <<EOF
 
 The demo ESM is $db; sspr's configuration is demo/sspr.json.  Try:
@@ -125,5 +134,6 @@ The demo ESM is $db; sspr's configuration is demo/sspr.json.  Try:
   $sspr esm --db $db ALTUSER CAROL RESUME
   printf 'MAPLE12\\n' | $sspr verify --db $db CAROL
   $sspr check -c demo/sspr.json
+  ls demo/mail/                       # the e-mail sspr sent
   mv $db.mkey /tmp/ && $sspr check -c demo/sspr.json   # a DR site without the master key
 EOF

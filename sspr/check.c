@@ -11,6 +11,7 @@
 #include "esm/esm.h"
 #include "esm/passticket.h"
 #include "sspr/keys.h"
+#include "sspr/mailer.h"
 #include "compat/banned.h"
 
 static void PRINTF_LIKE(5, 6)
@@ -147,6 +148,34 @@ check_system(const struct cfg_system *sys, const struct keys *keys, time_t now,
 	esm_close(esm);
 }
 
+/* The mail relay: reachable, TLS as configured, AUTH accepted; nothing is
+ * sent. */
+static void
+check_mail(const struct cfg *cfg, struct check_report *rep)
+{
+	char err[SSPR_MAX_ERROR];
+	struct sspr_mailer m;
+	struct mail_status st;
+
+	if (!cfg->mail.configured) {
+		check_add(rep, "", "mail", CHECK_WARN,
+		    "no \"mail\" section: access codes and notifications "
+		    "cannot be e-mailed");
+		return;
+	}
+	if (sspr_mailer_init(cfg, NULL, &m, err, sizeof(err)) == -1) {
+		check_add(rep, "", "mail", CHECK_FAIL, "%s", err);
+		return;
+	}
+	if (mail_probe(&m.t, &st) == MAIL_SENT)
+		check_add(rep, "", "mail", CHECK_OK, "mail: %s", st.detail);
+	else
+		check_add(rep, "", "mail", CHECK_FAIL,
+		    "mail relay %s is not usable: %s",
+		    m.t.kind == MAIL_SMTP ? m.t.url : m.t.dir, st.detail);
+	sspr_mailer_release(&m);
+}
+
 int
 sspr_check(const struct cfg *cfg, time_t now, struct check_report *rep)
 {
@@ -162,6 +191,7 @@ sspr_check(const struct cfg *cfg, time_t now, struct check_report *rep)
 		    cfg->key_file);
 	for (i = 0; i < cfg->nsystems; i++)
 		check_system(&cfg->systems[i], keys, now, rep);
+	check_mail(cfg, rep);
 	keys_free(keys);
 	return rep->failed == 0;
 }

@@ -94,6 +94,15 @@ static const struct cfg_key cfg_mail_keys[] = {
     {"from", CFG_STRING},
     {"starttls", CFG_STRING},
     {"path", CFG_STRING},
+    {"user", CFG_STRING},
+    {"password_file", CFG_STRING},
+    {"password_command", CFG_STRING},
+    {"ca_file", CFG_STRING},
+    {"client_cert", CFG_STRING},
+    {"client_key", CFG_STRING},
+    {"timeout_seconds", CFG_INTEGER},
+    {"retry_initial_seconds", CFG_INTEGER},
+    {"retry_max_seconds", CFG_INTEGER},
 };
 
 static const struct cfg_key cfg_reset_keys[] = {
@@ -721,11 +730,81 @@ cfg_parse_systems(struct cfg_ctx *ctx, json_t *root, struct cfg *c)
 	return 0;
 }
 
+/* The SMTP relay's credentials, TLS files and timeouts.  Secrets never
+ * sit in this file: a password comes from a file or a command. */
+static int
+cfg_parse_smtp(struct cfg_ctx *ctx, json_t *obj, struct cfg_mail *m)
+{
+	static const char *const where = "mail";
+	const char *s;
+	long long n;
+
+	if ((s = cfg_str(obj, "user")) != NULL) {
+		if (*s == '\0' || strlen(s) > 256) {
+			cfg_err(ctx, where, "user", "must be 1-256 characters");
+			return -1;
+		}
+		m->user = xstrdup(s);
+	}
+	if (cfg_has(obj, "password_file") && cfg_has(obj, "password_command")) {
+		cfg_err(ctx, where, "password_command",
+		    "give either password_file or password_command, not both");
+		return -1;
+	}
+	if ((cfg_has(obj, "password_file") ||
+	        cfg_has(obj, "password_command")) &&
+	    m->user == NULL) {
+		cfg_err(ctx, where, "user",
+		    "required when a password is configured");
+		return -1;
+	}
+	if (m->user != NULL && !cfg_has(obj, "password_file") &&
+	    !cfg_has(obj, "password_command")) {
+		cfg_err(ctx, where, "user",
+		    "needs password_file or password_command (a password is "
+		    "never written in this file)");
+		return -1;
+	}
+	if (cfg_has(obj, "password_file") &&
+	    cfg_get_path(ctx, obj, where, "password_file", &m->password_file) ==
+	        -1)
+		return -1;
+	if ((s = cfg_str(obj, "password_command")) != NULL) {
+		if (*s == '\0' || strlen(s) > 1024) {
+			cfg_err(ctx, where, "password_command",
+			    "must be 1-1024 characters");
+			return -1;
+		}
+		m->password_command = xstrdup(s);
+	}
+	if (cfg_has(obj, "ca_file") &&
+	    cfg_get_path(ctx, obj, where, "ca_file", &m->ca_file) == -1)
+		return -1;
+	if (cfg_has(obj, "client_cert") != cfg_has(obj, "client_key")) {
+		cfg_err(ctx, where,
+		    cfg_has(obj, "client_cert") ? "client_key" : "client_cert",
+		    "client_cert and client_key go together");
+		return -1;
+	}
+	if (cfg_has(obj, "client_cert") &&
+	    (cfg_get_path(ctx, obj, where, "client_cert", &m->client_cert) ==
+	            -1 ||
+	        cfg_get_path(ctx, obj, where, "client_key", &m->client_key) ==
+	            -1))
+		return -1;
+	if (cfg_get_int(
+	        ctx, obj, where, "timeout_seconds", 1, 300, "", 30, &n) == -1)
+		return -1;
+	m->timeout_seconds = (int)n;
+	return 0;
+}
+
 static int
 cfg_parse_mail(struct cfg_ctx *ctx, json_t *obj, struct cfg_mail *m)
 {
 	static const char *const where = "mail";
 	const char *s;
+	long long n;
 	size_t i;
 	int v;
 
@@ -764,8 +843,12 @@ cfg_parse_mail(struct cfg_ctx *ctx, json_t *obj, struct cfg_mail *m)
 		        CFG_STARTTLS_REQUIRED, &v) == -1)
 			return -1;
 		m->starttls = (enum cfg_starttls)v;
+		if (cfg_parse_smtp(ctx, obj, m) == -1)
+			return -1;
 	} else {
-		static const char *const forbidden[] = {"url", "starttls"};
+		static const char *const forbidden[] = {"url", "starttls",
+		    "user", "password_file", "password_command", "ca_file",
+		    "client_cert", "client_key", "timeout_seconds"};
 
 		for (i = 0; i < ARRAY_SIZE(forbidden); i++) {
 			if (cfg_has(obj, forbidden[i])) {
@@ -796,6 +879,14 @@ cfg_parse_mail(struct cfg_ctx *ctx, json_t *obj, struct cfg_mail *m)
 		return -1;
 	}
 	m->from = xstrdup(s);
+	if (cfg_get_int(ctx, obj, where, "retry_initial_seconds", 1, 3600, "",
+	        30, &n) == -1)
+		return -1;
+	m->retry_initial_seconds = (int)n;
+	if (cfg_get_int(ctx, obj, where, "retry_max_seconds",
+	        m->retry_initial_seconds, 86400, "", 3600, &n) == -1)
+		return -1;
+	m->retry_max_seconds = (int)n;
 	m->configured = 1;
 	return 0;
 }
@@ -1082,6 +1173,12 @@ cfg_free(struct cfg *cfg)
 	strfreezero(cfg->mail.url);
 	strfreezero(cfg->mail.from);
 	strfreezero(cfg->mail.path);
+	strfreezero(cfg->mail.user);
+	strfreezero(cfg->mail.password_file);
+	strfreezero(cfg->mail.password_command);
+	strfreezero(cfg->mail.ca_file);
+	strfreezero(cfg->mail.client_cert);
+	strfreezero(cfg->mail.client_key);
 	freezero(cfg, sizeof(*cfg));
 }
 

@@ -53,7 +53,16 @@ struct cfg_mail {
 	char *url;  /* smtp: smtp:// or smtps:// URL */
 	char *from; /* envelope and header sender */
 	enum cfg_starttls starttls;
-	char *path; /* directory: absolute path */
+	char *path;                /* directory: absolute path */
+	char *user;                /* smtp AUTH user; NULL: no AUTH */
+	char *password_file;       /* smtp: file holding the password */
+	char *password_command;    /* smtp: command printing the password */
+	char *ca_file;             /* smtp: CA bundle; NULL: system CAs */
+	char *client_cert;         /* smtp: client certificate (PEM) */
+	char *client_key;          /* smtp: its key (PEM) */
+	int timeout_seconds;       /* smtp: per connection, default 30 */
+	int retry_initial_seconds; /* outbox backoff start, default 30 */
+	int retry_max_seconds;     /* outbox backoff cap, default 3600 */
 };
 
 enum cfg_access_code { CFG_CODE_EMAIL, CFG_CODE_FIXED, CFG_CODE_NONE };

@@ -40,6 +40,7 @@
 
 #include "compat/compat.h"
 #include "compat/jsonx.h"
+#include "compat/secretfile.h"
 
 #include "compat/banned.h"
 
@@ -86,23 +87,8 @@ static const struct keys_field keys_appl_fields[] = {
     {"created", KEYS_INTEGER, 0},
 };
 
-static void keys_errf(char *err, size_t errsize, const char *fmt, ...)
-    PRINTF_LIKE(3, 4);
 static void keys_err(struct keys_ctx *ctx, const char *where, const char *fmt,
     ...) PRINTF_LIKE(3, 4);
-
-/* Write a message into err, truncated to fit. */
-static void
-keys_errf(char *err, size_t errsize, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL || errsize == 0)
-		return;
-	va_start(ap, fmt);
-	(void)vsnprintf(err, errsize, fmt, ap);
-	va_end(ap);
-}
 
 /* Write "FILE: WHERE: message" (or "FILE: message" when where is NULL or
  * empty) into the error buffer, truncated to fit. */
@@ -457,134 +443,16 @@ keys_parse(struct keys_ctx *ctx, json_t *root, struct keys *k)
 	return 0;
 }
 
-/*
- * Open file without following a symbolic link and check it on the
- * descriptor: a regular file of this user, no group or other permission
- * bits, at most max bytes.  init_hint adds how to create a missing file.
- * Returns the descriptor, or -1 with a message.
- */
-static int
-keys_open_private(const char *file, int init_hint, off_t max, struct stat *st,
-    char *err, size_t errsize)
-{
-	unsigned mode;
-	int fd;
-
-	fd = open(
-	    file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd == -1) {
-		if (errno == ENOENT && init_hint)
-			keys_errf(err, errsize,
-			    "key file '%s' does not exist; create it with: "
-			    "sspr keys init --file %s",
-			    file, file);
-		else if (errno == ENOENT)
-			keys_errf(
-			    err, errsize, "key file '%s' does not exist", file);
-		else if (errno == ELOOP)
-			keys_errf(err, errsize,
-			    "key file '%s' is a symbolic link, which sspr "
-			    "does not follow; name the file itself",
-			    file);
-		else
-			keys_errf(err, errsize, "cannot open key file '%s': %s",
-			    file, strerror(errno));
-		return -1;
-	}
-	if (fstat(fd, st) == -1) {
-		keys_errf(err, errsize, "cannot read key file '%s': %s", file,
-		    strerror(errno));
-		goto fail;
-	}
-	if (!S_ISREG(st->st_mode)) {
-		keys_errf(
-		    err, errsize, "key file '%s' is not a regular file", file);
-		goto fail;
-	}
-	if (st->st_uid != geteuid()) {
-		keys_errf(err, errsize,
-		    "key file '%s' is owned by uid %lu, not by this user "
-		    "(uid %lu)",
-		    file, (unsigned long)st->st_uid, (unsigned long)geteuid());
-		goto fail;
-	}
-	mode = (unsigned)st->st_mode & 07777;
-	if ((mode & 077) != 0) {
-		keys_errf(err, errsize,
-		    "key file '%s' is %s by group or others (mode %04o); run: "
-		    "chmod 600 %s",
-		    file, (mode & 044) != 0 ? "readable" : "accessible", mode,
-		    file);
-		goto fail;
-	}
-	if (st->st_size > max) {
-		keys_errf(err, errsize,
-		    "key file '%s' is larger than %lld bytes", file,
-		    (long long)max);
-		goto fail;
-	}
-	return fd;
-fail:
-	(void)close(fd);
-	return -1;
-}
-
-/*
- * Read the whole of fd (whose size was st_size when checked) into a new
- * buffer of *capp bytes, NUL-terminated.
- */
-static int
-keys_read_fd(const char *file, int fd, const struct stat *st, char **bufp,
-    size_t *lenp, size_t *capp, char *err, size_t errsize)
-{
-	size_t cap = (size_t)st->st_size + 1, len = 0;
-	char *buf = xmalloc(cap);
-	ssize_t n;
-
-	while (len < cap) {
-		n = read(fd, buf + len, cap - len);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1) {
-			keys_errf(err, errsize, "cannot read key file '%s': %s",
-			    file, strerror(errno));
-			goto fail;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	if (len == cap) {
-		keys_errf(err, errsize,
-		    "cannot read key file '%s': file grew while being read",
-		    file);
-		goto fail;
-	}
-	buf[len] = '\0';
-	*bufp = buf;
-	*lenp = len;
-	*capp = cap;
-	return 0;
-fail:
-	freezero(buf, cap);
-	return -1;
-}
-
 /* Open, check and read the whole key file. */
 static int
 keys_read(struct keys_ctx *ctx, char **bufp, size_t *lenp, size_t *capp)
 {
-	struct stat st;
-	int fd, rc;
+	char hint[600];
 
-	fd = keys_open_private(
-	    ctx->file, 1, KEYS_MAX_FILE, &st, ctx->err, ctx->errsize);
-	if (fd == -1)
-		return -1;
-	rc = keys_read_fd(
-	    ctx->file, fd, &st, bufp, lenp, capp, ctx->err, ctx->errsize);
-	(void)close(fd);
-	return rc;
+	snprintf(hint, sizeof(hint),
+	    "; create it with: sspr keys init --file %.500s", ctx->file);
+	return secret_file_read(ctx->file, "key file", hint, KEYS_MAX_FILE,
+	    bufp, lenp, capp, ctx->err, ctx->errsize);
 }
 
 /* A jansson syntax error without the token it quotes, which may be part of
@@ -600,7 +468,7 @@ keys_err_json(struct keys_ctx *ctx, const json_error_t *jerr)
 	    (near = strstr(text, " near ")) != NULL)
 		*near = '\0';
 	if (jerr->line > 0)
-		keys_errf(ctx->err, ctx->errsize, "%s:%d:%d: %s", ctx->file,
+		errf(ctx->err, ctx->errsize, "%s:%d:%d: %s", ctx->file,
 		    jerr->line, jerr->column, text);
 	else
 		keys_err(ctx, NULL, "%s", text);
@@ -816,25 +684,24 @@ keys_save(const char *path, const struct keys *k, char *err, size_t errsize)
 	if (err != NULL && errsize > 0)
 		err[0] = '\0';
 	if (keys_check_struct(k, &why) == -1) {
-		keys_errf(
-		    err, errsize, "cannot save key file '%s': %s", path, why);
+		errf(err, errsize, "cannot save key file '%s': %s", path, why);
 		goto out;
 	}
 	n = snprintf(tmp, sizeof(tmp), "%s.tmp.XXXXXX", path);
 	if (n < 0 || (size_t)n >= sizeof(tmp)) {
-		keys_errf(err, errsize,
+		errf(err, errsize,
 		    "cannot save key file '%s': path is too long", path);
 		goto out;
 	}
 	if ((root = keys_to_json(k)) == NULL ||
 	    (text = json_dumps(root, JSON_INDENT(2) | JSON_SORT_KEYS)) ==
 	        NULL) {
-		keys_errf(err, errsize,
+		errf(err, errsize,
 		    "cannot save key file '%s': cannot encode JSON", path);
 		goto out;
 	}
 	if ((fd = mkstemp(tmp)) == -1) {
-		keys_errf(err, errsize,
+		errf(err, errsize,
 		    "cannot save key file '%s': cannot create a temporary "
 		    "file next to it: %s",
 		    path, strerror(errno));
@@ -844,26 +711,26 @@ keys_save(const char *path, const struct keys *k, char *err, size_t errsize)
 	if (fcntl(fd, F_SETFD, FD_CLOEXEC) == -1 || fchmod(fd, 0600) == -1 ||
 	    keys_write_all(fd, text, strlen(text)) == -1 ||
 	    keys_write_all(fd, "\n", 1) == -1 || fsync(fd) == -1) {
-		keys_errf(err, errsize, "cannot write key file '%s': %s", tmp,
+		errf(err, errsize, "cannot write key file '%s': %s", tmp,
 		    strerror(errno));
 		goto out;
 	}
 	n = close(fd);
 	fd = -1;
 	if (n == -1) {
-		keys_errf(err, errsize, "cannot write key file '%s': %s", tmp,
+		errf(err, errsize, "cannot write key file '%s': %s", tmp,
 		    strerror(errno));
 		goto out;
 	}
 	if (rename(tmp, path) == -1) {
-		keys_errf(err, errsize,
+		errf(err, errsize,
 		    "cannot save key file '%s': cannot rename '%s' to it: %s",
 		    path, tmp, strerror(errno));
 		goto out;
 	}
 	have_tmp = 0;
 	if (keys_sync_dir(path) == -1) {
-		keys_errf(err, errsize,
+		errf(err, errsize,
 		    "key file '%s' was written, but its directory could not "
 		    "be synced: %s",
 		    path, strerror(errno));
@@ -894,7 +761,7 @@ keys_init(const char *path, char *err, size_t errsize)
 	if (err != NULL && errsize > 0)
 		err[0] = '\0';
 	if (lstat(path, &st) == 0) {
-		keys_errf(err, errsize,
+		errf(err, errsize,
 		    "key file '%s' already exists; not overwritten", path);
 		goto out;
 	}
@@ -902,7 +769,7 @@ keys_init(const char *path, char *err, size_t errsize)
 	k->pepper_id = 1;
 	if (random_bytes(k->pepper, sizeof(k->pepper)) == -1 ||
 	    random_bytes(k->flow_key, sizeof(k->flow_key)) == -1) {
-		keys_errf(err, errsize,
+		errf(err, errsize,
 		    "cannot create key file '%s': no random bytes: %s", path,
 		    strerror(errno));
 		goto out;
@@ -912,19 +779,18 @@ keys_init(const char *path, char *err, size_t errsize)
 	    path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd == -1) {
 		if (errno == EEXIST)
-			keys_errf(err, errsize,
+			errf(err, errsize,
 			    "key file '%s' already exists; not overwritten",
 			    path);
 		else if (errno == ENOENT &&
 		         keys_dirname(path, dir, sizeof(dir)) == 0)
-			keys_errf(err, errsize,
+			errf(err, errsize,
 			    "cannot create key file '%s': directory '%s' does "
 			    "not exist",
 			    path, dir);
 		else
-			keys_errf(err, errsize,
-			    "cannot create key file '%s': %s", path,
-			    strerror(errno));
+			errf(err, errsize, "cannot create key file '%s': %s",
+			    path, strerror(errno));
 		goto out;
 	}
 	(void)close(fd);
@@ -970,7 +836,7 @@ keys_set_passticket(struct keys *k, const char *applid,
 	int i;
 
 	if (applid == NULL || keys_applid(applid, upper) == -1) {
-		keys_errf(err, errsize,
+		errf(err, errsize,
 		    "'%s' is not a valid APPLID (" KEYS_APPLID_RULE ")",
 		    applid != NULL
 		        ? text_quote(q, sizeof(q), applid, TEXT_QUOTE_MAX)
@@ -980,7 +846,7 @@ keys_set_passticket(struct keys *k, const char *applid,
 		return -1;
 	}
 	if (!passticket_key_valid(key)) {
-		keys_errf(err, errsize,
+		errf(err, errsize,
 		    "the PassTicket key for '%s' has an invalid kind, type or "
 		    "length",
 		    upper);
@@ -988,7 +854,7 @@ keys_set_passticket(struct keys *k, const char *applid,
 	}
 	if ((i = keys_index(k, upper)) == -1) {
 		if (k->nappl >= KEYS_MAX_APPLS) {
-			keys_errf(err, errsize,
+			errf(err, errsize,
 			    "cannot add APPLID '%s': the key file already "
 			    "holds the maximum of %d",
 			    upper, KEYS_MAX_APPLS);
@@ -1011,17 +877,14 @@ int
 keys_read_hex_file(
     const char *path, char *hex, size_t size, char *err, size_t errsize)
 {
-	struct stat st;
 	char *buf = NULL;
 	size_t len = 0, cap = 0, start = 0, i;
-	int fd, rc = -1;
+	int rc = -1;
 
 	if (err != NULL && errsize > 0)
 		err[0] = '\0';
-	fd = keys_open_private(path, 0, KEYS_MAX_HEX_FILE, &st, err, errsize);
-	if (fd == -1)
-		goto out;
-	if (keys_read_fd(path, fd, &st, &buf, &len, &cap, err, errsize) == -1)
+	if (secret_file_read(path, "key file", "", KEYS_MAX_HEX_FILE, &buf,
+	        &len, &cap, err, errsize) == -1)
 		goto out;
 	while (len > 0 && strchr(" \t\r\n", buf[len - 1]) != NULL &&
 	       buf[len - 1] != '\0')
@@ -1030,12 +893,12 @@ keys_read_hex_file(
 	       buf[start] != '\0')
 		start++;
 	if (start == len) {
-		keys_errf(err, errsize, "key file '%s' holds no key", path);
+		errf(err, errsize, "key file '%s' holds no key", path);
 		goto out;
 	}
 	for (i = start; i < len; i++) {
 		if (keys_hexval((unsigned char)buf[i]) < 0) {
-			keys_errf(err, errsize,
+			errf(err, errsize,
 			    "key file '%s' holds a character that is not a "
 			    "hexadecimal digit (at byte %zu)",
 			    path, i + 1);
@@ -1043,7 +906,7 @@ keys_read_hex_file(
 		}
 	}
 	if (len - start >= size) {
-		keys_errf(err, errsize,
+		errf(err, errsize,
 		    "key file '%s' holds more than %zu hexadecimal digits",
 		    path, size > 0 ? size - 1 : 0);
 		goto out;
@@ -1052,8 +915,6 @@ keys_read_hex_file(
 	hex[len - start] = '\0';
 	rc = 0;
 out:
-	if (fd != -1)
-		(void)close(fd);
 	freezero(buf, cap);
 	if (rc == -1)
 		if (errsize > 0)

@@ -384,6 +384,13 @@ test_valid_variants(void **state)
 	    {"ldap upper-case scheme",
 	        SYSTEM("{\"name\":\"T\",\"backend\":\"ldap\",\"url\":"
 	               "\"LDAPS://h\",\"applid\":\"A\"}")},
+	    {"smtp with auth, CA, client certificate and timeouts",
+	        TOP(",\"mail\":{\"transport\":\"smtp\",\"url\":\"smtps://h\","
+	            "\"from\":\"a@b\",\"user\":\"relay\",\"password_command\":"
+	            "\"pass show "
+	            "relay\",\"ca_file\":\"ca.pem\",\"client_cert\":"
+	            "\"c.pem\",\"client_key\":\"c.key\",\"timeout_seconds\":5,"
+	            "\"retry_initial_seconds\":1,\"retry_max_seconds\":60}")},
 	    {"smtps with starttls off", TOP(",\"mail\":{\"transport\":\"smtp\","
 	                                    "\"url\":\"smtps://h:465\","
 	                                    "\"from\":\"a@b\","
@@ -674,6 +681,26 @@ test_errors(void **state)
 	        ": mail.url: not allowed when transport is 'directory'"},
 	    {"directory with starttls", DIRM(",\"starttls\":\"off\""), EXACT,
 	        ": mail.starttls: not allowed when transport is 'directory'"},
+	    {"directory with user", DIRM(",\"user\":\"u\""), EXACT,
+	        ": mail.user: not allowed when transport is 'directory'"},
+	    {"password file without user", SMTP(",\"password_file\":\"pw\""),
+	        EXACT, ": mail.user: required when a password is configured"},
+	    {"user without password", SMTP(",\"user\":\"u\""), EXACT,
+	        ": mail.user: needs password_file or password_command (a "
+	        "password is never written in this file)"},
+	    {"two password sources",
+	        SMTP(",\"user\":\"u\",\"password_file\":\"pw\","
+	             "\"password_command\":\"pass show relay\""),
+	        EXACT,
+	        ": mail.password_command: give either password_file or "
+	        "password_command, not both"},
+	    {"cert without key", SMTP(",\"client_cert\":\"c.pem\""), EXACT,
+	        ": mail.client_key: client_cert and client_key go together"},
+	    {"timeout zero", SMTP(",\"timeout_seconds\":0"), PREFIX,
+	        ": mail.timeout_seconds: "},
+	    {"retry max below initial",
+	        SMTP(",\"retry_initial_seconds\":60,\"retry_max_seconds\":30"),
+	        PREFIX, ": mail.retry_max_seconds: "},
 	    {"directory without path",
 	        TOP(",\"mail\":{\"transport\":\"directory\",\"from\":"
 	            "\"a@b\"}"),

@@ -1,0 +1,229 @@
+/*
+ * smtp.c - SMTP submission through libcurl (see transport.h).
+ *
+ * RFC 5321 (SMTP), RFC 3207 (STARTTLS), RFC 4954 (AUTH), RFC 8314
+ * (implicit TLS for smtps://).  libcurl does the protocol, dot-stuffing
+ * and TLS (GnuTLS); this file sets it up safely and classifies the
+ * outcome: certificate verification always on, only smtp and smtps
+ * allowed, exactly one RCPT, and the relay's last reply kept for the
+ * operator (never the AUTH exchange, which libcurl sends, not receives).
+ */
+#include "mail/transport.h"
+
+#include <curl/curl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "compat/compat.h"
+#include "mail/maildir.h"
+#include "compat/banned.h"
+
+struct smtp_upload {
+	const char *data;
+	size_t len, off;
+};
+
+struct smtp_trace {
+	char last[SSPR_MAX_ERROR];  /* the relay's last reply line */
+	char error[SSPR_MAX_ERROR]; /* its last 4xx or 5xx reply line */
+};
+
+static pthread_once_t smtp_once = PTHREAD_ONCE_INIT;
+
+static void
+smtp_init_once(void)
+{
+	(void)curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+void
+mail_global_init(void)
+{
+	(void)pthread_once(&smtp_once, smtp_init_once);
+}
+
+static size_t
+smtp_read(char *buf, size_t size, size_t nmemb, void *arg)
+{
+	struct smtp_upload *u = arg;
+	size_t n = size * nmemb;
+
+	if (n > u->len - u->off)
+		n = u->len - u->off;
+	memcpy(buf, u->data + u->off, n);
+	u->off += n;
+	return n;
+}
+
+/* Keep the relay's last reply line; server-to-client text only. */
+static int
+smtp_debug(CURL *c, curl_infotype type, char *data, size_t size, void *arg)
+{
+	struct smtp_trace *tr = arg;
+	size_t n;
+
+	(void)c;
+	if (type != CURLINFO_HEADER_IN || size == 0)
+		return 0;
+	n = size < sizeof(tr->last) - 1 ? size : sizeof(tr->last) - 1;
+	memcpy(tr->last, data, n);
+	while (n > 0 && (tr->last[n - 1] == '\n' || tr->last[n - 1] == '\r'))
+		n--;
+	tr->last[n] = '\0';
+	text_oneline(tr->last);
+	if (tr->last[0] == '4' || tr->last[0] == '5')
+		memcpy(tr->error, tr->last, sizeof(tr->error));
+	return 0;
+}
+
+static CURL *
+smtp_handle(const struct mail_transport *t, struct smtp_trace *tr, char *errbuf)
+{
+	CURL *c = curl_easy_init();
+	long tls;
+
+	if (c == NULL)
+		return NULL;
+	tls = t->starttls == MAIL_TLS_REQUIRED   ? (long)CURLUSESSL_ALL
+	      : t->starttls == MAIL_TLS_OPTIONAL ? (long)CURLUSESSL_TRY
+	                                         : (long)CURLUSESSL_NONE;
+	errbuf[0] = '\0';
+	(void)curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+	(void)curl_easy_setopt(c, CURLOPT_URL, t->url);
+	(void)curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+	(void)curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	(void)curl_easy_setopt(c, CURLOPT_USE_SSL, tls);
+	(void)curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+	(void)curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+	(void)curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, t->timeout);
+	/* A relay that stalls for a whole timeout is treated as gone. */
+	(void)curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
+	(void)curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, t->timeout);
+	(void)curl_easy_setopt(c, CURLOPT_TIMEOUT, 4 * t->timeout);
+	(void)curl_easy_setopt(c, CURLOPT_DEBUGFUNCTION, smtp_debug);
+	(void)curl_easy_setopt(c, CURLOPT_DEBUGDATA, tr);
+	(void)curl_easy_setopt(c, CURLOPT_VERBOSE, 1L);
+	if (t->ca_file != NULL)
+		(void)curl_easy_setopt(c, CURLOPT_CAINFO, t->ca_file);
+	if (t->client_cert != NULL) {
+		(void)curl_easy_setopt(c, CURLOPT_SSLCERT, t->client_cert);
+		(void)curl_easy_setopt(c, CURLOPT_SSLKEY, t->client_key);
+	}
+	if (t->user != NULL) {
+		(void)curl_easy_setopt(c, CURLOPT_USERNAME, t->user);
+		(void)curl_easy_setopt(c, CURLOPT_PASSWORD,
+		    t->password != NULL ? t->password : "");
+	}
+	return c;
+}
+
+/* What a libcurl outcome means for the message. */
+static enum mail_result
+smtp_classify(CURLcode rc, long code)
+{
+	if (rc == CURLE_OK)
+		return MAIL_SENT;
+	if (code >= 500 && code < 600)
+		return MAIL_PERMFAIL;
+	if (code >= 400 && code < 500)
+		return MAIL_TEMPFAIL;
+	switch (rc) {
+	case CURLE_UNSUPPORTED_PROTOCOL:
+	case CURLE_URL_MALFORMAT:
+	case CURLE_LOGIN_DENIED:
+	case CURLE_SSL_CERTPROBLEM:
+		return MAIL_PERMFAIL;
+	default:
+		return MAIL_TEMPFAIL;
+	}
+}
+
+static enum mail_result
+smtp_finish(CURL *c, CURLcode rc, const struct smtp_trace *tr,
+    const char *errbuf, const char *what, struct mail_status *st)
+{
+	long code = 0;
+
+	(void)curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
+	st->code = code;
+	st->result = smtp_classify(rc, code);
+	if (rc == CURLE_OK)
+		snprintf(st->detail, sizeof(st->detail),
+		    "%s: relay answered %.300s", what,
+		    tr->last[0] ? tr->last : "OK");
+	else
+		snprintf(st->detail, sizeof(st->detail),
+		    "%s failed: %.200s%s%.200s", what,
+		    errbuf[0] ? errbuf : curl_easy_strerror(rc),
+		    tr->error[0] ? "; relay answered " : "", tr->error);
+	text_oneline(st->detail);
+	return st->result;
+}
+
+enum mail_result
+mail_send(const struct mail_transport *t, const char *rcpt, const char *msg,
+    size_t len, struct mail_status *st)
+{
+	char errbuf[CURL_ERROR_SIZE], from[SSPR_MAX_ERROR], to[SSPR_MAX_ERROR];
+	struct smtp_upload up = {.data = msg, .len = len};
+	struct curl_slist *rcpts = NULL;
+	struct smtp_trace tr;
+	enum mail_result rv;
+	CURLcode rc;
+	CURL *c;
+
+	memset(st, 0, sizeof(*st));
+	memset(&tr, 0, sizeof(tr));
+	if (t->kind == MAIL_DIRECTORY)
+		return mail_dir_send(t, rcpt, msg, len, st);
+	mail_global_init();
+	if ((c = smtp_handle(t, &tr, errbuf)) == NULL) {
+		st->result = MAIL_TEMPFAIL;
+		snprintf(st->detail, sizeof(st->detail), "out of memory");
+		return st->result;
+	}
+	snprintf(from, sizeof(from), "<%s>", t->from);
+	snprintf(to, sizeof(to), "<%s>", rcpt);
+	rcpts = curl_slist_append(NULL, to);
+	(void)curl_easy_setopt(c, CURLOPT_MAIL_FROM, from);
+	(void)curl_easy_setopt(c, CURLOPT_MAIL_RCPT, rcpts);
+	(void)curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
+	(void)curl_easy_setopt(c, CURLOPT_READFUNCTION, smtp_read);
+	(void)curl_easy_setopt(c, CURLOPT_READDATA, &up);
+	(void)curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, (curl_off_t)len);
+	rc = rcpts != NULL ? curl_easy_perform(c) : CURLE_OUT_OF_MEMORY;
+	rv = smtp_finish(c, rc, &tr, errbuf, "delivery", st);
+	curl_slist_free_all(rcpts);
+	curl_easy_cleanup(c);
+	return rv;
+}
+
+enum mail_result
+mail_probe(const struct mail_transport *t, struct mail_status *st)
+{
+	char errbuf[CURL_ERROR_SIZE];
+	struct smtp_trace tr;
+	enum mail_result rv;
+	CURLcode rc;
+	CURL *c;
+
+	memset(st, 0, sizeof(*st));
+	memset(&tr, 0, sizeof(tr));
+	if (t->kind == MAIL_DIRECTORY)
+		return mail_dir_probe(t, st);
+	mail_global_init();
+	if ((c = smtp_handle(t, &tr, errbuf)) == NULL) {
+		st->result = MAIL_TEMPFAIL;
+		snprintf(st->detail, sizeof(st->detail), "out of memory");
+		return st->result;
+	}
+	/* Without a recipient libcurl sends the custom command after the
+	 * greeting, EHLO, STARTTLS and AUTH: the whole handshake, no mail. */
+	(void)curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, "NOOP");
+	(void)curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+	rc = curl_easy_perform(c);
+	rv = smtp_finish(c, rc, &tr, errbuf, "relay check", st);
+	curl_easy_cleanup(c);
+	return rv;
+}

@@ -1,0 +1,373 @@
+/*
+ * template.c - e-mail subjects and bodies from templates/mail/<lang>/
+ * <name>.txt (see template.h).
+ *
+ * The loader never builds a path from unchecked text: a name is
+ * [a-z0-9_]+, a language tag [a-z]{2,3}(-[A-Za-z0-9]{2,8})? (anything else
+ * is read as "en").  For a tag with a region ("de-CH") the file of its
+ * primary language ("de") is tried before "en".  A template is read with
+ * open() and fstat() (a regular file of at most MAIL_TEMPLATE_MAX bytes,
+ * opened non-blocking so that a FIFO cannot hang the caller); a UTF-8 BOM
+ * and CRLF line ends (from Windows editors) are accepted.
+ *
+ * Variable values may be access codes, so every buffer that held one is
+ * wiped: the results are strbufs (wiped when they grow or are released)
+ * and mail_rendered_release() wipes before freeing.
+ */
+#include "mail/template.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "compat/compat.h"
+#include "mail/message.h"
+
+#include "compat/banned.h"
+
+#define TPL_NAME_MAX 64                  /* longest template name */
+#define TPL_PATH_MAX 4096                /* longest template path */
+#define TPL_FILE_MAX (16 + TPL_NAME_MAX) /* "lang/name.txt" */
+
+/* 1 if lang matches [a-z]{2,3}(-[A-Za-z0-9]{2,8})? */
+static int
+tpl_lang_ok(const char *lang)
+{
+	size_t i = 0, n;
+
+	while (lang[i] >= 'a' && lang[i] <= 'z')
+		i++;
+	if (i < 2 || i > 3)
+		return 0;
+	if (lang[i] == '\0')
+		return 1;
+	if (lang[i] != '-')
+		return 0;
+	for (n = 0, i++; lang[i] != '\0'; n++, i++)
+		if (!((lang[i] >= 'a' && lang[i] <= 'z') ||
+		        (lang[i] >= 'A' && lang[i] <= 'Z') ||
+		        (lang[i] >= '0' && lang[i] <= '9')))
+			return 0;
+	return n >= 2 && n <= 8;
+}
+
+/* 1 if name matches [a-z0-9_]+ and is at most TPL_NAME_MAX bytes. */
+static int
+tpl_name_ok(const char *name)
+{
+	size_t i;
+
+	for (i = 0; name[i] != '\0'; i++)
+		if (i >= TPL_NAME_MAX ||
+		    !((name[i] >= 'a' && name[i] <= 'z') ||
+		        (name[i] >= '0' && name[i] <= '9') || name[i] == '_'))
+			return 0;
+	return i > 0;
+}
+
+static int
+tpl_var_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || c == '_';
+}
+
+/* Read path into *textp (new, MAIL_TEMPLATE_MAX + 1 bytes) and *lenp.
+ * Returns 0, 1 when the file does not exist, or -1 with err set. */
+static int
+tpl_read(
+    const char *path, char **textp, size_t *lenp, char *err, size_t errsize)
+{
+	struct stat st;
+	char *buf = NULL;
+	size_t got = 0;
+	ssize_t n;
+	int fd, rc = -1;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd == -1) {
+		if (errno == ENOENT || errno == ENOTDIR)
+			return 1;
+		(void)snprintf(err, errsize, "cannot open template '%s': %s",
+		    path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) == -1) {
+		(void)snprintf(err, errsize, "cannot stat template '%s': %s",
+		    path, strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		(void)snprintf(
+		    err, errsize, "template '%s' is not a regular file", path);
+		goto out;
+	}
+	if (st.st_size > MAIL_TEMPLATE_MAX)
+		goto toolarge;
+	buf = xmalloc(MAIL_TEMPLATE_MAX + 1);
+	for (;;) {
+		n = read(fd, buf + got, MAIL_TEMPLATE_MAX + 1 - got);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			(void)snprintf(err, errsize,
+			    "cannot read template '%s': %s", path,
+			    strerror(errno));
+			goto out;
+		}
+		if (n == 0)
+			break;
+		got += (size_t)n;
+		if (got > MAIL_TEMPLATE_MAX)
+			goto toolarge;
+	}
+	*textp = buf;
+	*lenp = got;
+	buf = NULL;
+	rc = 0;
+	goto out;
+toolarge:
+	(void)snprintf(err, errsize, "template '%s' is larger than %d bytes",
+	    path, MAIL_TEMPLATE_MAX);
+out:
+	freezero(buf, MAIL_TEMPLATE_MAX + 1);
+	(void)close(fd);
+	return rc;
+}
+
+/* The value of variable name (len bytes) in vars, or NULL with *found
+ * telling an unknown name from a NULL value. */
+static const char *
+tpl_lookup(const struct mail_var *vars, size_t nvars, const char *name,
+    size_t len, int *found)
+{
+	size_t i;
+
+	*found = 0;
+	for (i = 0; i < nvars; i++) {
+		if (vars[i].name != NULL && strlen(vars[i].name) == len &&
+		    memcmp(vars[i].name, name, len) == 0) {
+			*found = 1;
+			return vars[i].value;
+		}
+	}
+	return NULL;
+}
+
+/* Append s (len bytes, first line numbered line0) to out with variables
+ * substituted.  subject: refuse values with a line break.  file names the
+ * template in messages.  0 or -1. */
+static int
+tpl_expand(const char *file, const char *s, size_t len, size_t line0,
+    const struct mail_var *vars, size_t nvars, int subject, struct strbuf *out,
+    char *err, size_t errsize)
+{
+	const char *what = subject ? "subject" : "body";
+	const char *value;
+	size_t i = 0, start, j, line = line0;
+	int found;
+
+	while (i < len) {
+		start = i;
+		while (
+		    i < len && !(s[i] == '{' && i + 1 < len && s[i + 1] == '{'))
+			if (s[i++] == '\n')
+				line++;
+		if (strbuf_add(out, s + start, i - start) == -1)
+			goto toolong;
+		if (i == len)
+			break;
+		if (i + 3 < len && s[i + 2] == '{' && s[i + 3] == '{') {
+			if (strbuf_add(out, "{{", 2) == -1)
+				goto toolong;
+			i += 4;
+			continue;
+		}
+		for (j = i + 2; j < len && s[j] != '\n'; j++)
+			if (s[j] == '}' && j + 1 < len && s[j + 1] == '}')
+				break;
+		if (j >= len || s[j] != '}') {
+			(void)snprintf(err, errsize,
+			    "template '%s' line %zu: unterminated '{{'", file,
+			    line);
+			return -1;
+		}
+		for (start = i + 2; start < j && tpl_var_char(s[start]);
+		     start++)
+			;
+		if (start < j || j == i + 2) {
+			(void)snprintf(err, errsize,
+			    "template '%s' line %zu: '{{%.*s}}' is not a "
+			    "variable name (letters, digits and '_')",
+			    file, line, (int)(j - i - 2 > 32 ? 32 : j - i - 2),
+			    s + i + 2);
+			return -1;
+		}
+		value = tpl_lookup(vars, nvars, s + i + 2, j - i - 2, &found);
+		if (value == NULL) {
+			(void)snprintf(err, errsize,
+			    "template '%s' line %zu: %s variable '%.*s'", file,
+			    line, found ? "no value for" : "unknown",
+			    (int)(j - i - 2 > 32 ? 32 : j - i - 2), s + i + 2);
+			return -1;
+		}
+		if (subject && strpbrk(value, "\r\n") != NULL) {
+			(void)snprintf(err, errsize,
+			    "template '%s' line %zu: variable '%.*s' puts a "
+			    "line break into the subject",
+			    file, line, (int)(j - i - 2 > 32 ? 32 : j - i - 2),
+			    s + i + 2);
+			return -1;
+		}
+		if (strbuf_addstr(out, value) == -1)
+			goto toolong;
+		i = j + 2;
+	}
+	return 0;
+toolong:
+	(void)snprintf(err, errsize,
+	    "template '%s' line %zu: the %s is longer than %zu bytes", file,
+	    line, what, out->max);
+	return -1;
+}
+
+int
+mail_template_render(const char *dir, const char *lang, const char *name,
+    const struct mail_var *vars, size_t nvars, struct mail_rendered *out,
+    char *err, size_t errsize)
+{
+	char path[TPL_PATH_MAX], file[TPL_FILE_MAX], q[TEXT_QUOTE_MAX + 4];
+	char primary[4];
+	const char *tries[3];
+	struct strbuf subj, body;
+	const char *p, *end, *nl, *sv, *sve, *body_start;
+	char *text = NULL;
+	size_t len = 0, ntries = 0, k, n;
+	int r = 1, rc = -1;
+
+	strbuf_init(&subj, MAIL_MAX_SUBJECT);
+	strbuf_init(&body, MAIL_MAX_BODY);
+	if (dir == NULL || name == NULL) {
+		(void)snprintf(err, errsize,
+		    "no template directory or template name given");
+		goto out;
+	}
+	if (!tpl_name_ok(name)) {
+		(void)text_quote(q, sizeof(q), name, TEXT_QUOTE_MAX);
+		text_oneline(q);
+		(void)snprintf(err, errsize,
+		    "template name '%s' is not valid (letters a-z, digits "
+		    "and '_' only)",
+		    q);
+		goto out;
+	}
+	if (lang == NULL || !tpl_lang_ok(lang))
+		lang = "en";
+	tries[ntries++] = lang;
+	n = strcspn(lang, "-");
+	if (lang[n] == '-') {
+		memcpy(primary, lang, n);
+		primary[n] = '\0';
+		tries[ntries++] = primary;
+	}
+	if (strcmp(tries[ntries - 1], "en") != 0)
+		tries[ntries++] = "en";
+
+	for (k = 0; k < ntries && r == 1; k++) {
+		int m = snprintf(
+		    path, sizeof(path), "%s/%s/%s.txt", dir, tries[k], name);
+
+		if (m < 0 || (size_t)m >= sizeof(path)) {
+			(void)snprintf(err, errsize,
+			    "template directory '%.64s...' is too long", dir);
+			goto out;
+		}
+		(void)snprintf(file, sizeof(file), "%s/%s.txt", tries[k], name);
+		r = tpl_read(path, &text, &len, err, errsize);
+		if (r == -1)
+			goto out;
+	}
+	if (r == 1) {
+		(void)snprintf(err, errsize,
+		    "no template '%s.txt' for language '%s' or 'en' in '%s'",
+		    name, lang, dir);
+		goto out;
+	}
+	if (memchr(text, '\0', len) != NULL) {
+		(void)snprintf(
+		    err, errsize, "template '%s' contains a NUL byte", file);
+		goto out;
+	}
+
+	p = text;
+	end = text + len;
+	if (len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
+		p += 3;
+	nl = memchr(p, '\n', (size_t)(end - p));
+	sve = nl != NULL ? nl : end;
+	if (sve > p && sve[-1] == '\r')
+		sve--;
+	if (sve - p < 8 || memcmp(p, "Subject:", 8) != 0) {
+		(void)snprintf(err, errsize,
+		    "template '%s' line 1: the first line must be "
+		    "'Subject: ...'",
+		    file);
+		goto out;
+	}
+	for (sv = p + 8; sv < sve && (*sv == ' ' || *sv == '\t'); sv++)
+		;
+	while (sve > sv && (sve[-1] == ' ' || sve[-1] == '\t'))
+		sve--;
+	if (sv == sve) {
+		(void)snprintf(err, errsize,
+		    "template '%s' line 1: the subject is empty", file);
+		goto out;
+	}
+	/* line 2 must be blank ("\n" or "\r\n"); the body follows it */
+	if (nl != NULL && nl + 1 < end && nl[1] == '\n')
+		body_start = nl + 2;
+	else if (nl != NULL && nl + 2 < end && nl[1] == '\r' && nl[2] == '\n')
+		body_start = nl + 3;
+	else {
+		(void)snprintf(err, errsize,
+		    "template '%s' line 2: a blank line must follow the "
+		    "subject line",
+		    file);
+		goto out;
+	}
+	if (tpl_expand(file, sv, (size_t)(sve - sv), 1, vars, nvars, 1, &subj,
+	        err, errsize) == -1)
+		goto out;
+	if (strpbrk(subj.buf, "\r\n") != NULL) {
+		(void)snprintf(err, errsize,
+		    "template '%s' line 1: the subject contains a line break",
+		    file);
+		goto out;
+	}
+	if (tpl_expand(file, body_start, (size_t)(end - body_start), 3, vars,
+	        nvars, 0, &body, err, errsize) == -1)
+		goto out;
+
+	out->subject = strbuf_detach(&subj);
+	out->body = strbuf_detach(&body);
+	rc = 0;
+out:
+	freezero(text, MAIL_TEMPLATE_MAX + 1);
+	strbuf_release(&subj);
+	strbuf_release(&body);
+	return rc;
+}
+
+void
+mail_rendered_release(struct mail_rendered *out)
+{
+	if (out == NULL)
+		return;
+	strfreezero(out->subject);
+	strfreezero(out->body);
+	out->subject = NULL;
+	out->body = NULL;
+}
