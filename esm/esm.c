@@ -415,3 +415,20 @@ esm_passticket_probe(struct esm *esm, const char *applid, const char *user,
 	}
 	return esm->be->ptkt_probe(esm, appl, uid, ticket, out, err);
 }
+
+enum esm_result
+esm_field_def(struct esm *esm, const char *name, struct esm_field_def *out,
+    struct esm_err *err)
+{
+	char up[SSPR_MAX_FIELD_NAME + 1];
+
+	esm_err_clear(err);
+	if (esm->be->field_def == NULL)
+		return esm_unsupported(esm, err, "custom field definitions");
+	if (esm_norm_name(name, up) == -1) {
+		esm_err_set(err, ESM_E_INVALID,
+		    "field name must be 1-8 characters A-Z 0-9 # @ $");
+		return ESM_DENY;
+	}
+	return esm->be->field_def(esm, up, out, err);
+}

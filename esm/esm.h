@@ -260,6 +260,18 @@ enum esm_result esm_set_fields(struct esm *esm, const char *user,
     const struct esm_field *set, size_t n, const struct esm_field *expect,
     size_t nexpect, struct esm_err *err);
 
+/* A custom field's definition (RACF CFDEF). */
+struct esm_field_def {
+	int maxlength;
+	int mixed; /* values keep their case */
+	int type;  /* 0 CHAR, 1 NUM, 2 HEX, 3 FLAG */
+};
+
+/* The definition of field name: ESM_OK, ESM_DENY (ESM_E_NOFIELD: not
+ * defined), ESM_TEMPFAIL. */
+enum esm_result esm_field_def(struct esm *esm, const char *name,
+    struct esm_field_def *out, struct esm_err *err);
+
 /* ---------------------------------------------------------------- *
  * Administrative reset (ALTUSER PASSWORD/PHRASE)
  * ---------------------------------------------------------------- */
@@ -317,6 +329,8 @@ struct esm_backend {
 	    const struct esm_field *expect, size_t nexpect, struct esm_err *);
 	enum esm_result (*set_secret)(struct esm *, const char *user,
 	    const char *secret, unsigned flags, struct esm_err *);
+	enum esm_result (*field_def)(struct esm *, const char *name,
+	    struct esm_field_def *, struct esm_err *);
 	enum esm_result (*ptkt_probe)(struct esm *, const char *applid,
 	    const char *user, const char *ticket, struct esm_ptkt_probe *,
 	    struct esm_err *);

@@ -323,6 +323,25 @@ embedded_set_secret(struct esm *esm, const char *user, const char *secret,
 	return rv;
 }
 
+static enum esm_result
+embedded_field_def(struct esm *esm, const char *name, struct esm_field_def *out,
+    struct esm_err *err)
+{
+	struct racf *r = embedded_racf(esm);
+	struct racf_cfdef d;
+	enum esm_result rv;
+
+	if (racf_db_begin_read(r->db) == -1)
+		return embedded_dberr(r, err);
+	if ((rv = embedded_cfdef(r, name, &d, err)) != ESM_OK)
+		return rv;
+	racf_db_rollback(r->db);
+	out->maxlength = d.maxlength;
+	out->mixed = d.mixed;
+	out->type = (int)d.type;
+	return ESM_OK;
+}
+
 /* "No profile" naming the profiles there are: an APPLID mismatch between
  * sspr's configuration and the ESM shows at once. */
 static void
@@ -404,4 +423,5 @@ const struct esm_backend esm_embedded = {
     .set_fields = embedded_set_fields,
     .set_secret = embedded_set_secret,
     .ptkt_probe = embedded_ptkt_probe,
+    .field_def = embedded_field_def,
 };

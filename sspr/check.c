@@ -112,9 +112,61 @@ check_passticket(const struct cfg_system *sys, struct esm *esm,
 		    skew, pr.window);
 }
 
+/* The custom fields sspr keeps its data in: defined, long enough. */
 static void
-check_system(const struct cfg_system *sys, const struct keys *keys, time_t now,
-    struct check_report *rep)
+check_fields(const struct cfg *cfg, const struct cfg_system *sys,
+    struct esm *esm, struct check_report *rep)
+{
+	static const int need[CFG_FIELD_COUNT] = {
+	    [CFG_F_PIN] = 128,
+	    [CFG_F_MAIL] = 100,
+	    [CFG_F_Q1] = 3,
+	    [CFG_F_Q2] = 3,
+	    [CFG_F_Q3] = 3,
+	    [CFG_F_A1] = 128,
+	    [CFG_F_A2] = 128,
+	    [CFG_F_A3] = 128,
+	    [CFG_F_CODE] = 96,
+	    [CFG_F_FAIL] = 40,
+	    [CFG_F_SDATE] = 12,
+	    [CFG_F_RDATE] = 12,
+	};
+	struct esm_field_def d;
+	struct esm_err err;
+	enum esm_result rv;
+	int i, bad = 0;
+
+	for (i = 0; i < CFG_FIELD_COUNT; i++) {
+		const char *name = cfg->reset.fields[i];
+
+		rv = esm_field_def(esm, name, &d, &err);
+		if (rv == ESM_OK && d.type == 0 && d.maxlength >= need[i] &&
+		    (i != CFG_F_MAIL || d.mixed))
+			continue;
+		bad++;
+		if (rv != ESM_OK)
+			check_add(rep, sys->name, "fields", CHECK_FAIL,
+			    "custom field %s is missing: RDEFINE CFIELD "
+			    "USER.CSDATA.%s CFDEF(TYPE(CHAR) MAXLENGTH(%d)%s)",
+			    name, name, need[i] < 96 ? 96 : need[i] + 32,
+			    i == CFG_F_MAIL ? " MIXED(YES)" : "");
+		else
+			check_add(rep, sys->name, "fields", CHECK_FAIL,
+			    "custom field %s must be TYPE(CHAR) with MAXLENGTH "
+			    "of at least %d%s (it has %d)",
+			    name, need[i],
+			    i == CFG_F_MAIL ? " and MIXED(YES)" : "",
+			    d.maxlength);
+	}
+	if (bad == 0)
+		check_add(rep, sys->name, "fields", CHECK_OK,
+		    "the %d custom fields sspr uses are defined",
+		    CFG_FIELD_COUNT);
+}
+
+static void
+check_system(const struct cfg *cfg, const struct cfg_system *sys,
+    const struct keys *keys, time_t now, struct check_report *rep)
 {
 	struct esm_config ec = {0};
 	const struct passticket_key *key;
@@ -145,6 +197,7 @@ check_system(const struct cfg_system *sys, const struct keys *keys, time_t now,
 		    sys->applid, sys->applid);
 	if (key != NULL)
 		check_passticket(sys, esm, key, now, rep);
+	check_fields(cfg, sys, esm, rep);
 	esm_close(esm);
 }
 
@@ -190,7 +243,7 @@ sspr_check(const struct cfg *cfg, time_t now, struct check_report *rep)
 		    "the key file %s is private and well formed",
 		    cfg->key_file);
 	for (i = 0; i < cfg->nsystems; i++)
-		check_system(&cfg->systems[i], keys, now, rep);
+		check_system(cfg, &cfg->systems[i], keys, now, rep);
 	check_mail(cfg, rep);
 	keys_free(keys);
 	return rep->failed == 0;

@@ -106,6 +106,12 @@ static const struct cfg_key cfg_mail_keys[] = {
 };
 
 static const struct cfg_key cfg_reset_keys[] = {
+    {"max_failures", CFG_INTEGER},
+    {"lock_minutes", CFG_INTEGER},
+    {"allow_privileged", CFG_BOOLEAN},
+    {"pin_min_digits", CFG_INTEGER},
+    {"pin_max_digits", CFG_INTEGER},
+    {"fields", CFG_OBJECT},
     {"access_code", CFG_STRING},
     {"access_code_field", CFG_STRING},
     {"access_code_minutes", CFG_INTEGER},
@@ -892,6 +898,79 @@ cfg_parse_mail(struct cfg_ctx *ctx, json_t *obj, struct cfg_mail *m)
 }
 
 /* obj may be NULL: then every default applies. */
+/* The names of the ESM custom fields sspr keeps its data in. */
+static const char *const cfg_field_keys[CFG_FIELD_COUNT] = {
+    [CFG_F_PIN] = "pin",
+    [CFG_F_MAIL] = "mail",
+    [CFG_F_Q1] = "q1",
+    [CFG_F_Q2] = "q2",
+    [CFG_F_Q3] = "q3",
+    [CFG_F_A1] = "a1",
+    [CFG_F_A2] = "a2",
+    [CFG_F_A3] = "a3",
+    [CFG_F_CODE] = "code",
+    [CFG_F_FAIL] = "fail",
+    [CFG_F_SDATE] = "enrolled",
+    [CFG_F_RDATE] = "reset",
+};
+static const char *const cfg_field_defaults[CFG_FIELD_COUNT] = {
+    [CFG_F_PIN] = "SSPRPIN",
+    [CFG_F_MAIL] = "SSPRMAIL",
+    [CFG_F_Q1] = "SSPRQ1",
+    [CFG_F_Q2] = "SSPRQ2",
+    [CFG_F_Q3] = "SSPRQ3",
+    [CFG_F_A1] = "SSPRA1",
+    [CFG_F_A2] = "SSPRA2",
+    [CFG_F_A3] = "SSPRA3",
+    [CFG_F_CODE] = "SSPRCODE",
+    [CFG_F_FAIL] = "SSPRFAIL",
+    [CFG_F_SDATE] = "SSPRSDTE",
+    [CFG_F_RDATE] = "SSPRRDTE",
+};
+
+static int
+cfg_parse_fields(struct cfg_ctx *ctx, json_t *reset, struct cfg_reset *r)
+{
+	static const char *const where = "reset.fields";
+	json_t *obj = reset != NULL ? json_object_get(reset, "fields") : NULL;
+	const char *key, *s;
+	json_t *v;
+	size_t i, j;
+
+	for (i = 0; i < CFG_FIELD_COUNT; i++)
+		strlcpy_s(
+		    r->fields[i], cfg_field_defaults[i], sizeof(r->fields[i]));
+	if (obj == NULL)
+		return 0;
+	json_object_foreach(obj, key, v)
+	{
+		for (i = 0; i < CFG_FIELD_COUNT; i++)
+			if (strcmp(key, cfg_field_keys[i]) == 0)
+				break;
+		if (i == CFG_FIELD_COUNT) {
+			cfg_err(ctx, where, NULL, "unknown key '%s'", key);
+			return -1;
+		}
+		if ((s = json_string_value(v)) == NULL ||
+		    cfg_racf_name(s, 1, r->fields[i], sizeof(r->fields[i])) ==
+		        -1) {
+			cfg_err(ctx, where, key,
+			    "must be a field name of " CFG_RACF_NAME_CHARS
+			    ", not starting with a digit");
+			return -1;
+		}
+	}
+	for (i = 0; i < CFG_FIELD_COUNT; i++)
+		for (j = i + 1; j < CFG_FIELD_COUNT; j++)
+			if (strcmp(r->fields[i], r->fields[j]) == 0) {
+				cfg_err(ctx, where, cfg_field_keys[j],
+				    "'%s' is already the %s field",
+				    r->fields[j], cfg_field_keys[i]);
+				return -1;
+			}
+	return 0;
+}
+
 static int
 cfg_parse_reset(struct cfg_ctx *ctx, json_t *obj, struct cfg_reset *r)
 {
@@ -944,7 +1023,32 @@ cfg_parse_reset(struct cfg_ctx *ctx, json_t *obj, struct cfg_reset *r)
 	        ARRAY_SIZE(cfg_phrase_names), CFG_PHRASE_ALLOWED, &v) == -1)
 		return -1;
 	r->passphrase = (enum cfg_passphrase)v;
-	return 0;
+	if (cfg_get_int(ctx, obj, where, "max_failures", 1, 100, "", 5, &n) ==
+	    -1)
+		return -1;
+	r->max_failures = (int)n;
+	if (cfg_get_int(
+	        ctx, obj, where, "lock_minutes", 1, 10080, "", 30, &n) == -1)
+		return -1;
+	r->lock_minutes = (int)n;
+	r->allow_privileged =
+	    cfg_has(obj, "allow_privileged")
+	        ? json_is_true(json_object_get(obj, "allow_privileged"))
+	        : 0;
+	if (cfg_get_int(ctx, obj, where, "pin_min_digits", 4, 16, "", 6, &n) ==
+	    -1)
+		return -1;
+	r->pin_min = (int)n;
+	if (cfg_get_int(ctx, obj, where, "pin_max_digits", r->pin_min, 16, "",
+	        r->pin_min > 8 ? r->pin_min : 8, &n) == -1)
+		return -1;
+	r->pin_max = (int)n;
+	if (r->access_code == CFG_CODE_NONE && r->questions_asked < 1) {
+		cfg_err(ctx, where, "access_code",
+		    "'none' needs both the PIN and security questions");
+		return -1;
+	}
+	return cfg_parse_fields(ctx, obj, r);
 }
 
 /* obj may be NULL: then every default applies. */

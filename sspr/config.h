@@ -68,7 +68,29 @@ struct cfg_mail {
 enum cfg_access_code { CFG_CODE_EMAIL, CFG_CODE_FIXED, CFG_CODE_NONE };
 enum cfg_passphrase { CFG_PHRASE_ALLOWED, CFG_PHRASE_ONLY, CFG_PHRASE_OFF };
 
+/* The ESM custom fields sspr uses (RACF CSDATA names), configurable. */
+enum cfg_field {
+	CFG_F_PIN,  /* hashed PIN */
+	CFG_F_MAIL, /* e-mail address for codes and notices */
+	CFG_F_Q1,   /* question IDs */
+	CFG_F_Q2,
+	CFG_F_Q3,
+	CFG_F_A1, /* hashed answers */
+	CFG_F_A2,
+	CFG_F_A3,
+	CFG_F_CODE,  /* the state of the current reset flow's access code */
+	CFG_F_FAIL,  /* failed self-service attempts, lock */
+	CFG_F_SDATE, /* when enrolled */
+	CFG_F_RDATE, /* when last reset */
+	CFG_FIELD_COUNT
+};
+
 struct cfg_reset {
+	char fields[CFG_FIELD_COUNT][SSPR_MAX_FIELD_NAME + 1];
+	int max_failures;     /* self-service lock after this many, default 5 */
+	int lock_minutes;     /* how long, default 30 */
+	int allow_privileged; /* SPECIAL etc. may self-serve; default no */
+	int pin_min, pin_max; /* PIN digits, default 6-8 */
 	enum cfg_access_code access_code;                /* default email */
 	char access_code_field[SSPR_MAX_FIELD_NAME + 1]; /* for fixed */
 	int access_code_minutes;        /* 1-1440, default 15 */

@@ -14,6 +14,7 @@ run "generate" 0 "$SSPR" keys passticket --file keys.json --appl SSPRAPPL --gene
 key=$(sed -n 's/^SSPRAPPL legacy key: \([0-9A-F]\{16\}\)$/\1/p' <<<"$out")
 [[ -n $key ]] || { echo "FAIL no key generated"; exit 1; }
 for sys in prod dr; do
+	run "fields $sys" 0 sh -c "'$SSPR' esm --db $sys.db < '$SSPR_SRC/scripts/cfields.racf'"
 	run "define $sys" 0 esm $sys.db "RDEFINE PTKTDATA SSPRAPPL SSIGNON(KEYMASKED($key))"
 	lacks "define $sys" "$key"
 done
@@ -87,6 +88,17 @@ lacks "rlist" "$key"
 fp=$(sed -n 's/^LEGACY KEY FINGERPRINT = //p' <<<"$out")
 run "keys list" 0 "$SSPR" keys list --file keys.json
 has "keys list" "$fp"
+
+# A custom field missing, and one too short.
+run "drop field" 0 esm dr.db "RDELETE CFIELD USER.CSDATA.SSPRCODE"
+run "field missing" 1 "$SSPR" check -c sspr.json
+has "field missing" "DR       FAILED  custom field SSPRCODE is missing: RDEFINE CFIELD USER.CSDATA.SSPRCODE"
+run "short field" 0 esm dr.db "RDEFINE CFIELD USER.CSDATA.SSPRCODE CFDEF(TYPE(CHAR) MAXLENGTH(20))"
+run "field short" 1 "$SSPR" check -c sspr.json
+has "field short" "custom field SSPRCODE must be TYPE(CHAR) with MAXLENGTH of at least 96 (it has 20)"
+run "drop short" 0 esm dr.db "RDELETE CFIELD USER.CSDATA.SSPRCODE"
+run "fix field" 0 esm dr.db "RDEFINE CFIELD USER.CSDATA.SSPRCODE CFDEF(TYPE(CHAR) MAXLENGTH(96))"
+run "fields fixed" 0 "$SSPR" check -c sspr.json
 
 # An unsafe key file, and a missing database.
 chmod 640 keys.json

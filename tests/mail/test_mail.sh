@@ -49,6 +49,7 @@ run "keys" 0 "$SSPR" keys init --file keys.json
 printf '0123456789ABCDEF\n' >ptkt.hex && chmod 600 ptkt.hex
 run "ptkt key" 0 "$SSPR" keys passticket --file keys.json --appl SSPRAPPL --key-file ptkt.hex
 run "ptkt esm" 0 "$SSPR" esm --db prod.db "RDEFINE PTKTDATA SSPRAPPL SSIGNON(KEYMASKED(0123456789ABCDEF))"
+run "fields" 0 sh -c "'$SSPR' esm --db prod.db < '$here/../../scripts/cfields.racf'"
 
 # --- a message through STARTTLS and AUTH, checked as the server got it ---
 start main --tls-cert tls/server.pem --tls-key tls/server.key \

@@ -1,0 +1,297 @@
+/*
+ * core.c - the sspr handle: systems, keys, clock, a user's stored state,
+ * failure counting and notifications (see sspr.h, sspr_int.h).
+ */
+#include "sspr/sspr_int.h"
+
+#include <nettle/hmac.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compat/compat.h"
+#include "compat/banned.h"
+
+#define SSPR_CAS_TRIES 8
+
+static void
+sspr_derive(const struct keys *k, const char *label, unsigned char out[32])
+{
+	struct hmac_sha256_ctx h;
+
+	hmac_sha256_set_key(&h, sizeof(k->flow_key), k->flow_key);
+	hmac_sha256_update(&h, strlen(label), (const uint8_t *)label);
+	hmac_sha256_digest(&h, 32, out);
+	secure_zero(&h, sizeof(h));
+}
+
+int
+sspr_open(const struct cfg *cfg, const struct keys *keys,
+    const struct sspr_opts *opts, struct sspr **out, char *err, size_t errsize)
+{
+	struct sspr *s = xcalloc(1, sizeof(*s));
+	struct esm_err e;
+	size_t i;
+
+	s->cfg = cfg;
+	s->keys = keys;
+	if (opts != NULL) {
+		s->now = opts->now;
+		s->now_arg = opts->now_arg;
+	}
+	s->params.memory_kib = cfg->hash.memory_kib;
+	s->params.iterations = cfg->hash.iterations;
+	s->params.parallelism = cfg->hash.parallelism;
+	if (secret_params_check(&s->params, err, errsize) == -1)
+		goto fail;
+	s->pepper.id = keys->pepper_id;
+	s->pepper.key = keys->pepper;
+	sspr_derive(keys, "sspr-flow-token-v1", s->flow_key);
+	sspr_derive(keys, "sspr-access-code-v1", s->code_key);
+	sspr_derive(keys, "sspr-question-pick-v1", s->qsel_key);
+	if (cfg->nsystems > SSPR_MAX_SYSTEMS) {
+		errf(err, errsize, "at most %d systems are supported",
+		    SSPR_MAX_SYSTEMS);
+		goto fail;
+	}
+	for (i = 0; i < cfg->nsystems; i++) {
+		struct esm_config ec = {.backend = "embedded",
+		    .db = cfg->systems[i].db,
+		    .now = s->now,
+		    .now_arg = s->now_arg};
+
+		if (cfg->systems[i].backend != CFG_BACKEND_EMBEDDED) {
+			errf(err, errsize,
+			    "system %s: the ldap backend is not available in "
+			    "this version",
+			    cfg->systems[i].name);
+			goto fail;
+		}
+		if (esm_open(&ec, &s->sys[i].esm, &e) != ESM_OK) {
+			errf(err, errsize, "system %s: %s",
+			    cfg->systems[i].name, e.msg);
+			goto fail;
+		}
+		s->sys[i].cfg = &cfg->systems[i];
+		s->nsys++;
+	}
+	if (cfg->mail.configured) {
+		if (sspr_mailer_init(cfg, keys, &s->mailer, err, errsize) == -1)
+			goto fail;
+		s->mail_ok = 1;
+		if ((opts == NULL || !opts->no_mail_sender) &&
+		    mail_sender_start(s->mailer.outbox_path,
+		        s->mailer.outbox_key, &s->mailer.t, &s->mailer.retry,
+		        &s->sender, err, errsize) == -1)
+			goto fail;
+	}
+	*out = s;
+	return 0;
+fail:
+	sspr_close(s);
+	return -1;
+}
+
+void
+sspr_close(struct sspr *s)
+{
+	size_t i;
+
+	if (s == NULL)
+		return;
+	mail_sender_stop(s->sender);
+	if (s->mail_ok)
+		sspr_mailer_release(&s->mailer);
+	for (i = 0; i < s->nsys; i++)
+		esm_close(s->sys[i].esm);
+	freezero(s, sizeof(*s));
+}
+
+time_t
+sspr_now(const struct sspr *s)
+{
+	return s->now != NULL ? s->now(s->now_arg) : time(NULL);
+}
+
+const char *
+sspr_field(const struct sspr *s, enum cfg_field f)
+{
+	return s->cfg->reset.fields[f];
+}
+
+struct sspr_sys *
+sspr_sys(struct sspr *s, const char *name)
+{
+	size_t i;
+
+	if (name == NULL)
+		return s->nsys > 0 ? &s->sys[0] : NULL;
+	for (i = 0; i < s->nsys; i++)
+		if (strcmp(s->sys[i].cfg->name, name) == 0)
+			return &s->sys[i];
+	return NULL;
+}
+
+int
+sspr_select(struct sspr *s, const char *const *names, size_t *idx, char *err,
+    size_t errsize)
+{
+	size_t i, j, n = 0;
+	char up[SSPR_MAX_USERID + 1];
+
+	if (names == NULL || names[0] == NULL) {
+		for (i = 0; i < s->nsys; i++)
+			idx[i] = i;
+		return (int)s->nsys;
+	}
+	for (j = 0; names[j] != NULL && n < SSPR_MAX_SYSTEMS; j++) {
+		for (i = 0; names[j][i] != '\0' && i < SSPR_MAX_USERID; i++)
+			up[i] = (char)(names[j][i] >= 'a' && names[j][i] <= 'z'
+			                   ? names[j][i] - 'a' + 'A'
+			                   : names[j][i]);
+		up[i] = '\0';
+		for (i = 0; i < s->nsys; i++)
+			if (strcmp(s->sys[i].cfg->name, up) == 0)
+				break;
+		if (i == s->nsys) {
+			errf(err, errsize, "unknown system '%.8s'", up);
+			return -1;
+		}
+		idx[n++] = i;
+	}
+	return (int)n;
+}
+
+void
+sspr_user_wipe(struct sspr_user *u)
+{
+	secure_zero(u, sizeof(*u));
+}
+
+int
+sspr_user_read(struct sspr *s, struct sspr_sys *sys, const char *userid,
+    struct sspr_user *u, char *err, size_t errsize)
+{
+	static const enum cfg_field want[] = {CFG_F_PIN, CFG_F_MAIL, CFG_F_Q1,
+	    CFG_F_Q2, CFG_F_Q3, CFG_F_A1, CFG_F_A2, CFG_F_A3, CFG_F_CODE,
+	    CFG_F_FAIL, CFG_F_SDATE};
+	const char *names[ARRAY_SIZE(want)];
+	char *vals[ARRAY_SIZE(want)] = {NULL};
+	struct esm_user eu;
+	struct esm_err e;
+	enum esm_result rv;
+	size_t i;
+	int q;
+
+	memset(u, 0, sizeof(*u));
+	rv = esm_lookup(sys->esm, userid, &eu, &e);
+	if (rv == ESM_TEMPFAIL) {
+		errf(err, errsize, "%s: %s", sys->cfg->name, e.msg);
+		return -1;
+	}
+	if (rv == ESM_DENY)
+		return 1; /* not defined (or not a valid user ID) */
+	u->exists = 1;
+	u->revoked = eu.revoked;
+	u->revoke_reason = eu.revoke_reason;
+	u->special = eu.special;
+	strlcpy_s(u->name, eu.name, sizeof(u->name));
+	for (i = 0; i < ARRAY_SIZE(want); i++)
+		names[i] = sspr_field(s, want[i]);
+	rv =
+	    esm_get_fields(sys->esm, userid, names, ARRAY_SIZE(want), vals, &e);
+	if (rv != ESM_OK) {
+		errf(err, errsize, "%s: %s", sys->cfg->name, e.msg);
+		return -1;
+	}
+	strlcpy_s(u->pin, vals[0] ? vals[0] : "", sizeof(u->pin));
+	strlcpy_s(u->email, vals[1] ? vals[1] : "", sizeof(u->email));
+	for (q = 0; q < POLICY_QUESTIONS; q++) {
+		strlcpy_s(u->qid[q], vals[2 + q] ? vals[2 + q] : "",
+		    sizeof(u->qid[q]));
+		strlcpy_s(u->answer[q], vals[5 + q] ? vals[5 + q] : "",
+		    sizeof(u->answer[q]));
+	}
+	u->code_set = vals[8] != NULL;
+	strlcpy_s(u->code_raw, vals[8] ? vals[8] : "", sizeof(u->code_raw));
+	u->fail_set = vals[9] != NULL;
+	strlcpy_s(u->fail_raw, vals[9] ? vals[9] : "", sizeof(u->fail_raw));
+	strlcpy_s(u->sdate, vals[10] ? vals[10] : "", sizeof(u->sdate));
+	(void)code_field_parse(u->code_raw, &u->code);
+	(void)fail_field_parse(u->fail_raw, &u->fail);
+	u->enrolled = u->pin[0] != '\0' && u->email[0] != '\0' &&
+	              u->answer[0][0] != '\0' && u->answer[1][0] != '\0' &&
+	              u->answer[2][0] != '\0' &&
+	              policy_question(u->qid[0]) != NULL &&
+	              policy_question(u->qid[1]) != NULL &&
+	              policy_question(u->qid[2]) != NULL;
+	for (i = 0; i < ARRAY_SIZE(want); i++)
+		strfreezero(vals[i]);
+	return 1;
+}
+
+int
+sspr_locked(const struct sspr *s, const struct sspr_user *u)
+{
+	return u->fail.locked_until > (long long)sspr_now(s);
+}
+
+int
+sspr_fail(struct sspr *s, struct sspr_sys *sys, const char *userid)
+{
+	const char *name = sspr_field(s, CFG_F_FAIL);
+	long long now = (long long)sspr_now(s);
+	long long window = (long long)s->cfg->reset.lock_minutes * 60;
+	char *cur = NULL, next[CODE_FIELD_MAX];
+	struct fail_field f;
+	struct esm_field set, exp;
+	struct esm_err e;
+	enum esm_result rv;
+	int i;
+
+	for (i = 0; i < SSPR_CAS_TRIES; i++) {
+		if (esm_get_fields(sys->esm, userid, &name, 1, &cur, &e) !=
+		    ESM_OK)
+			return -1;
+		(void)fail_field_parse(cur, &f);
+		/* Failures older than the lock window are forgotten. */
+		if (f.count > 0 && f.first + window < now &&
+		    f.locked_until <= now)
+			memset(&f, 0, sizeof(f));
+		if (f.count == 0)
+			f.first = now;
+		f.count++;
+		if (f.count >= s->cfg->reset.max_failures)
+			f.locked_until = now + window;
+		fail_field_format(&f, next, sizeof(next));
+		set.name = exp.name = name;
+		set.value = next;
+		exp.value = cur;
+		rv = esm_set_fields(sys->esm, userid, &set, 1, &exp, 1, &e);
+		free(cur);
+		cur = NULL;
+		if (rv == ESM_OK)
+			return 0;
+		if (rv == ESM_TEMPFAIL || e.code != ESM_E_CONFLICT)
+			return -1;
+	}
+	return -1;
+}
+
+int
+sspr_notify(struct sspr *s, const char *tmpl, const char *lang,
+    const char *rcpt, const char *name, const struct mail_var *vars, size_t n,
+    time_t not_after, char *err, size_t errsize)
+{
+	int rc;
+
+	if (!s->mail_ok) {
+		errf(err, errsize, "mail is not configured");
+		return -1;
+	}
+	rc = sspr_mail_enqueue(&s->mailer, tmpl, lang ? lang : "en", rcpt, name,
+	    vars, n, sspr_now(s), not_after, NULL, err, errsize);
+	if (rc == 0 && s->sender != NULL)
+		mail_sender_wake(s->sender);
+	return rc;
+}

@@ -1,0 +1,635 @@
+/*
+ * reset.c - the self-service reset flow (see sspr.h).
+ *
+ * Each step opens the sealed token of the step before (wrong step, other
+ * user, expired or forged: the generic refusal), reads the user's state
+ * from the first system (the one whose fields hold the enrollment), does
+ * the same work whatever that state is, and anchors its outcome in the
+ * ESM's code field by compare-and-set:
+ *
+ *	PIN ok (email code)	code field := issued(flow, HMAC(code), expiry)
+ *	PIN ok (fixed, none)	(none: code field := passed(flow))
+ *	code ok			code field := passed(flow)    [exactly one wins]
+ *	answers ok		(the field must say passed(flow))
+ *	complete		code field: passed(flow) -> empty  [consumed]
+ *
+ * A refusal never says why.  Failed PINs, codes and answers are counted in
+ * the fail field; past reset.max_failures every step is refused until the
+ * lock expires.
+ */
+#include "sspr/sspr_int.h"
+
+#include <nettle/hmac.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compat/compat.h"
+#include "esm/passticket.h"
+#include "mail/message.h"
+#include "compat/banned.h"
+
+#define RESET_FLOW_SECONDS (30 * 60) /* a flow's whole lifetime */
+
+static int
+reset_deny(struct sspr_flow *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->status = SSPR_DENIED;
+	return -1;
+}
+
+static int
+reset_unavailable(struct sspr_flow *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->status = SSPR_UNAVAILABLE;
+	return -1;
+}
+
+/* Issue the token for the next step. */
+static int
+reset_next(struct sspr *s, struct sspr_token *t, enum sspr_step step,
+    struct sspr_flow *out)
+{
+	memset(out, 0, sizeof(*out));
+	t->step = step;
+	if (sspr_token_seal(s, t, out->token) == -1)
+		return reset_unavailable(out);
+	out->status = SSPR_OK;
+	out->step = step;
+	out->expires_in = (long)(t->expires - (long long)sspr_now(s));
+	return 0;
+}
+
+int
+sspr_reset_start(struct sspr *s, const char *userid, const char *client,
+    struct sspr_flow *out)
+{
+	struct sspr_token t;
+	size_t i;
+
+	(void)client;
+	memset(&t, 0, sizeof(t));
+	/* No ESM is asked anything here: the answer cannot depend on the
+	 * user.  An ID that cannot exist still gets a flow that will be
+	 * refused, after the same work, at the PIN step. */
+	for (i = 0; userid != NULL && userid[i] != '\0' && i < SSPR_MAX_USERID;
+	     i++)
+		t.userid[i] = (char)(userid[i] >= 'a' && userid[i] <= 'z'
+		                         ? userid[i] - 'a' + 'A'
+		                         : userid[i]);
+	if (!esm_valid_name(t.userid))
+		strlcpy_s(t.userid, "#NOUSER", sizeof(t.userid));
+	if (code_flow_id(t.flow) == -1)
+		return reset_unavailable(out);
+	t.expires = (long long)sspr_now(s) + RESET_FLOW_SECONDS;
+	return reset_next(s, &t, SSPR_STEP_PIN, out);
+}
+
+/* May this user use self-service at all (besides the proofs)? */
+static int
+reset_eligible(const struct sspr *s, const struct sspr_user *u)
+{
+	if (!u->exists || !u->enrolled || sspr_locked(s, u))
+		return 0;
+	if (u->special && !s->cfg->reset.allow_privileged)
+		return 0;
+	/* An ID an administrator revoked is never self-served; one revoked
+	 * by failed attempts or inactivity only when resuming is allowed. */
+	if (u->revoked && (u->revoke_reason == ESM_REVOKE_COMMAND ||
+	                      !s->cfg->reset.allow_resume))
+		return 0;
+	return 1;
+}
+
+/* The questions asked: the same subset and order for every flow of one
+ * enrollment (no cycling to easier questions), chosen by an HMAC of the
+ * user ID and the enrollment date. */
+static void
+reset_pick(const struct sspr *s, const struct sspr_user *u, const char *uid,
+    struct sspr_token *t)
+{
+	struct hmac_sha256_ctx h;
+	unsigned char d[SHA256_DIGEST_SIZE];
+	int i, j, tmp;
+
+	hmac_sha256_set_key(&h, sizeof(s->qsel_key), s->qsel_key);
+	hmac_sha256_update(&h, strlen(uid) + 1, (const uint8_t *)uid);
+	hmac_sha256_update(&h, strlen(u->sdate), (const uint8_t *)u->sdate);
+	hmac_sha256_digest(&h, sizeof(d), d);
+	for (i = 0; i < POLICY_QUESTIONS; i++)
+		t->q[i] = i;
+	for (i = POLICY_QUESTIONS - 1; i > 0; i--) {
+		j = d[i] % (i + 1);
+		tmp = t->q[i];
+		t->q[i] = t->q[j];
+		t->q[j] = tmp;
+	}
+	t->nq = s->cfg->reset.questions_asked;
+	secure_zero(&h, sizeof(h));
+}
+
+/* Write the code field from expected old to new (compare-and-set).  1
+ * written, 0 someone else changed it first, -1 the ESM failed. */
+static int
+reset_cas_code(struct sspr *s, struct sspr_sys *sys, const char *uid,
+    const struct sspr_user *u, const struct code_field *next)
+{
+	char val[CODE_FIELD_MAX];
+	struct esm_field set, exp;
+	struct esm_err e;
+	enum esm_result rv;
+
+	code_field_format(next, val, sizeof(val));
+	set.name = exp.name = sspr_field(s, CFG_F_CODE);
+	set.value = val[0] != '\0' ? val : NULL;
+	exp.value = u->code_set ? u->code_raw : NULL;
+	rv = esm_set_fields(sys->esm, uid, &set, 1, &exp, 1, &e);
+	if (rv == ESM_OK)
+		return 1;
+	return rv == ESM_DENY && e.code == ESM_E_CONFLICT ? 0 : -1;
+}
+
+static void
+reset_fill_questions(const struct sspr_user *u, const struct sspr_token *t,
+    struct sspr_flow *out)
+{
+	int i;
+
+	out->nquestions = t->nq;
+	for (i = 0; i < t->nq; i++)
+		strlcpy_s(out->qid[i], u->qid[t->q[i]], sizeof(out->qid[i]));
+}
+
+int
+sspr_reset_pin(struct sspr *s, const char *token, const char *pin,
+    const char *client, const char *lang, struct sspr_flow *out)
+{
+	struct sspr_sys *sys = sspr_sys(s, NULL);
+	char norm[SECRET_MAX_NORM], err[SSPR_MAX_ERROR];
+	struct sspr_token t;
+	struct sspr_user u;
+	struct code_field next;
+	long len;
+	int ok, eligible, rc = -1;
+	time_t now = sspr_now(s);
+
+	(void)client;
+	if (sspr_token_open(s, token, SSPR_STEP_PIN, &t) == -1)
+		return reset_deny(out);
+	if (sspr_user_read(s, sys, t.userid, &u, err, sizeof(err)) == -1)
+		return reset_unavailable(out);
+	eligible = reset_eligible(s, &u);
+	len = pin != NULL ? secret_normalize_pin(pin, norm, sizeof(norm)) : -1;
+	/* One Argon2 computation whatever the state (REC-02). */
+	if (eligible && len >= 0)
+		ok = secret_verify(
+		    SECRET_PIN, &s->pepper, 1, u.pin, norm, (size_t)len);
+	else
+		ok = secret_dummy_verify(&s->params);
+	secure_zero(norm, sizeof(norm));
+	if (!eligible || !ok) {
+		if (u.exists && u.enrolled && !sspr_locked(s, &u))
+			(void)sspr_fail(s, sys, t.userid);
+		reset_deny(out);
+		goto out;
+	}
+	reset_pick(s, &u, t.userid, &t);
+	memset(&next, 0, sizeof(next));
+	strlcpy_s(next.flow, t.flow, sizeof(next.flow));
+	switch (s->cfg->reset.access_code) {
+	case CFG_CODE_EMAIL: {
+		char code[CODE_LEN + 1], minutes[16];
+		const struct mail_var vars[] = {{"userid", t.userid},
+		    {"name", u.name[0] ? u.name : t.userid}, {"code", code},
+		    {"minutes", minutes}, {"system", sys->cfg->name},
+		    {"base_url", s->cfg->base_url ? s->cfg->base_url : ""}};
+		long long ttl =
+		    (long long)s->cfg->reset.access_code_minutes * 60;
+
+		if (code_generate(code) == -1) {
+			reset_unavailable(out);
+			goto out;
+		}
+		snprintf(minutes, sizeof(minutes), "%d",
+		    s->cfg->reset.access_code_minutes);
+		next.state = CODE_ISSUED;
+		next.expires = (long long)now + ttl;
+		code_mac(s->code_key, t.flow, code, next.mac);
+		/* A new code voids the old one: whatever the field held. */
+		if (reset_cas_code(s, sys, t.userid, &u, &next) != 1 ||
+		    sspr_notify(s, "access_code", lang, u.email, u.name, vars,
+		        ARRAY_SIZE(vars), (time_t)next.expires, err,
+		        sizeof(err)) == -1) {
+			secure_zero(code, sizeof(code));
+			reset_unavailable(out);
+			goto out;
+		}
+		secure_zero(code, sizeof(code));
+		rc = reset_next(s, &t, SSPR_STEP_CODE, out);
+		break;
+	}
+	case CFG_CODE_FIXED:
+		rc = reset_next(s, &t, SSPR_STEP_CODE, out);
+		break;
+	case CFG_CODE_NONE:
+		next.state = CODE_PASSED;
+		next.expires = t.expires;
+		if (reset_cas_code(s, sys, t.userid, &u, &next) != 1) {
+			reset_deny(out);
+			goto out;
+		}
+		rc = reset_next(s, &t, SSPR_STEP_ANSWERS, out);
+		reset_fill_questions(&u, &t, out);
+		break;
+	}
+	out->code_kind = (int)s->cfg->reset.access_code;
+out:
+	sspr_user_wipe(&u);
+	return rc;
+}
+
+/* Compare a fixed code with the configured ESM field, in constant time. */
+static int
+reset_fixed_ok(
+    struct sspr *s, struct sspr_sys *sys, const char *uid, const char *code)
+{
+	const char *name = s->cfg->reset.access_code_field;
+	char *val = NULL;
+	struct esm_err e;
+	size_t n;
+	int ok = 0;
+
+	if (code == NULL ||
+	    esm_get_fields(sys->esm, uid, &name, 1, &val, &e) != ESM_OK ||
+	    val == NULL)
+		goto out;
+	n = strlen(val);
+	ok = n > 0 && strlen(code) == n && ct_equal(val, code, n);
+out:
+	strfreezero(val);
+	return ok;
+}
+
+int
+sspr_reset_code(struct sspr *s, const char *token, const char *code,
+    const char *client, struct sspr_flow *out)
+{
+	struct sspr_sys *sys = sspr_sys(s, NULL);
+	char norm[CODE_LEN + 1], mac[CODE_MAC_LEN + 1], err[SSPR_MAX_ERROR];
+	struct sspr_token t;
+	struct sspr_user u;
+	struct code_field next;
+	int ok = 0, cas, rc = -1;
+	time_t now = sspr_now(s);
+
+	(void)client;
+	if (sspr_token_open(s, token, SSPR_STEP_CODE, &t) == -1)
+		return reset_deny(out);
+	if (sspr_user_read(s, sys, t.userid, &u, err, sizeof(err)) == -1)
+		return reset_unavailable(out);
+	if (!reset_eligible(s, &u)) {
+		reset_deny(out);
+		goto out;
+	}
+	next = u.code;
+	if (s->cfg->reset.access_code == CFG_CODE_FIXED) {
+		ok = reset_fixed_ok(s, sys, t.userid, code);
+		memset(&next, 0, sizeof(next));
+		strlcpy_s(next.flow, t.flow, sizeof(next.flow));
+	} else if (u.code.state == CODE_ISSUED &&
+	           strcmp(u.code.flow, t.flow) == 0 &&
+	           u.code.expires > (long long)now &&
+	           u.code.tries < CODE_MAX_TRIES) {
+		if (code != NULL && code_normalize(code, norm) == 0) {
+			code_mac(s->code_key, t.flow, norm, mac);
+			ok = ct_equal(mac, u.code.mac, CODE_MAC_LEN);
+		}
+		if (!ok) {
+			/* A wrong try counts against this code: three burn
+			 * it. */
+			next.tries++;
+			if (next.tries >= CODE_MAX_TRIES)
+				memset(&next, 0, sizeof(next));
+			(void)reset_cas_code(s, sys, t.userid, &u, &next);
+		}
+	}
+	secure_zero(norm, sizeof(norm));
+	if (!ok) {
+		(void)sspr_fail(s, sys, t.userid);
+		reset_deny(out);
+		goto out;
+	}
+	next.state = CODE_PASSED;
+	next.tries = 0;
+	next.mac[0] = '\0';
+	next.expires = t.expires;
+	/* Of any number of requests with the right code, exactly one moves
+	 * the field from issued to passed. */
+	cas = reset_cas_code(s, sys, t.userid, &u, &next);
+	if (cas != 1) {
+		if (cas == -1)
+			reset_unavailable(out);
+		else
+			reset_deny(out);
+		goto out;
+	}
+	rc = reset_next(s, &t, SSPR_STEP_ANSWERS, out);
+	reset_fill_questions(&u, &t, out);
+out:
+	sspr_user_wipe(&u);
+	return rc;
+}
+
+/* The code field says this flow has given its proof. */
+static int
+reset_passed(
+    const struct sspr *s, const struct sspr_user *u, const struct sspr_token *t)
+{
+	return u->code.state == CODE_PASSED &&
+	       strcmp(u->code.flow, t->flow) == 0 &&
+	       u->code.expires > (long long)sspr_now(s);
+}
+
+static unsigned
+reset_actions(const struct sspr *s, const struct sspr_user *u)
+{
+	unsigned a = 0;
+
+	if (s->cfg->reset.passphrase != CFG_PHRASE_ONLY)
+		a |= 1u << SSPR_ACT_PASSWORD;
+	if (s->cfg->reset.passphrase != CFG_PHRASE_OFF)
+		a |= 1u << SSPR_ACT_PHRASE;
+	if (s->cfg->reset.allow_resume && u->revoked)
+		a |= 1u << SSPR_ACT_UNLOCK;
+	return a;
+}
+
+int
+sspr_reset_answers(struct sspr *s, const char *token,
+    const char *const *answers, size_t n, const char *client,
+    struct sspr_flow *out)
+{
+	struct sspr_sys *sys = sspr_sys(s, NULL);
+	char norm[SECRET_MAX_NORM], err[SSPR_MAX_ERROR];
+	struct sspr_token t;
+	struct sspr_user u;
+	int i, good = 1, rc = -1, eligible;
+	long len;
+
+	(void)client;
+	if (sspr_token_open(s, token, SSPR_STEP_ANSWERS, &t) == -1)
+		return reset_deny(out);
+	if (sspr_user_read(s, sys, t.userid, &u, err, sizeof(err)) == -1)
+		return reset_unavailable(out);
+	eligible = reset_eligible(s, &u) && reset_passed(s, &u, &t) &&
+	           n == (size_t)t.nq;
+	/* Every answer asked is verified, never stopping at a wrong one. */
+	for (i = 0; i < t.nq; i++) {
+		len = eligible && answers[i] != NULL
+		          ? secret_normalize_answer(answers[i], norm)
+		          : -1;
+		if (eligible && len >= 0)
+			good &= secret_verify(SECRET_ANSWER, &s->pepper, 1,
+			    u.answer[t.q[i]], norm, (size_t)len);
+		else {
+			(void)secret_dummy_verify(&s->params);
+			good = 0;
+		}
+		secure_zero(norm, sizeof(norm));
+	}
+	if (!eligible || !good) {
+		if (u.exists && u.enrolled && !sspr_locked(s, &u))
+			(void)sspr_fail(s, sys, t.userid);
+		reset_deny(out);
+		goto out;
+	}
+	rc = reset_next(s, &t, SSPR_STEP_ACTION, out);
+	out->actions = reset_actions(s, &u);
+out:
+	sspr_user_wipe(&u);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- *
+ * Completing: the action on every selected system
+ * ---------------------------------------------------------------- */
+
+static void
+reset_sysresult(struct sspr_result *res, const struct sspr_sys *sys,
+    const char *result, const char *detail)
+{
+	struct sspr_sysresult *sr = &res->sys[res->nsystems++];
+
+	strlcpy_s(sr->name, sys->cfg->name, sizeof(sr->name));
+	strlcpy_s(sr->result, result, sizeof(sr->result));
+	strlcpy_s(sr->detail, detail, sizeof(sr->detail));
+}
+
+static const char *
+reset_newsecret_code(enum esm_newsecret why)
+{
+	switch (why) {
+	case ESM_NEW_CURRENT:
+		return "current";
+	case ESM_NEW_HISTORY:
+		return "history";
+	case ESM_NEW_MINCHANGE:
+		return "minchange";
+	case ESM_NEW_USERID:
+		return "userid";
+	default:
+		return "rules";
+	}
+}
+
+/* Set the new secret on one system: resume first when the ID was revoked
+ * by attempts or inactivity, then sign on with a PassTicket for the
+ * system's APPLID and change the secret (the ESM's own rules apply). */
+static int
+reset_apply(struct sspr *s, struct sspr_sys *sys, const char *uid,
+    const struct sspr_complete_req *req, struct sspr_result *res)
+{
+	const struct passticket_key *key;
+	struct esm_verify_result vr;
+	struct esm_user eu;
+	struct esm_err e;
+	char t[PASSTICKET_LEN + 1];
+	enum esm_result rv;
+	long long tt;
+
+	rv = esm_lookup(sys->esm, uid, &eu, &e);
+	if (rv != ESM_OK) {
+		reset_sysresult(res, sys,
+		    rv == ESM_TEMPFAIL ? "unavailable" : "not-found", e.msg);
+		return -1;
+	}
+	if (eu.revoked) {
+		if (eu.revoke_reason == ESM_REVOKE_COMMAND ||
+		    !s->cfg->reset.allow_resume) {
+			reset_sysresult(
+			    res, sys, "revoked", "revoked by an administrator");
+			return -1;
+		}
+		if (esm_resume(sys->esm, uid, &e) != ESM_OK) {
+			reset_sysresult(res, sys, "unavailable", e.msg);
+			return -1;
+		}
+	}
+	if (req->action == SSPR_ACT_UNLOCK) {
+		reset_sysresult(res, sys, "ok", eu.revoked ? "resumed" : "");
+		return 0;
+	}
+	key = keys_passticket(s->keys, sys->cfg->applid);
+	if (key == NULL) {
+		reset_sysresult(res, sys, "no-key",
+		    "sspr's key file has no PassTicket key for the APPLID");
+		return -1;
+	}
+	/* Two tickets for one user made in the same second are the same
+	 * ticket, which replay protection refuses: step past the last. */
+	tt = (long long)sspr_now(s);
+	if (tt <= sys->last_ticket)
+		tt = sys->last_ticket + 1;
+	sys->last_ticket = tt;
+	if (passticket_generate(key, uid, sys->cfg->applid, (uint64_t)tt, t) ==
+	    -1) {
+		reset_sysresult(res, sys, "no-key", "cannot make a PassTicket");
+		return -1;
+	}
+	rv = esm_verify(
+	    sys->esm, uid, t, req->new_secret, sys->cfg->applid, &vr);
+	secure_zero(t, sizeof(t));
+	if (rv == ESM_OK) {
+		reset_sysresult(res, sys, "ok", "");
+		return 0;
+	}
+	if (rv == ESM_TEMPFAIL)
+		reset_sysresult(res, sys,
+		    vr.code == ESM_E_MASTERKEY ? "key-unavailable"
+		                               : "unavailable",
+		    vr.msg);
+	else if (vr.resp == ESM_RESP_NOTAUTH && vr.resp2 == 4)
+		reset_sysresult(
+		    res, sys, reset_newsecret_code(vr.newsecret), vr.msg);
+	else
+		reset_sysresult(res, sys, "passticket-refused", vr.msg);
+	return -1;
+}
+
+static int
+reset_action_ok(
+    const struct sspr *s, const struct sspr_complete_req *req, unsigned allowed)
+{
+	size_t len = req->new_secret != NULL ? strlen(req->new_secret) : 0;
+
+	if (!(allowed & (1u << req->action)))
+		return 0;
+	if (req->action == SSPR_ACT_UNLOCK)
+		return 1;
+	(void)s;
+	if (req->action == SSPR_ACT_PASSWORD)
+		return len >= 1 && len <= SSPR_MAX_PASSWORD;
+	return len > SSPR_MAX_PASSWORD && len <= SSPR_MAX_PHRASE;
+}
+
+int
+sspr_reset_complete(struct sspr *s, const struct sspr_complete_req *req,
+    struct sspr_result *res)
+{
+	struct sspr_sys *sys = sspr_sys(s, NULL);
+	size_t idx[SSPR_MAX_SYSTEMS], i;
+	char err[SSPR_MAX_ERROR], when[64], names[128] = "", date[32];
+	struct code_field none;
+	struct sspr_token t;
+	struct sspr_user u;
+	struct esm_field f[2];
+	struct esm_err e;
+	int n, ok = 0, rc = -1;
+	time_t now = sspr_now(s);
+	struct tm tm;
+
+	memset(res, 0, sizeof(*res));
+	res->status = SSPR_DENIED;
+	if (sspr_token_open(s, req->token, SSPR_STEP_ACTION, &t) == -1)
+		return -1;
+	if (sspr_user_read(s, sys, t.userid, &u, err, sizeof(err)) == -1) {
+		res->status = SSPR_UNAVAILABLE;
+		return -1;
+	}
+	if (!reset_eligible(s, &u) || !reset_passed(s, &u, &t))
+		goto out;
+	if (!reset_action_ok(s, req, reset_actions(s, &u))) {
+		res->status = SSPR_INVALID;
+		strlcpy_s(res->msg,
+		    req->action == SSPR_ACT_PHRASE
+		        ? "a password phrase must be 9 to 100 characters"
+		    : req->action == SSPR_ACT_PASSWORD
+		        ? "a password must be 1 to 8 characters"
+		        : "this action is not available",
+		    sizeof(res->msg));
+		goto out;
+	}
+	if ((n = sspr_select(s, req->systems, idx, err, sizeof(err))) <= 0) {
+		res->status = SSPR_INVALID;
+		strlcpy_s(res->msg, err, sizeof(res->msg));
+		goto out;
+	}
+	/* Consume the proof: of two completions of one flow, one wins. */
+	memset(&none, 0, sizeof(none));
+	if (reset_cas_code(s, sys, t.userid, &u, &none) != 1)
+		goto out;
+	for (i = 0; i < (size_t)n; i++)
+		if (reset_apply(s, &s->sys[idx[i]], t.userid, req, res) == 0) {
+			ok++;
+			if (strlen(names) + 10 < sizeof(names))
+				snprintf(names + strlen(names),
+				    sizeof(names) - strlen(names), "%s%s",
+				    names[0] ? ", " : "",
+				    s->sys[idx[i]].cfg->name);
+		}
+	res->status = ok > 0 ? SSPR_OK : SSPR_INVALID;
+	if (ok == 0) {
+		/* Nothing was changed anywhere: give the proof back, so the
+		 * user may choose another password in the same flow. */
+		struct sspr_user consumed;
+
+		memset(&consumed, 0, sizeof(consumed));
+		(void)reset_cas_code(s, sys, t.userid, &consumed, &u.code);
+		strlcpy_s(res->msg,
+		    "the new password was refused: see the result per system",
+		    sizeof(res->msg));
+		rc = -1;
+		goto out;
+	}
+	/* The failure count is cleared and the reset recorded. */
+	snprintf(date, sizeof(date), "%lld", (long long)now);
+	f[0].name = sspr_field(s, CFG_F_FAIL);
+	f[0].value = NULL;
+	f[1].name = sspr_field(s, CFG_F_RDATE);
+	f[1].value = date;
+	if (ok > 0)
+		(void)esm_set_fields(sys->esm, t.userid, f, 2, NULL, 0, &e);
+	gmtime_r(&now, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%d %H:%M UTC", &tm);
+	{
+		const struct mail_var vars[] = {{"userid", t.userid},
+		    {"name", u.name[0] ? u.name : t.userid},
+		    {"action", req->action == SSPR_ACT_UNLOCK
+		                   ? "user ID unlocked"
+		               : req->action == SSPR_ACT_PHRASE
+		                   ? "password phrase changed"
+		                   : "password changed"},
+		    {"systems", ok > 0 ? names : "none (refused)"},
+		    {"time", when},
+		    {"base_url", s->cfg->base_url ? s->cfg->base_url : ""}};
+
+		(void)sspr_notify(s, "reset_done", req->lang, u.email, u.name,
+		    vars, ARRAY_SIZE(vars), now + 86400, err, sizeof(err));
+	}
+	rc = ok > 0 ? 0 : -1;
+out:
+	sspr_user_wipe(&u);
+	return rc;
+}

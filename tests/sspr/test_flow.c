@@ -1,0 +1,735 @@
+/*
+ * test_flow.c - enrollment and reset end to end through sspr/ calls, on
+ * two embedded ESMs (PROD and DR) with real PassTickets, the directory mail
+ * transport and a fake clock.
+ *
+ * Covers: enrollment and its refusals; the reset flow for a password, a
+ * phrase and an unlock, applied on both systems through the verify/change
+ * path; the access code read from the real e-mail; code expiry (valid at
+ * 14:59, refused at 15:01); steps out of order, replayed and across users;
+ * a 50-way race on one code; throttling across processes; identical
+ * answers with equal Argon2 work for unknown, unenrolled, revoked and
+ * locked users; and a canary grep of every file written for the secrets.
+ */
+#define _GNU_SOURCE
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "compat/strbuf.h"
+#include "esm/esm.h"
+#include "esm/racf.h"
+#include "esm/racf_cmd.h"
+#include "esm/racf_db.h"
+#include "mail/outbox.h"
+#include "sspr/config.h"
+#include "sspr/keys.h"
+#include "sspr/mailer.h"
+#include "sspr/secret.h"
+#include "sspr/sspr.h"
+
+#include "compat/banned.h"
+
+#define T0       1700000000 /* 22:13:20 UTC */
+#define PIN      "583920"
+#define PASSWORD "ALICE7PW"
+#define A1       "Whiskers the Cat"
+#define A2       "Oldtown"
+#define A3       "Jonathan Q"
+#define PTKEY    "0123456789ABCDEF"
+
+struct world {
+	char dir[512];
+	struct cfg *cfg;
+	struct keys *keys;
+	struct sspr *s;
+	time_t now;
+};
+
+static struct world W;
+
+static time_t
+fake_now(void *arg)
+{
+	(void)arg;
+	return W.now;
+}
+
+static void
+path(char *out, size_t size, const char *name)
+{
+	snprintf(out, size, "%s/%s", W.dir, name);
+}
+
+/* Run RACF commands against an ESM database of the world. */
+static void
+esm_cmds(const char *db, const char *const *cmds)
+{
+	char p[600], mk[640], err[256];
+	struct racf r = {0};
+	struct strbuf out;
+	size_t i;
+
+	path(p, sizeof(p), db);
+	snprintf(mk, sizeof(mk), "%s.mkey", p);
+	if (racf_db_open(p, 1, &r.db, err, sizeof(err)) == -1)
+		fail_msg("%s", err);
+	r.mkey_path = mk;
+	r.now = fake_now;
+	(void)racf_db_kdf_put(r.db, &(struct racf_kdf){256, 1, 1});
+	for (i = 0; cmds[i] != NULL; i++) {
+		strbuf_init(&out, SSPR_MAX_LISTING);
+		if (racf_cmd_run(&r, "IBMUSER", cmds[i], strlen(cmds[i]),
+		        &out) > RACF_CMD_WARNING)
+			fail_msg("'%s': %s", cmds[i], out.buf);
+		strbuf_release(&out);
+	}
+	racf_db_close(r.db);
+}
+
+static const char *const esm_setup[] = {
+    "SETROPTS PASSWORD(RULE1(LENGTH(6:8) ALPHA(1) NUMERIC(6)) REVOKE(3))",
+    "RDEFINE CFIELD USER.CSDATA.SSPRPIN CFDEF(TYPE(CHAR) MAXLENGTH(160))",
+    "RDEFINE CFIELD USER.CSDATA.SSPRMAIL CFDEF(TYPE(CHAR) MAXLENGTH(246) "
+    "MIXED(YES))",
+    "RDEFINE CFIELD USER.CSDATA.SSPRQ1 CFDEF(TYPE(CHAR) MAXLENGTH(8))",
+    "RDEFINE CFIELD USER.CSDATA.SSPRQ2 CFDEF(TYPE(CHAR) MAXLENGTH(8))",
+    "RDEFINE CFIELD USER.CSDATA.SSPRQ3 CFDEF(TYPE(CHAR) MAXLENGTH(8))",
+    "RDEFINE CFIELD USER.CSDATA.SSPRA1 CFDEF(TYPE(CHAR) MAXLENGTH(160))",
+    "RDEFINE CFIELD USER.CSDATA.SSPRA2 CFDEF(TYPE(CHAR) MAXLENGTH(160))",
+    "RDEFINE CFIELD USER.CSDATA.SSPRA3 CFDEF(TYPE(CHAR) MAXLENGTH(160))",
+    "RDEFINE CFIELD USER.CSDATA.SSPRCODE CFDEF(TYPE(CHAR) MAXLENGTH(96))",
+    "RDEFINE CFIELD USER.CSDATA.SSPRFAIL CFDEF(TYPE(CHAR) MAXLENGTH(64))",
+    "RDEFINE CFIELD USER.CSDATA.SSPRSDTE CFDEF(TYPE(CHAR) MAXLENGTH(20))",
+    "RDEFINE CFIELD USER.CSDATA.SSPRRDTE CFDEF(TYPE(CHAR) MAXLENGTH(20))",
+    "RDEFINE PTKTDATA SSPRAPPL SSIGNON(KEYMASKED(" PTKEY "))",
+    "ADDUSER ALICE NAME('ALICE ADAMS')",
+    "ALTUSER ALICE PASSWORD(" PASSWORD ") NOEXPIRED",
+    "ADDUSER BOB",
+    "ALTUSER BOB PASSWORD(BOBPW123) NOEXPIRED",
+    "ADDUSER CAROL",
+    "ALTUSER CAROL PASSWORD(CAROL123) NOEXPIRED",
+    "ADDUSER EVE",
+    "ALTUSER EVE PASSWORD(TEMP1)",
+    "ADDUSER ROOTY SPECIAL",
+    "ALTUSER ROOTY PASSWORD(ROOTY123) NOEXPIRED",
+    "ADDUSER NOENROL",
+    NULL,
+};
+
+static int
+world_setup(void **state)
+{
+	const char *root = getenv("SSPR_TEST_TMP");
+	char p[600], err[512], hex[17] = PTKEY;
+	struct passticket_key pk;
+	FILE *f;
+
+	(void)state;
+	memset(&W, 0, sizeof(W));
+	W.now = T0;
+	if (root == NULL)
+		root = "/tmp";
+	(void)mkdir(root, 0700);
+	snprintf(W.dir, sizeof(W.dir), "%s/flow.XXXXXX", root);
+	assert_non_null(mkdtemp(W.dir));
+	esm_cmds("prod.db", esm_setup);
+	esm_cmds("dr.db", esm_setup);
+	path(p, sizeof(p), "mail");
+	assert_int_equal(mkdir(p, 0700), 0);
+	path(p, sizeof(p), "keys.json");
+	assert_int_equal(keys_init(p, err, sizeof(err)), 0);
+	assert_int_equal(keys_load(p, &W.keys, err, sizeof(err)), 0);
+	assert_int_equal(passticket_key_hex(&pk, PTKT_LEGACY, PTKT_UPPER, hex,
+	                     err, sizeof(err)),
+	    0);
+	assert_int_equal(
+	    keys_set_passticket(W.keys, "SSPRAPPL", &pk, T0, err, sizeof(err)),
+	    0);
+	path(p, sizeof(p), "sspr.json");
+	f = fopen(p, "w");
+	assert_non_null(f);
+	fputs(
+	    "{\"state_dir\": \".\", \"key_file\": \"keys.json\", "
+	    "\"base_url\": \"https://sspr.example.com\", "
+	    "\"systems\": [{\"name\": \"PROD\", \"backend\": \"embedded\", "
+	    "\"db\": \"prod.db\", \"applid\": \"SSPRAPPL\"}, "
+	    "{\"name\": \"DR\", \"backend\": \"embedded\", \"db\": \"dr.db\", "
+	    "\"applid\": \"SSPRAPPL\"}], "
+	    "\"mail\": {\"transport\": \"directory\", \"path\": \"mail\", "
+	    "\"from\": \"sspr@example.com\"}, "
+	    "\"reset\": {\"questions_asked\": 2, \"max_failures\": 5, "
+	    "\"lock_minutes\": 30}}",
+	    f);
+	fclose(f);
+	assert_int_equal(cfg_load(p, &W.cfg, err, sizeof(err)), 0);
+	struct sspr_opts o = {.now = fake_now, .no_mail_sender = 1};
+	if (sspr_open(W.cfg, W.keys, &o, &W.s, err, sizeof(err)) == -1)
+		fail_msg("sspr_open: %s", err);
+	return 0;
+}
+
+static void
+rm_tree(const char *dir)
+{
+	char p[1024];
+	struct dirent *e;
+	DIR *d = opendir(dir);
+
+	if (d == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		snprintf(p, sizeof(p), "%s/%s", dir, e->d_name);
+		if (unlink(p) == -1)
+			rm_tree(p);
+	}
+	closedir(d);
+	rmdir(dir);
+}
+
+static int
+world_teardown(void **state)
+{
+	(void)state;
+	sspr_close(W.s);
+	keys_free(W.keys);
+	cfg_free(W.cfg);
+	rm_tree(W.dir);
+	return 0;
+}
+
+static int
+enroll(const char *user, const char *pw, const char *newpw, const char *pin,
+    const char *email, const char *a1, const char *a2, const char *a3,
+    struct sspr_result *res)
+{
+	struct sspr_enroll_req r = {.userid = user,
+	    .password = pw,
+	    .new_password = newpw,
+	    .email = email,
+	    .pin = pin,
+	    .qid = {"Q01", "Q02", "Q03"},
+	    .answer = {a1, a2, a3},
+	    .client = "192.0.2.7"};
+
+	return sspr_enroll(W.s, &r, res);
+}
+
+/* The outbox of the world, delivered to the mail directory now. */
+int flow_test_deliver(void);
+int
+flow_test_deliver(void)
+{
+	struct sspr_mailer m;
+	struct mail_outbox *ob;
+	char err[256];
+	int n;
+
+	if (sspr_mailer_init(W.cfg, W.keys, &m, err, sizeof(err)) == -1 ||
+	    mail_outbox_open(
+	        m.outbox_path, m.outbox_key, &ob, err, sizeof(err)) == -1)
+		return -1;
+	n = mail_outbox_run(
+	    ob, &m.t, &m.retry, W.now + 1, NULL, err, sizeof(err));
+	mail_outbox_close(ob);
+	sspr_mailer_release(&m);
+	return n < 0 ? -1 : 0;
+}
+
+/* Deliver the outbox and return the code of the one new access-code mail
+ * for rcpt; the mail read is removed. */
+static void
+last_code(const char *rcpt, char code[9])
+{
+	char dir[600], line[512];
+	struct dirent *e;
+	DIR *d;
+	FILE *f;
+
+	assert_int_equal(flow_test_deliver(), 0);
+	path(dir, sizeof(dir), "mail");
+	code[0] = '\0';
+	d = opendir(dir);
+	assert_non_null(d);
+	while ((e = readdir(d)) != NULL) {
+		char q[1200], c[9] = "";
+		int mine = 0;
+
+		if (strstr(e->d_name, ".eml") == NULL)
+			continue;
+		snprintf(q, sizeof(q), "%s/%s", dir, e->d_name);
+		f = fopen(q, "r");
+		assert_non_null(f);
+		while (fgets(line, sizeof(line), f) != NULL) {
+			if (strncmp(line, "X-Sspr-Envelope-To: ", 20) == 0 &&
+			    strncmp(line + 20, rcpt, strlen(rcpt)) == 0)
+				mine = 1;
+			if (strncmp(line, "    ", 4) == 0 &&
+			    strspn(line + 4,
+			        "ABCDEFGHJKLMNPQRSTUVWXYZ23456789") == 8 &&
+			    (line[12] == '\r' || line[12] == '\n'))
+				snprintf(c, sizeof(c), "%.8s", line + 4);
+		}
+		fclose(f);
+		/* Read mail is removed: only new messages are found next. */
+		if (mine)
+			(void)unlink(q);
+		if (mine && c[0] != '\0') {
+			assert_true(code[0] == '\0'); /* one new code mail */
+			memcpy(code, c, 9);
+		}
+	}
+	closedir(d);
+	assert_true(code[0] != '\0');
+}
+
+static void
+verify_on(
+    const char *db, const char *user, const char *secret, enum esm_resp want)
+{
+	struct esm_config ec = {.backend = "embedded", .now = fake_now};
+	struct esm_verify_result vr;
+	struct esm_err e;
+	struct esm *esm;
+	char p[600];
+
+	path(p, sizeof(p), db);
+	ec.db = p;
+	assert_int_equal(esm_open(&ec, &esm, &e), ESM_OK);
+	(void)esm_verify(esm, user, secret, NULL, NULL, &vr);
+	esm_close(esm);
+	if ((int)vr.resp != (int)want)
+		fail_msg("%s on %s: resp %d (%s), want %d", user, db, vr.resp,
+		    vr.msg, want);
+}
+
+/* Run the reset for user up to the action step; returns the token. */
+static void
+to_action(const char *user, const char *rcpt, char token[SSPR_TOKEN_MAX])
+{
+	struct sspr_flow fl;
+	char code[9];
+	const char *ans[2];
+	int i;
+
+	assert_int_equal(sspr_reset_start(W.s, user, "192.0.2.7", &fl), 0);
+	if (sspr_reset_pin(W.s, fl.token, PIN, "192.0.2.7", "en", &fl) != 0)
+		fail_msg("PIN step: status %d", fl.status);
+	assert_int_equal(fl.step, SSPR_STEP_CODE);
+	last_code(rcpt, code);
+	assert_int_equal(sspr_reset_code(W.s, fl.token, code, NULL, &fl), 0);
+	assert_int_equal(fl.step, SSPR_STEP_ANSWERS);
+	assert_int_equal(fl.nquestions, 2);
+	for (i = 0; i < 2; i++)
+		ans[i] = strcmp(fl.qid[i], "Q01") == 0   ? A1
+		         : strcmp(fl.qid[i], "Q02") == 0 ? A2
+		                                         : A3;
+	assert_int_equal(
+	    sspr_reset_answers(W.s, fl.token, ans, 2, NULL, &fl), 0);
+	assert_int_equal(fl.step, SSPR_STEP_ACTION);
+	memcpy(token, fl.token, SSPR_TOKEN_MAX);
+}
+
+static void
+enroll_alice(void)
+{
+	struct sspr_result res;
+
+	if (enroll("ALICE", PASSWORD, NULL, PIN, "alice@example.com", A1, A2,
+	        A3, &res) != 0)
+		fail_msg("enroll: %d %s", res.status, res.msg);
+	assert_int_equal(res.nsystems, 2);
+	assert_string_equal(res.sys[0].result, "ok");
+	assert_string_equal(res.sys[1].result, "ok");
+}
+
+/* ---------------------------------------------------------------- */
+
+static void
+test_enroll_refusals(void **state)
+{
+	static const struct {
+		const char *pin, *email, *a1, *a2, *a3, *pw;
+		enum sspr_status want;
+	} rows[] = {
+	    {"111111", "a@example.com", A1, A2, A3, PASSWORD, SSPR_INVALID},
+	    {"123456", "a@example.com", A1, A2, A3, PASSWORD, SSPR_INVALID},
+	    {"58a920", "a@example.com", A1, A2, A3, PASSWORD, SSPR_INVALID},
+	    {PIN, "a@example.com,b@x.com", A1, A2, A3, PASSWORD, SSPR_INVALID},
+	    {PIN, "a@example.com", "ab", A2, A3, PASSWORD, SSPR_INVALID},
+	    {PIN, "a@example.com", A1, A1, A3, PASSWORD, SSPR_INVALID},
+	    {PIN, "a@example.com", A1, A2, A3, "WRONG1", SSPR_DENIED},
+	};
+	struct sspr_result res;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		assert_int_equal(enroll("ALICE", rows[i].pw, NULL, rows[i].pin,
+		                     rows[i].email, rows[i].a1, rows[i].a2,
+		                     rows[i].a3, &res),
+		    -1);
+		if (res.status != rows[i].want)
+			fail_msg(
+			    "row %zu: status %d (%s)", i, res.status, res.msg);
+	}
+	/* An expired password is changed through the verify/change path. */
+	assert_int_equal(enroll("EVE", "TEMP1", NULL, PIN, "eve@example.com",
+	                     A1, A2, A3, &res),
+	    -1);
+	assert_int_equal(res.status, SSPR_EXPIRED);
+	assert_int_equal(enroll("EVE", "TEMP1", "EVEPW123", PIN,
+	                     "eve@example.com", A1, A2, A3, &res),
+	    0);
+	verify_on("prod.db", "EVE", "EVEPW123", ESM_RESP_NORMAL);
+}
+
+static void
+test_reset_password_both_systems(void **state)
+{
+	struct sspr_complete_req cr = {
+	    .action = SSPR_ACT_PASSWORD, .new_secret = "NEWPW123"};
+	char token[SSPR_TOKEN_MAX];
+	struct sspr_result res;
+
+	(void)state;
+	enroll_alice();
+	to_action("ALICE", "alice@example.com", token);
+	/* A new password against the rules: refused, the flow stays. */
+	cr.token = token;
+	cr.new_secret = "ABCDEFG";
+	assert_int_equal(sspr_reset_complete(W.s, &cr, &res), -1);
+	assert_int_equal(res.status, SSPR_INVALID);
+	assert_string_equal(res.sys[0].result, "rules");
+	cr.new_secret = "NEWPW123";
+	assert_int_equal(sspr_reset_complete(W.s, &cr, &res), 0);
+	assert_int_equal(res.nsystems, 2);
+	assert_string_equal(res.sys[0].result, "ok");
+	assert_string_equal(res.sys[1].result, "ok");
+	verify_on("prod.db", "ALICE", "NEWPW123", ESM_RESP_NORMAL);
+	verify_on("dr.db", "ALICE", "NEWPW123", ESM_RESP_NORMAL);
+	/* The flow is consumed: replaying its last step is refused. */
+	cr.new_secret = "OTHER123";
+	assert_int_equal(sspr_reset_complete(W.s, &cr, &res), -1);
+	assert_int_equal(res.status, SSPR_DENIED);
+}
+
+static void
+test_reset_phrase_and_unlock(void **state)
+{
+	struct sspr_complete_req cr = {
+	    .action = SSPR_ACT_PHRASE, .new_secret = "a brand new phrase 42"};
+	char token[SSPR_TOKEN_MAX];
+	struct sspr_result res;
+
+	(void)state;
+	enroll_alice();
+	to_action("ALICE", "alice@example.com", token);
+	cr.token = token;
+	assert_int_equal(sspr_reset_complete(W.s, &cr, &res), 0);
+	verify_on("prod.db", "ALICE", "a brand new phrase 42", ESM_RESP_NORMAL);
+	/* Three wrong passwords revoke ALICE (REVOKE(3)); unlock resumes. */
+	verify_on("prod.db", "ALICE", "WRONG1", ESM_RESP_NOTAUTH);
+	verify_on("prod.db", "ALICE", "WRONG1", ESM_RESP_NOTAUTH);
+	verify_on("prod.db", "ALICE", "WRONG1", ESM_RESP_NOTAUTH);
+	verify_on("prod.db", "ALICE", PASSWORD, ESM_RESP_NOTAUTH);
+	W.now += 1;
+	to_action("ALICE", "alice@example.com", token);
+	cr.token = token;
+	cr.action = SSPR_ACT_UNLOCK;
+	cr.new_secret = NULL;
+	assert_int_equal(sspr_reset_complete(W.s, &cr, &res), 0);
+	verify_on("prod.db", "ALICE", PASSWORD, ESM_RESP_NORMAL);
+}
+
+static void
+test_code_expiry(void **state)
+{
+	struct sspr_flow fl, fl2;
+	char code[9], tok[SSPR_TOKEN_MAX];
+
+	(void)state;
+	enroll_alice();
+	assert_int_equal(sspr_reset_start(W.s, "ALICE", NULL, &fl), 0);
+	assert_int_equal(
+	    sspr_reset_pin(W.s, fl.token, PIN, NULL, "en", &fl), 0);
+	last_code("alice@example.com", code);
+	memcpy(tok, fl.token, sizeof(tok));
+	W.now += 15 * 60 + 1; /* 15:01 */
+	assert_int_equal(sspr_reset_code(W.s, tok, code, NULL, &fl2), -1);
+	assert_int_equal(fl2.status, SSPR_DENIED);
+	/* A new code for a new flow; valid at 14:59. */
+	assert_int_equal(sspr_reset_start(W.s, "ALICE", NULL, &fl), 0);
+	if (sspr_reset_pin(W.s, fl.token, PIN, NULL, "en", &fl) != 0)
+		fail_msg("PIN: status %d", fl.status);
+	last_code("alice@example.com", code);
+	W.now += 14 * 60 + 59;
+	assert_int_equal(sspr_reset_code(W.s, fl.token, code, NULL, &fl2), 0);
+}
+
+static void
+test_steps_in_order_only(void **state)
+{
+	struct sspr_flow a, b, x;
+	char code[9];
+	const char *ans[2] = {A1, A2};
+
+	(void)state;
+	enroll_alice();
+	assert_int_equal(sspr_reset_start(W.s, "ALICE", NULL, &a), 0);
+	/* Skipping ahead with the PIN-step token: refused everywhere. */
+	assert_int_equal(
+	    sspr_reset_code(W.s, a.token, "ABCDEFGH", NULL, &x), -1);
+	assert_int_equal(
+	    sspr_reset_answers(W.s, a.token, ans, 2, NULL, &x), -1);
+	assert_int_equal(sspr_reset_pin(W.s, a.token, PIN, NULL, "en", &a), 0);
+	last_code("alice@example.com", code);
+	/* The code-step token at the answers step: refused. */
+	assert_int_equal(
+	    sspr_reset_answers(W.s, a.token, ans, 2, NULL, &x), -1);
+	/* A forged or altered token: refused. */
+	b = a;
+	b.token[10] = b.token[10] == 'A' ? 'B' : 'A';
+	assert_int_equal(sspr_reset_code(W.s, b.token, code, NULL, &x), -1);
+	/* A second flow voids the first flow's code. */
+	assert_int_equal(sspr_reset_start(W.s, "ALICE", NULL, &b), 0);
+	assert_int_equal(sspr_reset_pin(W.s, b.token, PIN, NULL, "en", &b), 0);
+	assert_int_equal(sspr_reset_code(W.s, a.token, code, NULL, &x), -1);
+	/* Another user's flow with ALICE's code: refused. */
+	assert_int_equal(sspr_reset_start(W.s, "BOB", NULL, &x), 0);
+	assert_int_equal(sspr_reset_code(W.s, x.token, code, NULL, &x), -1);
+}
+
+static void
+test_code_race(void **state)
+{
+	struct sspr_flow fl;
+	char code[9];
+	pid_t pids[50];
+	int i, status, wins = 0;
+
+	(void)state;
+	enroll_alice();
+	assert_int_equal(sspr_reset_start(W.s, "ALICE", NULL, &fl), 0);
+	assert_int_equal(
+	    sspr_reset_pin(W.s, fl.token, PIN, NULL, "en", &fl), 0);
+	last_code("alice@example.com", code);
+	for (i = 0; i < 50; i++) {
+		pids[i] = fork();
+		assert_true(pids[i] >= 0);
+		if (pids[i] == 0) {
+			struct sspr_opts o = {
+			    .now = fake_now, .no_mail_sender = 1};
+			struct sspr_flow out;
+			struct sspr *s;
+			char err[256];
+
+			if (sspr_open(
+			        W.cfg, W.keys, &o, &s, err, sizeof(err)) == -1)
+				_exit(3);
+			i = sspr_reset_code(s, fl.token, code, NULL, &out);
+			_exit(i == 0 ? 0 : 1);
+		}
+	}
+	for (i = 0; i < 50; i++) {
+		assert_int_equal(waitpid(pids[i], &status, 0), pids[i]);
+		assert_true(WIFEXITED(status) && WEXITSTATUS(status) <= 1);
+		wins += WEXITSTATUS(status) == 0;
+	}
+	assert_int_equal(wins, 1);
+	/* And a replay afterwards fails too. */
+	assert_int_equal(sspr_reset_code(W.s, fl.token, code, NULL, &fl), -1);
+}
+
+static void
+test_throttle_across_processes(void **state)
+{
+	struct sspr_flow fl;
+	pid_t pid;
+	int i, status;
+
+	(void)state;
+	enroll_alice();
+	/* Two processes, each with its own handle, fail twice and three
+	 * times: five failures lock the self-service path. */
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct sspr_opts o = {.now = fake_now, .no_mail_sender = 1};
+		struct sspr *s;
+		char err[256];
+
+		if (sspr_open(W.cfg, W.keys, &o, &s, err, sizeof(err)) == -1)
+			_exit(3);
+		for (i = 0; i < 2; i++) {
+			(void)sspr_reset_start(s, "ALICE", NULL, &fl);
+			(void)sspr_reset_pin(
+			    s, fl.token, "999111", NULL, "en", &fl);
+		}
+		_exit(0);
+	}
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(sspr_reset_start(W.s, "ALICE", NULL, &fl), 0);
+		assert_int_equal(
+		    sspr_reset_pin(W.s, fl.token, "999111", NULL, "en", &fl),
+		    -1);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_int_equal(sspr_reset_start(W.s, "ALICE", NULL, &fl), 0);
+	assert_int_equal(
+	    sspr_reset_pin(W.s, fl.token, PIN, NULL, "en", &fl), -1);
+	assert_int_equal(fl.status, SSPR_DENIED);
+	/* The ESM user ID itself was never revoked. */
+	verify_on("prod.db", "ALICE", PASSWORD, ESM_RESP_NORMAL);
+	/* After the lock time, the right PIN works again. */
+	W.now += 31 * 60;
+	assert_int_equal(sspr_reset_start(W.s, "ALICE", NULL, &fl), 0);
+	assert_int_equal(
+	    sspr_reset_pin(W.s, fl.token, PIN, NULL, "en", &fl), 0);
+}
+
+static void
+test_no_enumeration(void **state)
+{
+	static const char *const users[] = {
+	    "NOBODY", "NOENROL", "CAROL", "ROOTY", "ALICE", "1BADID"};
+	struct sspr_flow fl[6], st;
+	struct sspr_result res;
+	unsigned long before, calls[6];
+	size_t i;
+
+	(void)state;
+	enroll_alice();
+	/* CAROL enrolled, then revoked by an administrator; ROOTY is
+	 * SPECIAL; ALICE is locked by failures. */
+	assert_int_equal(enroll("CAROL", "CAROL123", NULL, PIN,
+	                     "carol@example.com", A1, A2, A3, &res),
+	    0);
+	assert_int_equal(enroll("ROOTY", "ROOTY123", NULL, PIN,
+	                     "root@example.com", A1, A2, A3, &res),
+	    0);
+	{
+		static const char *const rev[] = {"ALTUSER CAROL REVOKE", NULL};
+
+		esm_cmds("prod.db", rev);
+	}
+	for (i = 0; i < 5; i++) {
+		(void)sspr_reset_start(W.s, "ALICE", NULL, &st);
+		(void)sspr_reset_pin(W.s, st.token, "999111", NULL, "en", &st);
+	}
+	for (i = 0; i < 6; i++) {
+		struct sspr_flow s0;
+
+		assert_int_equal(sspr_reset_start(W.s, users[i], NULL, &s0), 0);
+		assert_int_equal(s0.status, SSPR_OK);
+		assert_int_equal(s0.step, SSPR_STEP_PIN);
+		before = secret_argon2_calls();
+		(void)sspr_reset_pin(W.s, s0.token, PIN, NULL, "en", &fl[i]);
+		calls[i] = secret_argon2_calls() - before;
+	}
+	for (i = 0; i < 6; i++) {
+		if (memcmp(&fl[i], &fl[0], sizeof(fl[0])) != 0)
+			fail_msg("%s answers differently", users[i]);
+		assert_int_equal(fl[i].status, SSPR_DENIED);
+		if (calls[i] != 1)
+			fail_msg("%s: %lu Argon2 calls", users[i], calls[i]);
+	}
+}
+
+/* Every file written holds none of the secrets typed. */
+static void
+grep_tree(const char *dir, const char *const *marks, int *hits)
+{
+	char p[1024], buf[65536];
+	struct dirent *e;
+	DIR *d = opendir(dir);
+	size_t i, n;
+	FILE *f;
+
+	assert_non_null(d);
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(p, sizeof(p), "%s/%s", dir, e->d_name);
+		if ((f = fopen(p, "rb")) == NULL)
+			continue;
+		if (e->d_type == DT_DIR) {
+			fclose(f);
+			grep_tree(p, marks, hits);
+			continue;
+		}
+		while ((n = fread(buf, 1, sizeof(buf) - 1, f)) > 0) {
+			buf[n] = '\0';
+			for (i = 0; marks[i] != NULL; i++)
+				if (memmem(buf, n, marks[i],
+				        strlen(marks[i])) != NULL) {
+					print_message(
+					    "'%s' found in %s\n", marks[i], p);
+					(*hits)++;
+				}
+		}
+		fclose(f);
+	}
+	closedir(d);
+}
+
+static void
+test_canary(void **state)
+{
+	static const char *const marks[] = {PIN, PASSWORD, "NEWPW123",
+	    "Whiskers", "whiskers the cat", "Oldtown", "oldtown", "Jonathan",
+	    NULL};
+	struct sspr_complete_req cr = {
+	    .action = SSPR_ACT_PASSWORD, .new_secret = "NEWPW123"};
+	char token[SSPR_TOKEN_MAX];
+	struct sspr_result res;
+	int hits = 0;
+
+	(void)state;
+	enroll_alice();
+	to_action("ALICE", "alice@example.com", token);
+	cr.token = token;
+	assert_int_equal(sspr_reset_complete(W.s, &cr, &res), 0);
+	assert_int_equal(flow_test_deliver(), 0);
+	grep_tree(W.dir, marks, &hits);
+	assert_int_equal(hits, 0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(
+	        test_enroll_refusals, world_setup, world_teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_reset_password_both_systems, world_setup, world_teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_reset_phrase_and_unlock, world_setup, world_teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_code_expiry, world_setup, world_teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_steps_in_order_only, world_setup, world_teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_code_race, world_setup, world_teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_throttle_across_processes, world_setup, world_teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_no_enumeration, world_setup, world_teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_canary, world_setup, world_teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
