@@ -35,6 +35,7 @@ sspr_open(const struct cfg *cfg, const struct keys *keys,
 
 	s->cfg = cfg;
 	s->keys = keys;
+	s->rl = ratelimit_new(SSPR_CLIENT_FAILS, SSPR_CLIENT_WINDOW);
 	if (opts != NULL) {
 		s->now = opts->now;
 		s->now_arg = opts->now_arg;
@@ -100,6 +101,7 @@ sspr_close(struct sspr *s)
 	if (s == NULL)
 		return;
 	mail_sender_stop(s->sender);
+	ratelimit_free(s->rl);
 	if (s->mail_ok)
 		sspr_mailer_release(&s->mailer);
 	for (i = 0; i < s->nsys; i++)

@@ -46,8 +46,8 @@ const struct policy_question *policy_questions(size_t *n);
 const struct policy_question *policy_question(const char *id);
 
 /* Its text in lang ("de" or "en"; anything else: English). */
-const char *policy_question_text(const struct policy_question *q,
-    const char *lang);
+const char *policy_question_text(
+    const struct policy_question *q, const char *lang);
 
 /* 0 if the normalised PIN is acceptable for userid, else -1 with the
  * reason in err. */

@@ -175,8 +175,8 @@ sspr_reset_pin(struct sspr *s, const char *token, const char *pin,
 	int ok, eligible, rc = -1;
 	time_t now = sspr_now(s);
 
-	(void)client;
-	if (sspr_token_open(s, token, SSPR_STEP_PIN, &t) == -1)
+	if (!ratelimit_allowed(s->rl, client, now) ||
+	    sspr_token_open(s, token, SSPR_STEP_PIN, &t) == -1)
 		return reset_deny(out);
 	if (sspr_user_read(s, sys, t.userid, &u, err, sizeof(err)) == -1)
 		return reset_unavailable(out);
@@ -192,6 +192,7 @@ sspr_reset_pin(struct sspr *s, const char *token, const char *pin,
 	if (!eligible || !ok) {
 		if (u.exists && u.enrolled && !sspr_locked(s, &u))
 			(void)sspr_fail(s, sys, t.userid);
+		ratelimit_fail(s->rl, client, now);
 		reset_deny(out);
 		goto out;
 	}
@@ -284,8 +285,8 @@ sspr_reset_code(struct sspr *s, const char *token, const char *code,
 	int ok = 0, cas, rc = -1;
 	time_t now = sspr_now(s);
 
-	(void)client;
-	if (sspr_token_open(s, token, SSPR_STEP_CODE, &t) == -1)
+	if (!ratelimit_allowed(s->rl, client, now) ||
+	    sspr_token_open(s, token, SSPR_STEP_CODE, &t) == -1)
 		return reset_deny(out);
 	if (sspr_user_read(s, sys, t.userid, &u, err, sizeof(err)) == -1)
 		return reset_unavailable(out);
@@ -318,6 +319,7 @@ sspr_reset_code(struct sspr *s, const char *token, const char *code,
 	secure_zero(norm, sizeof(norm));
 	if (!ok) {
 		(void)sspr_fail(s, sys, t.userid);
+		ratelimit_fail(s->rl, client, now);
 		reset_deny(out);
 		goto out;
 	}
@@ -378,8 +380,8 @@ sspr_reset_answers(struct sspr *s, const char *token,
 	int i, good = 1, rc = -1, eligible;
 	long len;
 
-	(void)client;
-	if (sspr_token_open(s, token, SSPR_STEP_ANSWERS, &t) == -1)
+	if (!ratelimit_allowed(s->rl, client, sspr_now(s)) ||
+	    sspr_token_open(s, token, SSPR_STEP_ANSWERS, &t) == -1)
 		return reset_deny(out);
 	if (sspr_user_read(s, sys, t.userid, &u, err, sizeof(err)) == -1)
 		return reset_unavailable(out);
@@ -402,6 +404,7 @@ sspr_reset_answers(struct sspr *s, const char *token,
 	if (!eligible || !good) {
 		if (u.exists && u.enrolled && !sspr_locked(s, &u))
 			(void)sspr_fail(s, sys, t.userid);
+		ratelimit_fail(s->rl, client, sspr_now(s));
 		reset_deny(out);
 		goto out;
 	}

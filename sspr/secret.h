@@ -27,14 +27,14 @@
 
 #include <stddef.h>
 
-#define SECRET_STORED_MAX  160 /* bytes of a stored value, with NUL */
-#define SECRET_MAX_INPUT   256 /* bytes of a PIN or answer as typed */
-#define SECRET_MAX_NORM    512 /* bytes after normalisation */
-#define SECRET_MIN_MEMORY  19456
-#define SECRET_MIN_TIME	   2
-#define SECRET_MAX_MEMORY  (1024 * 1024) /* 1 GiB: refuse larger */
-#define SECRET_MAX_TIME	   64
-#define SECRET_MAX_LANES   16
+#define SECRET_STORED_MAX 160 /* bytes of a stored value, with NUL */
+#define SECRET_MAX_INPUT  256 /* bytes of a PIN or answer as typed */
+#define SECRET_MAX_NORM   512 /* bytes after normalisation */
+#define SECRET_MIN_MEMORY 19456
+#define SECRET_MIN_TIME   2
+#define SECRET_MAX_MEMORY (1024 * 1024) /* 1 GiB: refuse larger */
+#define SECRET_MAX_TIME   64
+#define SECRET_MAX_LANES  16
 
 /* What a secret is; part of the HMAC input, so a PIN hash never verifies
  * as an answer. */
@@ -45,7 +45,7 @@ struct secret_params {
 };
 
 struct secret_pepper {
-	unsigned id;		 /* key id recorded in stored values */
+	unsigned id;              /* key id recorded in stored values */
 	const unsigned char *key; /* 32 bytes, borrowed */
 };
 
@@ -53,8 +53,8 @@ struct secret_pepper {
  * 0 if params are at or above the floor (19 MiB, t=2, p=1) and within the
  * bounds above, else -1 with a message (sspr refuses to start).
  */
-int secret_params_check(const struct secret_params *p, char *err,
-    size_t errsize);
+int secret_params_check(
+    const struct secret_params *p, char *err, size_t errsize);
 
 /*
  * Normalise an answer into out (SECRET_MAX_NORM bytes): NFKC + case fold

@@ -15,6 +15,7 @@
 #include "mail/sender.h"
 #include "sspr/code.h"
 #include "sspr/mailer.h"
+#include "sspr/ratelimit.h"
 #include "sspr/secret.h"
 #include "sspr/sspr.h"
 
@@ -39,7 +40,12 @@ struct sspr {
 	unsigned char flow_key[32]; /* seals flow tokens */
 	unsigned char code_key[32]; /* HMACs access codes */
 	unsigned char qsel_key[32]; /* picks the questions asked */
+	struct ratelimit *rl;       /* per client address */
 };
+
+/* Per client address: at most this many failed steps in this window. */
+#define SSPR_CLIENT_FAILS  20
+#define SSPR_CLIENT_WINDOW 600
 
 /* What sspr keeps about a user on one system. */
 struct sspr_user {

@@ -648,6 +648,35 @@ test_no_enumeration(void **state)
 	}
 }
 
+static void
+test_client_address_limit(void **state)
+{
+	struct sspr_flow fl;
+	int i;
+
+	(void)state;
+	enroll_alice();
+	/* Guessing against many users from one address: after 20 failures
+	 * that address is refused for any user, others are not. */
+	for (i = 0; i < 20; i++) {
+		assert_int_equal(sspr_reset_start(W.s, "NOBODY", NULL, &fl), 0);
+		assert_int_equal(sspr_reset_pin(W.s, fl.token, "999111",
+		                     "198.51.100.9", "en", &fl),
+		    -1);
+	}
+	assert_int_equal(sspr_reset_start(W.s, "ALICE", NULL, &fl), 0);
+	assert_int_equal(
+	    sspr_reset_pin(W.s, fl.token, PIN, "198.51.100.9", "en", &fl), -1);
+	assert_int_equal(sspr_reset_start(W.s, "ALICE", NULL, &fl), 0);
+	assert_int_equal(
+	    sspr_reset_pin(W.s, fl.token, PIN, "198.51.100.10", "en", &fl), 0);
+	/* The window passes. */
+	W.now += 601;
+	assert_int_equal(sspr_reset_start(W.s, "ALICE", NULL, &fl), 0);
+	assert_int_equal(
+	    sspr_reset_pin(W.s, fl.token, PIN, "198.51.100.9", "en", &fl), 0);
+}
+
 /* Every file written holds none of the secrets typed. */
 static void
 grep_tree(const char *dir, const char *const *marks, int *hits)
@@ -727,6 +756,8 @@ main(void)
 	        test_throttle_across_processes, world_setup, world_teardown),
 	    cmocka_unit_test_setup_teardown(
 	        test_no_enumeration, world_setup, world_teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_client_address_limit, world_setup, world_teardown),
 	    cmocka_unit_test_setup_teardown(
 	        test_canary, world_setup, world_teardown),
 	};

@@ -1,0 +1,113 @@
+/*
+ * ratelimit.c - per-client-address failure windows (see ratelimit.h).
+ */
+#include "sspr/ratelimit.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compat/compat.h"
+#include "compat/banned.h"
+
+#define RL_ADDR 64 /* an IPv6 address with zone fits */
+
+struct rl_slot {
+	char addr[RL_ADDR];
+	time_t start; /* of the current window */
+	time_t used;  /* last touched, for reuse */
+	int fails;
+};
+
+struct ratelimit {
+	pthread_mutex_t lock;
+	int max, window;
+	struct rl_slot slot[RATELIMIT_SLOTS];
+};
+
+struct ratelimit *
+ratelimit_new(int max, int window)
+{
+	struct ratelimit *rl = xcalloc(1, sizeof(*rl));
+
+	pthread_mutex_init(&rl->lock, NULL);
+	rl->max = max;
+	rl->window = window;
+	return rl;
+}
+
+void
+ratelimit_free(struct ratelimit *rl)
+{
+	if (rl == NULL)
+		return;
+	pthread_mutex_destroy(&rl->lock);
+	free(rl);
+}
+
+/* FNV-1a of the address: where to start looking. */
+static size_t
+rl_hash(const char *s)
+{
+	unsigned long h = 2166136261UL;
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 16777619UL;
+	return (size_t)(h % RATELIMIT_SLOTS);
+}
+
+/* The slot of addr, or the least recently used of 8 probed to reuse. */
+static struct rl_slot *
+rl_find(struct ratelimit *rl, const char *addr, int create, time_t now)
+{
+	size_t i, h = rl_hash(addr);
+	struct rl_slot *old = NULL, *sl;
+
+	for (i = 0; i < 8; i++) {
+		sl = &rl->slot[(h + i) % RATELIMIT_SLOTS];
+		if (strcmp(sl->addr, addr) == 0)
+			return sl;
+		if (old == NULL || sl->used < old->used)
+			old = sl;
+	}
+	if (!create)
+		return NULL;
+	memset(old, 0, sizeof(*old));
+	strlcpy_s(old->addr, addr, sizeof(old->addr));
+	old->start = now;
+	return old;
+}
+
+int
+ratelimit_allowed(struct ratelimit *rl, const char *addr, time_t now)
+{
+	struct rl_slot *sl;
+	int ok = 1;
+
+	if (addr == NULL || rl == NULL)
+		return 1;
+	pthread_mutex_lock(&rl->lock);
+	sl = rl_find(rl, addr, 0, now);
+	if (sl != NULL && now < sl->start + rl->window && sl->fails >= rl->max)
+		ok = 0;
+	pthread_mutex_unlock(&rl->lock);
+	return ok;
+}
+
+void
+ratelimit_fail(struct ratelimit *rl, const char *addr, time_t now)
+{
+	struct rl_slot *sl;
+
+	if (addr == NULL || rl == NULL)
+		return;
+	pthread_mutex_lock(&rl->lock);
+	sl = rl_find(rl, addr, 1, now);
+	if (now >= sl->start + rl->window) {
+		sl->start = now;
+		sl->fails = 0;
+	}
+	sl->fails++;
+	sl->used = now;
+	pthread_mutex_unlock(&rl->lock);
+}
