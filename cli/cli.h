@@ -19,6 +19,7 @@ int cli_passticket(int argc, char **argv);
 int cli_check(int argc, char **argv);
 int cli_keys(int argc, char **argv);
 int cli_mail(int argc, char **argv);
+int cli_serve(int argc, char **argv);
 
 /* Print "sspr: <message>" to stderr; returns CLI_USAGE. */
 int cli_error(const char *fmt, ...) PRINTF_LIKE(1, 2);

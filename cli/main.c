@@ -15,6 +15,7 @@ static const char cli_usage[] =
     "commands:\n"
     "  check       is every configured system usable (DR readiness)\n"
     "  esm         administer the embedded ESM with RACF commands\n"
+    "  serve       run the web service (JSON API)\n"
     "  verify      run the ESM verify (/change) path for a user\n"
     "  keys        manage sspr's key file (pepper, PassTicket keys)\n"
     "  mail        send a test message, list or deliver the outbox\n"
@@ -68,6 +69,7 @@ main(int argc, char **argv)
 	    {"mail", cli_mail},
 	    {"verify", cli_verify},
 	    {"passticket", cli_passticket},
+	    {"serve", cli_serve},
 	    {"version", cli_version},
 	};
 	size_t i;

@@ -80,11 +80,16 @@ sspr_open(const struct cfg *cfg, const struct keys *keys,
 		if (sspr_mailer_init(cfg, keys, &s->mailer, err, errsize) == -1)
 			goto fail;
 		s->mail_ok = 1;
-		if ((opts == NULL || !opts->no_mail_sender) &&
-		    mail_sender_start(s->mailer.outbox_path,
-		        s->mailer.outbox_key, &s->mailer.t, &s->mailer.retry,
-		        &s->sender, err, errsize) == -1)
-			goto fail;
+		if (opts != NULL && opts->sender != NULL)
+			s->sender = opts->sender;
+		else if (opts == NULL || !opts->no_mail_sender) {
+			if (mail_sender_start(s->mailer.outbox_path,
+			        s->mailer.outbox_key, &s->mailer.t,
+			        &s->mailer.retry, &s->sender, err,
+			        errsize) == -1)
+				goto fail;
+			s->sender_owned = 1;
+		}
 	}
 	*out = s;
 	return 0;
@@ -100,7 +105,8 @@ sspr_close(struct sspr *s)
 
 	if (s == NULL)
 		return;
-	mail_sender_stop(s->sender);
+	if (s->sender_owned)
+		mail_sender_stop(s->sender);
 	ratelimit_free(s->rl);
 	if (s->mail_ok)
 		sspr_mailer_release(&s->mailer);
@@ -236,6 +242,12 @@ int
 sspr_locked(const struct sspr *s, const struct sspr_user *u)
 {
 	return u->fail.locked_until > (long long)sspr_now(s);
+}
+
+struct mail_sender *
+sspr_mail_sender(struct sspr *s)
+{
+	return s->sender;
 }
 
 int

@@ -38,6 +38,7 @@
 #include <time.h>
 
 #include "compat/ceilings.h"
+#include "mail/sender.h"
 #include "sspr/config.h"
 #include "sspr/keys.h"
 #include "sspr/policy.h"
@@ -51,6 +52,8 @@ struct sspr_opts {
 	time_t (*now)(void *arg); /* NULL: time(NULL) */
 	void *now_arg;
 	int no_mail_sender; /* do not start the outbox's sender thread */
+	struct mail_sender *sender; /* wake this one after an enqueue (another
+	                               handle's; not owned) */
 };
 
 /*
@@ -61,6 +64,9 @@ struct sspr_opts {
 int sspr_open(const struct cfg *cfg, const struct keys *keys,
     const struct sspr_opts *opts, struct sspr **out, char *err, size_t errsize);
 void sspr_close(struct sspr *s);
+
+/* The outbox sender this handle wakes (borrowed), or NULL. */
+struct mail_sender *sspr_mail_sender(struct sspr *s);
 
 enum sspr_status {
 	SSPR_OK = 0,

@@ -34,7 +34,8 @@ struct sspr {
 	struct secret_pepper pepper;
 	struct sspr_mailer mailer;
 	struct mail_sender *sender;
-	int mail_ok; /* mailer set up */
+	int sender_owned; /* started by this handle */
+	int mail_ok;      /* mailer set up */
 	time_t (*now)(void *);
 	void *now_arg;
 	unsigned char flow_key[32]; /* seals flow tokens */

@@ -1,0 +1,95 @@
+/*
+ * cli_serve.c - `sspr serve`: run the web service until SIGTERM or
+ * SIGINT, then finish the requests in flight and stop.
+ */
+#include "cli/cli.h"
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compat/jsonx.h"
+#include "sspr/config.h"
+#include "sspr/keys.h"
+#include "web/server.h"
+#include "compat/banned.h"
+
+static const char cli_serve_usage[] =
+    "usage: sspr serve [-c CONFIG] [--port N] [--workers N]\n"
+    "\n"
+    "Serve the JSON API (and /healthz, /metrics) on the address of\n"
+    "\"listen\" in the configuration (default 127.0.0.1:8080).  One line\n"
+    "per request goes to stderr (never a secret).  SIGTERM or SIGINT\n"
+    "stops it after the requests in flight.\n"
+    "\n"
+    "  -c CONFIG    the configuration file (default: ./sspr.json)\n"
+    "  --port N     listen on port N instead (0: any free port)\n"
+    "  --workers N  hashing workers (default: the number of cores)\n";
+
+int
+cli_serve(int argc, char **argv)
+{
+	struct web_opts wo = {.port = -1, .log = stderr};
+	const char *path = "sspr.json";
+	char err[SSPR_MAX_ERROR];
+	struct keys *keys = NULL;
+	struct cfg *cfg = NULL;
+	struct web *w = NULL;
+	sigset_t set;
+	int i, sig;
+
+	for (i = 1; i < argc; i++) {
+		char *end;
+
+		if (cli_is_help(argv[i])) {
+			fputs(cli_serve_usage, stdout);
+			return CLI_OK;
+		}
+		if (strcmp(argv[i], "-c") == 0 && i + 1 < argc)
+			path = argv[++i];
+		else if (strcmp(argv[i], "--port") == 0 && i + 1 < argc) {
+			wo.port = (int)strtol(argv[++i], &end, 10);
+			if (*end != '\0' || wo.port < 0 || wo.port > 65535)
+				return cli_error("serve: --port must be 0 to "
+				                 "65535");
+		} else if (strcmp(argv[i], "--workers") == 0 && i + 1 < argc) {
+			wo.workers = (int)strtol(argv[++i], &end, 10);
+			if (*end != '\0' || wo.workers < 1 || wo.workers > 256)
+				return cli_error(
+				    "serve: --workers must be 1 to "
+				    "256");
+		} else
+			return cli_error("serve: unknown option '%s' (see "
+			                 "'sspr serve --help')",
+			    argv[i]);
+	}
+	json_wipe_init();
+	if (cfg_load(path, &cfg, err, sizeof(err)) == -1)
+		return cli_error("%s", err);
+	if (keys_load(cfg->key_file, &keys, err, sizeof(err)) == -1) {
+		cfg_free(cfg);
+		return cli_error("serve: %s", err);
+	}
+	/* Every thread inherits the blocked stop signals; this one waits. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	if (web_start(cfg, keys, &wo, &w, err, sizeof(err)) == -1) {
+		keys_free(keys);
+		cfg_free(cfg);
+		return cli_error("serve: %s", err);
+	}
+	fprintf(stderr, "sspr: serving on http://127.0.0.1:%u (%s)\n",
+	    web_port(w), cfg->base_url ? cfg->base_url : "no base_url");
+	while (sigwait(&set, &sig) != 0)
+		;
+	fprintf(stderr, "sspr: stopping\n");
+	web_stop(w);
+	keys_free(keys);
+	cfg_free(cfg);
+	return CLI_OK;
+}

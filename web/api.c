@@ -1,0 +1,440 @@
+/*
+ * api.c - the JSON API of INTERFACES.md §3: each handler parses the body
+ * strictly into the request of one sspr_*() call and translates its
+ * answer.  Unknown members, wrong types and duplicate keys are 400s naming
+ * the member; every refusal of a reset step is the same 403.  Secrets in
+ * request bodies are wiped with the JSON tree (jsonx hooks) and the body.
+ * RFC 8259.
+ */
+#include "web/web_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compat/compat.h"
+#include "compat/jsonx.h"
+#include "sspr/policy.h"
+#include "compat/banned.h"
+
+#define API_DENIED_MSG                                                         \
+	"The information you entered does not match our records, or "          \
+	"self-service is not available for this user ID. Start again or call " \
+	"your helpdesk."
+
+/* Answer with a JSON value (stolen). */
+static void
+api_reply(struct web_req *rq, int status, json_t *o)
+{
+	char *txt = o != NULL ? json_dumps(o, JSON_COMPACT) : NULL;
+
+	rq->status = txt != NULL ? status : 500;
+	rq->resp = xstrdup(txt != NULL ? txt : "{}");
+	json_wipe_free(txt);
+	json_decref(o);
+}
+
+/* Parse the body as one object whose members are all in keys; NULL after
+ * a 400 answer. */
+static json_t *
+api_body(struct web_req *rq, const char *const *keys, size_t nkeys)
+{
+	json_error_t jerr;
+	const char *k;
+	json_t *o, *v;
+	char msg[256];
+	size_t i;
+
+	o = json_loadb(rq->body != NULL ? rq->body : "", rq->len,
+	    JSON_REJECT_DUPLICATES, &jerr);
+	if (o == NULL || !json_is_object(o)) {
+		snprintf(msg, sizeof(msg), "the body must be one JSON object%s",
+		    o == NULL ? " (it is not valid JSON)" : "");
+		web_error(rq, 400, "bad-request", msg);
+		json_decref(o);
+		return NULL;
+	}
+	json_object_foreach(o, k, v)
+	{
+		for (i = 0; i < nkeys; i++)
+			if (strcmp(k, keys[i]) == 0)
+				break;
+		if (i == nkeys) {
+			char q[40];
+
+			snprintf(msg, sizeof(msg), "unknown member '%s'",
+			    text_quote(q, sizeof(q), k, TEXT_QUOTE_MAX));
+			text_oneline(msg);
+			web_error(rq, 400, "bad-request", msg);
+			json_decref(o);
+			return NULL;
+		}
+	}
+	return o;
+}
+
+/* A string member: its value, or NULL after a 400 when required (or
+ * present with the wrong type). */
+static const char *
+api_str(struct web_req *rq, json_t *o, const char *key, int required, int *bad)
+{
+	json_t *v = json_object_get(o, key);
+	char msg[128];
+
+	if (v == NULL && !required)
+		return NULL;
+	if (v == NULL || !json_is_string(v) ||
+	    strlen(json_string_value(v)) != json_string_length(v)) {
+		snprintf(msg, sizeof(msg), "'%s' must be a string", key);
+		web_error(rq, 400, "bad-request", msg);
+		*bad = 1;
+		return NULL;
+	}
+	return json_string_value(v);
+}
+
+static void
+api_status(struct web_req *rq, enum sspr_status st, const char *msg)
+{
+	switch (st) {
+	case SSPR_OK:
+		break;
+	case SSPR_DENIED:
+		web_error(rq, 403, "denied", API_DENIED_MSG);
+		break;
+	case SSPR_EXPIRED:
+		web_error(rq, 409, "password-expired",
+		    msg[0] ? msg : "the password has expired");
+		break;
+	case SSPR_INVALID:
+		web_error(rq, 422, "invalid", msg[0] ? msg : "not accepted");
+		break;
+	case SSPR_UNAVAILABLE:
+		rq->retry_after = "30";
+		web_error(rq, 503, "unavailable",
+		    "the service cannot answer now; try again later");
+		break;
+	}
+}
+
+static json_t *
+api_questions_json(const char *const *ids, size_t n, const char *lang)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		const struct policy_question *q = policy_question(ids[i]);
+
+		if (q != NULL)
+			json_array_append_new(
+			    a, json_pack("{s:s,s:s}", "id", q->id, "text",
+			           policy_question_text(q, lang)));
+	}
+	return a;
+}
+
+void
+api_questions(struct web_req *rq, struct sspr *s)
+{
+	const struct policy_question *qs;
+	const char *ids[64];
+	size_t n, i;
+
+	(void)s;
+	qs = policy_questions(&n);
+	for (i = 0; i < n && i < ARRAY_SIZE(ids); i++)
+		ids[i] = qs[i].id;
+	api_reply(rq, 200,
+	    json_pack(
+	        "{s:o}", "questions", api_questions_json(ids, i, rq->lang)));
+}
+
+/* The answer of a flow step. */
+static void
+api_flow(struct web_req *rq, const struct sspr_flow *fl)
+{
+	static const char *const steps[] = {
+	    "", "pin", "code", "questions", "action", "done"};
+	json_t *o;
+
+	if (fl->status != SSPR_OK) {
+		api_status(rq, fl->status, fl->msg);
+		return;
+	}
+	o = json_pack("{s:s,s:s,s:I}", "flow", fl->token, "step",
+	    steps[fl->step], "expires_in", (json_int_t)fl->expires_in);
+	if (fl->step == SSPR_STEP_CODE)
+		json_object_set_new(o, "code",
+		    json_string(
+		        fl->code_kind == CFG_CODE_FIXED ? "fixed" : "email"));
+	if (fl->step == SSPR_STEP_ANSWERS) {
+		const char *ids[POLICY_QUESTIONS];
+		int i;
+
+		for (i = 0; i < fl->nquestions; i++)
+			ids[i] = fl->qid[i];
+		json_object_set_new(o, "questions",
+		    api_questions_json(ids, (size_t)fl->nquestions, rq->lang));
+	}
+	if (fl->step == SSPR_STEP_ACTION) {
+		static const char *const acts[] = {
+		    "password", "phrase", "unlock"};
+		json_t *a = json_array(), *sys = json_array();
+		size_t i;
+
+		for (i = 0; i < ARRAY_SIZE(acts); i++)
+			if (fl->actions & (1u << i))
+				json_array_append_new(a, json_string(acts[i]));
+		for (i = 0; i < rq->w->cfg->nsystems; i++)
+			json_array_append_new(
+			    sys, json_string(rq->w->cfg->systems[i].name));
+		json_object_set_new(o, "actions", a);
+		json_object_set_new(o, "systems", sys);
+	}
+	api_reply(rq, 200, o);
+}
+
+void
+api_reset(struct web_req *rq, struct sspr *s)
+{
+	static const char *const keys[] = {"userid"};
+	struct sspr_flow fl;
+	const char *uid;
+	json_t *o;
+	int bad = 0;
+
+	if ((o = api_body(rq, keys, ARRAY_SIZE(keys))) == NULL)
+		return;
+	if ((uid = api_str(rq, o, "userid", 1, &bad)) != NULL) {
+		(void)sspr_reset_start(s, uid, rq->client, &fl);
+		api_flow(rq, &fl);
+	}
+	json_decref(o);
+}
+
+void
+api_reset_pin(struct web_req *rq, struct sspr *s)
+{
+	static const char *const keys[] = {"flow", "pin"};
+	const char *flow, *pin;
+	struct sspr_flow fl;
+	json_t *o;
+	int bad = 0;
+
+	if ((o = api_body(rq, keys, ARRAY_SIZE(keys))) == NULL)
+		return;
+	flow = api_str(rq, o, "flow", 1, &bad);
+	pin = bad ? NULL : api_str(rq, o, "pin", 1, &bad);
+	if (!bad) {
+		(void)sspr_reset_pin(s, flow, pin, rq->client, rq->lang, &fl);
+		api_flow(rq, &fl);
+	}
+	json_decref(o);
+}
+
+void
+api_reset_code(struct web_req *rq, struct sspr *s)
+{
+	static const char *const keys[] = {"flow", "code"};
+	const char *flow, *code;
+	struct sspr_flow fl;
+	json_t *o;
+	int bad = 0;
+
+	if ((o = api_body(rq, keys, ARRAY_SIZE(keys))) == NULL)
+		return;
+	flow = api_str(rq, o, "flow", 1, &bad);
+	code = bad ? NULL : api_str(rq, o, "code", 1, &bad);
+	if (!bad) {
+		(void)sspr_reset_code(s, flow, code, rq->client, &fl);
+		api_flow(rq, &fl);
+	}
+	json_decref(o);
+}
+
+void
+api_reset_answers(struct web_req *rq, struct sspr *s)
+{
+	static const char *const keys[] = {"flow", "answers"};
+	const char *flow, *ans[POLICY_QUESTIONS];
+	struct sspr_flow fl;
+	json_t *o, *a;
+	size_t i, n;
+	int bad = 0;
+
+	if ((o = api_body(rq, keys, ARRAY_SIZE(keys))) == NULL)
+		return;
+	flow = api_str(rq, o, "flow", 1, &bad);
+	a = json_object_get(o, "answers");
+	if (!bad && (!json_is_array(a) || json_array_size(a) == 0 ||
+	                json_array_size(a) > POLICY_QUESTIONS)) {
+		web_error(rq, 400, "bad-request",
+		    "'answers' must be an array of 1 to 3 strings");
+		bad = 1;
+	}
+	n = bad ? 0 : json_array_size(a);
+	for (i = 0; i < n && !bad; i++) {
+		json_t *v = json_array_get(a, i);
+
+		if (!json_is_string(v)) {
+			web_error(rq, 400, "bad-request",
+			    "'answers' must be an array of strings");
+			bad = 1;
+		} else
+			ans[i] = json_string_value(v);
+	}
+	if (!bad) {
+		(void)sspr_reset_answers(s, flow, ans, n, rq->client, &fl);
+		api_flow(rq, &fl);
+	}
+	json_decref(o);
+}
+
+/* systems: an optional array of names, into names[] (NULL-terminated). */
+static int
+api_systems(struct web_req *rq, json_t *o, const char **names)
+{
+	json_t *a = json_object_get(o, "systems");
+	size_t i;
+
+	names[0] = NULL;
+	if (a == NULL)
+		return 0;
+	if (!json_is_array(a) || json_array_size(a) >= SSPR_MAX_SYSTEMS) {
+		web_error(rq, 400, "bad-request",
+		    "'systems' must be an array of system names");
+		return -1;
+	}
+	for (i = 0; i < json_array_size(a); i++) {
+		if (!json_is_string(json_array_get(a, i))) {
+			web_error(rq, 400, "bad-request",
+			    "'systems' must be an array of system names");
+			return -1;
+		}
+		names[i] = json_string_value(json_array_get(a, i));
+	}
+	names[i] = NULL;
+	return 0;
+}
+
+static void
+api_result(struct web_req *rq, const struct sspr_result *res, int ok)
+{
+	json_t *sys = json_object(), *o;
+	size_t i;
+
+	for (i = 0; i < res->nsystems; i++)
+		json_object_set_new(
+		    sys, res->sys[i].name, json_string(res->sys[i].result));
+	if (ok) {
+		api_reply(rq, 200, json_pack("{s:o}", "systems", sys));
+		return;
+	}
+	if (res->status == SSPR_INVALID && res->nsystems > 0) {
+		o = json_pack("{s:{s:s,s:s},s:o}", "error", "code", "invalid",
+		    "message", res->msg, "systems", sys);
+		api_reply(rq, 422, o);
+		return;
+	}
+	json_decref(sys);
+	api_status(rq, res->status, res->msg);
+}
+
+void
+api_reset_complete(struct web_req *rq, struct sspr *s)
+{
+	static const char *const keys[] = {"flow", "action", "new", "systems"};
+	struct sspr_complete_req cr;
+	struct sspr_result res;
+	const char *act;
+	json_t *o;
+	int bad = 0, rc;
+
+	memset(&cr, 0, sizeof(cr));
+	if ((o = api_body(rq, keys, ARRAY_SIZE(keys))) == NULL)
+		return;
+	cr.token = api_str(rq, o, "flow", 1, &bad);
+	act = bad ? NULL : api_str(rq, o, "action", 1, &bad);
+	cr.new_secret = bad ? NULL : api_str(rq, o, "new", 0, &bad);
+	if (!bad && api_systems(rq, o, cr.systems) == -1)
+		bad = 1;
+	if (!bad) {
+		if (strcmp(act, "password") == 0)
+			cr.action = SSPR_ACT_PASSWORD;
+		else if (strcmp(act, "phrase") == 0)
+			cr.action = SSPR_ACT_PHRASE;
+		else if (strcmp(act, "unlock") == 0)
+			cr.action = SSPR_ACT_UNLOCK;
+		else {
+			web_error(rq, 400, "bad-request",
+			    "'action' must be password, phrase or unlock");
+			bad = 1;
+		}
+	}
+	if (!bad) {
+		cr.client = rq->client;
+		cr.lang = rq->lang;
+		rc = sspr_reset_complete(s, &cr, &res);
+		atomic_fetch_add(
+		    rc == 0 ? &rq->w->resets_ok : &rq->w->resets_denied, 1);
+		api_result(rq, &res, rc == 0);
+	}
+	json_decref(o);
+}
+
+void
+api_enroll(struct web_req *rq, struct sspr *s)
+{
+	static const char *const keys[] = {"userid", "password", "new_password",
+	    "email", "pin", "questions", "systems"};
+	struct sspr_enroll_req er;
+	struct sspr_result res;
+	json_t *o, *qs;
+	size_t i;
+	int bad = 0, rc;
+
+	memset(&er, 0, sizeof(er));
+	if ((o = api_body(rq, keys, ARRAY_SIZE(keys))) == NULL)
+		return;
+	er.userid = api_str(rq, o, "userid", 1, &bad);
+	er.password = bad ? NULL : api_str(rq, o, "password", 1, &bad);
+	er.new_password = bad ? NULL : api_str(rq, o, "new_password", 0, &bad);
+	er.email = bad ? NULL : api_str(rq, o, "email", 1, &bad);
+	er.pin = bad ? NULL : api_str(rq, o, "pin", 1, &bad);
+	qs = json_object_get(o, "questions");
+	if (!bad &&
+	    (!json_is_array(qs) || json_array_size(qs) != POLICY_QUESTIONS)) {
+		web_error(rq, 400, "bad-request",
+		    "'questions' must be an array of three "
+		    "{\"question\", \"answer\"} objects");
+		bad = 1;
+	}
+	for (i = 0; !bad && i < POLICY_QUESTIONS; i++) {
+		json_t *q = json_array_get(qs, i);
+		json_t *qq = json_object_get(q, "question");
+		json_t *qa = json_object_get(q, "answer");
+
+		if (!json_is_object(q) || json_object_size(q) != 2 ||
+		    !json_is_string(qq) || !json_is_string(qa)) {
+			web_error(rq, 400, "bad-request",
+			    "'questions' must be an array of three "
+			    "{\"question\", \"answer\"} objects");
+			bad = 1;
+			break;
+		}
+		er.qid[i] = json_string_value(qq);
+		er.answer[i] = json_string_value(qa);
+	}
+	if (!bad && api_systems(rq, o, er.systems) == -1)
+		bad = 1;
+	if (!bad) {
+		er.lang = rq->lang;
+		er.client = rq->client;
+		rc = sspr_enroll(s, &er, &res);
+		atomic_fetch_add(
+		    rc == 0 ? &rq->w->enrolls_ok : &rq->w->enrolls_failed, 1);
+		api_result(rq, &res, rc == 0);
+	}
+	json_decref(o);
+}

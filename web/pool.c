@@ -1,0 +1,147 @@
+/*
+ * pool.c - the bounded worker pool (see pool.h).
+ */
+#include "web/pool.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "compat/compat.h"
+#include "compat/banned.h"
+
+struct pool_item {
+	struct web_job job;
+	struct timespec queued;
+};
+
+struct web_pool {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	pthread_t *threads;
+	int nthreads, stop;
+	struct pool_item *q; /* ring buffer */
+	int cap, head, len;
+	unsigned long long wait_us, jobs;
+};
+
+static unsigned long long
+pool_us_since(const struct timespec *t)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (unsigned long long)(now.tv_sec - t->tv_sec) * 1000000ULL +
+	       (unsigned long long)((now.tv_nsec - t->tv_nsec) / 1000);
+}
+
+struct pool_start {
+	struct web_pool *p;
+	int index;
+};
+
+static void *
+pool_main(void *arg)
+{
+	struct pool_start *ps = arg;
+	struct web_pool *p = ps->p;
+	int self = ps->index;
+	struct pool_item it;
+
+	free(ps);
+	pthread_mutex_lock(&p->lock);
+	for (;;) {
+		while (p->len == 0 && !p->stop)
+			pthread_cond_wait(&p->cond, &p->lock);
+		if (p->len == 0 && p->stop)
+			break;
+		it = p->q[p->head];
+		p->head = (p->head + 1) % p->cap;
+		p->len--;
+		p->wait_us += pool_us_since(&it.queued);
+		p->jobs++;
+		pthread_mutex_unlock(&p->lock);
+		it.job.run(it.job.arg, self);
+		it.job.done(it.job.arg);
+		pthread_mutex_lock(&p->lock);
+	}
+	pthread_mutex_unlock(&p->lock);
+	return NULL;
+}
+
+struct web_pool *
+web_pool_new(int workers, int queue)
+{
+	struct web_pool *p = xcalloc(1, sizeof(*p));
+	int i;
+
+	pthread_mutex_init(&p->lock, NULL);
+	pthread_cond_init(&p->cond, NULL);
+	p->cap = queue > 0 ? queue : 1;
+	p->q = xcalloc((size_t)p->cap, sizeof(*p->q));
+	p->threads = xcalloc((size_t)workers, sizeof(*p->threads));
+	for (i = 0; i < workers; i++) {
+		struct pool_start *ps = xmalloc(sizeof(*ps));
+
+		ps->p = p;
+		ps->index = p->nthreads;
+		if (pthread_create(
+		        &p->threads[p->nthreads], NULL, pool_main, ps) == 0)
+			p->nthreads++;
+		else
+			free(ps);
+	}
+	if (p->nthreads == 0)
+		fatalx("cannot start worker threads");
+	return p;
+}
+
+void
+web_pool_free(struct web_pool *p)
+{
+	int i;
+
+	if (p == NULL)
+		return;
+	pthread_mutex_lock(&p->lock);
+	p->stop = 1;
+	pthread_cond_broadcast(&p->cond);
+	pthread_mutex_unlock(&p->lock);
+	for (i = 0; i < p->nthreads; i++)
+		pthread_join(p->threads[i], NULL);
+	pthread_cond_destroy(&p->cond);
+	pthread_mutex_destroy(&p->lock);
+	free(p->threads);
+	free(p->q);
+	free(p);
+}
+
+int
+web_pool_submit(struct web_pool *p, const struct web_job *job)
+{
+	struct pool_item *it;
+
+	pthread_mutex_lock(&p->lock);
+	if (p->len == p->cap || p->stop) {
+		pthread_mutex_unlock(&p->lock);
+		return -1;
+	}
+	it = &p->q[(p->head + p->len) % p->cap];
+	it->job = *job;
+	clock_gettime(CLOCK_MONOTONIC, &it->queued);
+	p->len++;
+	pthread_cond_signal(&p->cond);
+	pthread_mutex_unlock(&p->lock);
+	return 0;
+}
+
+void
+web_pool_stats(struct web_pool *p, int *waiting, unsigned long long *wait_us,
+    unsigned long long *jobs)
+{
+	pthread_mutex_lock(&p->lock);
+	*waiting = p->len;
+	*wait_us = p->wait_us;
+	*jobs = p->jobs;
+	pthread_mutex_unlock(&p->lock);
+}

@@ -1,0 +1,444 @@
+/*
+ * server.c - the libmicrohttpd daemon: routing, bounded bodies, the
+ * worker pool hand-off with connection suspension, security headers and
+ * the request log (see server.h).  RFC 9110.
+ */
+#include "web/web_int.h"
+
+#include <arpa/inet.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "compat/compat.h"
+#include "compat/jsonx.h"
+#include "compat/banned.h"
+
+static void web_health(struct web_req *rq, struct sspr *s);
+static void web_metrics(struct web_req *rq, struct sspr *s);
+
+static const struct web_route web_routes[] = {
+    {"GET", "/healthz", web_health, 0},
+    {"GET", "/metrics", web_metrics, 0},
+    {"GET", "/api/v1/questions", api_questions, 0},
+    {"POST", "/api/v1/enroll", api_enroll, WR_POOL | WR_POST},
+    {"POST", "/api/v1/reset", api_reset, WR_POOL | WR_POST},
+    {"POST", "/api/v1/reset/pin", api_reset_pin, WR_POOL | WR_POST},
+    {"POST", "/api/v1/reset/code", api_reset_code, WR_POOL | WR_POST},
+    {"POST", "/api/v1/reset/answers", api_reset_answers, WR_POOL | WR_POST},
+    {"POST", "/api/v1/reset/complete", api_reset_complete, WR_POOL | WR_POST},
+};
+
+void
+web_error(struct web_req *rq, int status, const char *code, const char *message)
+{
+	json_t *o = json_pack(
+	    "{s:{s:s,s:s}}", "error", "code", code, "message", message);
+	char *txt = o != NULL ? json_dumps(o, JSON_COMPACT) : NULL;
+
+	rq->status = status;
+	free(rq->resp);
+	rq->resp = xstrdup(txt != NULL ? txt : "{}");
+	json_wipe_free(txt);
+	json_decref(o);
+}
+
+static void
+web_health(struct web_req *rq, struct sspr *s)
+{
+	(void)s;
+	rq->status = MHD_HTTP_OK;
+	rq->resp = xstrdup("{\"status\":\"ok\"}");
+}
+
+static void
+web_metrics(struct web_req *rq, struct sspr *s)
+{
+	unsigned long long wait_us, jobs;
+	struct web *w = rq->w;
+	char buf[2048];
+	int waiting;
+
+	(void)s;
+	web_pool_stats(w->pool, &waiting, &wait_us, &jobs);
+	snprintf(buf, sizeof(buf),
+	    "# HELP sspr_requests_total HTTP requests served.\n"
+	    "# TYPE sspr_requests_total counter\n"
+	    "sspr_requests_total %lu\n"
+	    "# HELP sspr_busy_total Requests refused with 503 (queue full).\n"
+	    "# TYPE sspr_busy_total counter\n"
+	    "sspr_busy_total %lu\n"
+	    "# HELP sspr_hash_queue_depth Jobs waiting for a hashing worker.\n"
+	    "# TYPE sspr_hash_queue_depth gauge\n"
+	    "sspr_hash_queue_depth %d\n"
+	    "# HELP sspr_hash_wait_seconds_total Time jobs waited.\n"
+	    "# TYPE sspr_hash_wait_seconds_total counter\n"
+	    "sspr_hash_wait_seconds_total %.6f\n"
+	    "sspr_hash_jobs_total %llu\n"
+	    "# HELP sspr_resets_total Completed resets by outcome.\n"
+	    "# TYPE sspr_resets_total counter\n"
+	    "sspr_resets_total{outcome=\"ok\"} %lu\n"
+	    "sspr_resets_total{outcome=\"refused\"} %lu\n"
+	    "# HELP sspr_enrollments_total Enrollments by outcome.\n"
+	    "# TYPE sspr_enrollments_total counter\n"
+	    "sspr_enrollments_total{outcome=\"ok\"} %lu\n"
+	    "sspr_enrollments_total{outcome=\"refused\"} %lu\n",
+	    atomic_load(&w->requests), atomic_load(&w->rejected_busy), waiting,
+	    (double)wait_us / 1e6, jobs, atomic_load(&w->resets_ok),
+	    atomic_load(&w->resets_denied), atomic_load(&w->enrolls_ok),
+	    atomic_load(&w->enrolls_failed));
+	rq->status = MHD_HTTP_OK;
+	rq->resp = xstrdup(buf);
+	rq->ctype = "text/plain; version=0.0.4";
+}
+
+/* ---------------------------------------------------------------- *
+ * Answers
+ * ---------------------------------------------------------------- */
+
+static enum MHD_Result
+web_queue(struct web_req *rq)
+{
+	const char *body = rq->resp != NULL ? rq->resp : "";
+	struct MHD_Response *r;
+	enum MHD_Result ret;
+
+	r = MHD_create_response_from_buffer(
+	    strlen(body), (void *)(uintptr_t)body, MHD_RESPMEM_MUST_COPY);
+	if (r == NULL)
+		return MHD_NO;
+	MHD_add_response_header(r, "Content-Type",
+	    rq->ctype != NULL ? rq->ctype : "application/json");
+	MHD_add_response_header(r, "Content-Security-Policy",
+	    "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
+	    "form-action 'self'");
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+	MHD_add_response_header(r, "Cache-Control", "no-store");
+	MHD_add_response_header(r, "X-Frame-Options", "DENY");
+	MHD_add_response_header(
+	    r, "Cross-Origin-Resource-Policy", "same-origin");
+	if (rq->retry_after != NULL)
+		MHD_add_response_header(r, "Retry-After", rq->retry_after);
+	if (rq->status == MHD_HTTP_METHOD_NOT_ALLOWED && rq->route != NULL)
+		MHD_add_response_header(r, "Allow", rq->route->method);
+	ret = MHD_queue_response(rq->conn, (unsigned)rq->status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+/* ---------------------------------------------------------------- *
+ * Requests
+ * ---------------------------------------------------------------- */
+
+static void
+web_client(struct MHD_Connection *c, char *out, size_t size)
+{
+	const union MHD_ConnectionInfo *ci =
+	    MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *sa = ci != NULL ? ci->client_addr : NULL;
+
+	strlcpy_s(out, "unknown", size);
+	if (sa == NULL)
+		return;
+	if (sa->sa_family == AF_INET)
+		inet_ntop(AF_INET,
+		    &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
+		    out, (socklen_t)size);
+	else if (sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6,
+		    &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
+		    out, (socklen_t)size);
+}
+
+/* de or fr when the client prefers them, else en. */
+static void
+web_lang(struct MHD_Connection *c, char *out, size_t size)
+{
+	const char *al =
+	    MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept-Language");
+
+	strlcpy_s(out, "en", size);
+	if (al == NULL)
+		return;
+	while (*al == ' ')
+		al++;
+	if (strncmp(al, "de", 2) == 0)
+		strlcpy_s(out, "de", size);
+	else if (strncmp(al, "fr", 2) == 0)
+		strlcpy_s(out, "fr", size);
+}
+
+/* A state-changing request from a browser must come from this site. */
+static int
+web_same_site(struct web_req *rq)
+{
+	const char *ct = MHD_lookup_connection_value(
+	    rq->conn, MHD_HEADER_KIND, "Content-Type");
+	const char *sfs = MHD_lookup_connection_value(
+	    rq->conn, MHD_HEADER_KIND, "Sec-Fetch-Site");
+	const char *origin =
+	    MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, "Origin");
+	const char *base = rq->w->cfg->base_url;
+
+	if (ct == NULL || strncmp(ct, "application/json", 16) != 0)
+		return 0;
+	if (sfs != NULL && strcmp(sfs, "same-origin") != 0 &&
+	    strcmp(sfs, "none") != 0)
+		return 0;
+	if (origin != NULL && strcmp(origin, "null") != 0 && base != NULL &&
+	    strncmp(base, origin, strlen(origin)) != 0)
+		return 0;
+	if (origin != NULL && strcmp(origin, "null") == 0)
+		return 0;
+	return 1;
+}
+
+static void
+web_job_run(void *arg, int worker)
+{
+	struct web_req *rq = arg;
+
+	rq->route->fn(rq, rq->w->sspr[worker]);
+}
+
+static void
+web_job_done(void *arg)
+{
+	struct web_req *rq = arg;
+
+	rq->done = 1;
+	MHD_resume_connection(rq->conn);
+}
+
+static const struct web_route *
+web_route(const char *method, const char *path, int *path_known)
+{
+	size_t i;
+
+	*path_known = 0;
+	for (i = 0; i < ARRAY_SIZE(web_routes); i++)
+		if (strcmp(web_routes[i].path, path) == 0) {
+			*path_known = 1;
+			if (strcmp(web_routes[i].method, method) == 0)
+				return &web_routes[i];
+		}
+	return NULL;
+}
+
+static enum MHD_Result
+web_access(void *cls, struct MHD_Connection *c, const char *url,
+    const char *method, const char *version, const char *upload,
+    size_t *upload_size, void **req_cls)
+{
+	struct web *w = cls;
+	struct web_req *rq = *req_cls;
+	struct web_job job;
+	int known;
+
+	(void)version;
+	if (rq == NULL) {
+		rq = xcalloc(1, sizeof(*rq));
+		rq->w = w;
+		rq->conn = c;
+		clock_gettime(CLOCK_MONOTONIC, &rq->start);
+		strlcpy_s(rq->method, method, sizeof(rq->method));
+		strlcpy_s(rq->path, url, sizeof(rq->path));
+		web_client(c, rq->client, sizeof(rq->client));
+		web_lang(c, rq->lang, sizeof(rq->lang));
+		*req_cls = rq;
+		return MHD_YES;
+	}
+	if (*upload_size > 0) {
+		if (!rq->too_big && rq->len + *upload_size <= WEB_MAX_BODY) {
+			rq->body =
+			    xrealloc(rq->body, rq->len + *upload_size + 1);
+			memcpy(rq->body + rq->len, upload, *upload_size);
+			rq->len += *upload_size;
+			rq->body[rq->len] = '\0';
+		} else
+			rq->too_big = 1;
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	if (rq->done)
+		return web_queue(rq);
+	atomic_fetch_add(&w->requests, 1);
+	rq->route = web_route(method, url, &known);
+	if (rq->route == NULL) {
+		if (known) {
+			/* Name the allowed method (Allow header). */
+			int k;
+
+			rq->route = web_route("GET", url, &k);
+			if (rq->route == NULL)
+				rq->route = web_route("POST", url, &k);
+			web_error(rq, MHD_HTTP_METHOD_NOT_ALLOWED,
+			    "method-not-allowed",
+			    "this method is not allowed here");
+		} else
+			web_error(rq, MHD_HTTP_NOT_FOUND, "not-found",
+			    "there is no such page");
+		return web_queue(rq);
+	}
+	if (rq->too_big) {
+		web_error(rq, MHD_HTTP_CONTENT_TOO_LARGE, "too-large",
+		    "the request is too large");
+		return web_queue(rq);
+	}
+	if ((rq->route->flags & WR_POST) && !web_same_site(rq)) {
+		web_error(rq, MHD_HTTP_FORBIDDEN, "cross-site",
+		    "requests must be JSON from this site");
+		return web_queue(rq);
+	}
+	if (!(rq->route->flags & WR_POOL)) {
+		rq->route->fn(rq, w->sspr[0]);
+		return web_queue(rq);
+	}
+	job.run = web_job_run;
+	job.done = web_job_done;
+	job.arg = rq;
+	MHD_suspend_connection(c);
+	if (web_pool_submit(w->pool, &job) == -1) {
+		MHD_resume_connection(c);
+		atomic_fetch_add(&w->rejected_busy, 1);
+		rq->retry_after = "1";
+		web_error(rq, MHD_HTTP_SERVICE_UNAVAILABLE, "busy",
+		    "the service is busy; try again in a moment");
+		rq->done = 1;
+	}
+	return MHD_YES;
+}
+
+static void
+web_completed(void *cls, struct MHD_Connection *c, void **req_cls,
+    enum MHD_RequestTerminationCode toe)
+{
+	struct web *w = cls;
+	struct web_req *rq = *req_cls;
+	struct timespec now;
+	long ms;
+
+	(void)c;
+	(void)toe;
+	if (rq == NULL)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ms = (now.tv_sec - rq->start.tv_sec) * 1000 +
+	     (now.tv_nsec - rq->start.tv_nsec) / 1000000;
+	if (w->log != NULL) {
+		char path[sizeof(rq->path)];
+
+		strlcpy_s(path, rq->path, sizeof(path));
+		text_oneline(path);
+		fprintf(w->log, "%s %s %s %d %ldms\n", rq->client, rq->method,
+		    path, rq->status, ms);
+		fflush(w->log);
+	}
+	if (rq->body != NULL)
+		freezero(rq->body, rq->len + 1);
+	strfreezero(rq->resp);
+	free(rq);
+	*req_cls = NULL;
+}
+
+/* ---------------------------------------------------------------- *
+ * Life cycle
+ * ---------------------------------------------------------------- */
+
+static int
+web_listen_port(const char *listen)
+{
+	const char *colon = strrchr(listen, ':');
+	long p;
+	char *end;
+
+	if (colon == NULL)
+		return 8080;
+	p = strtol(colon + 1, &end, 10);
+	return *end == '\0' && p > 0 && p < 65536 ? (int)p : 8080;
+}
+
+int
+web_start(const struct cfg *cfg, const struct keys *keys,
+    const struct web_opts *opts, struct web **out, char *err, size_t errsize)
+{
+	struct web *w = xcalloc(1, sizeof(*w));
+	struct sspr_opts so = {0};
+	const union MHD_DaemonInfo *di;
+	struct sockaddr_in sa;
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	int i, port;
+
+	json_wipe_init();
+	w->cfg = cfg;
+	w->log = opts->log;
+	w->nworkers = opts->workers > 0 ? opts->workers
+	              : cores > 0       ? (int)cores
+	                                : 2;
+	if (opts->sspr != NULL)
+		so = *opts->sspr;
+	w->sspr = xcalloc((size_t)w->nworkers, sizeof(*w->sspr));
+	for (i = 0; i < w->nworkers; i++) {
+		/* The first handle runs the outbox's sender; the others wake
+		 * it after an enqueue. */
+		if (i > 0)
+			so.sender = sspr_mail_sender(w->sspr[0]);
+		if (sspr_open(cfg, keys, &so, &w->sspr[i], err, errsize) == -1)
+			goto fail;
+	}
+	w->pool = web_pool_new(
+	    w->nworkers, opts->queue > 0 ? opts->queue : 4 * w->nworkers);
+	port = opts->port >= 0 ? opts->port : web_listen_port(cfg->listen);
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_port = htons((unsigned short)port);
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (strncmp(cfg->listen, "0.0.0.0:", 8) == 0)
+		sa.sin_addr.s_addr = htonl(INADDR_ANY);
+	w->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
+	                            MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME,
+	    (uint16_t)port, NULL, NULL, web_access, w, MHD_OPTION_SOCK_ADDR,
+	    (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE, 2u,
+	    MHD_OPTION_NOTIFY_COMPLETED, web_completed, w,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+	    MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_CONNECTION_LIMIT,
+	    4000u, MHD_OPTION_END);
+	if (w->d == NULL) {
+		errf(err, errsize, "cannot listen on port %d", port);
+		goto fail;
+	}
+	di = MHD_get_daemon_info(w->d, MHD_DAEMON_INFO_BIND_PORT);
+	w->port = di != NULL ? di->port : (unsigned short)port;
+	*out = w;
+	return 0;
+fail:
+	web_stop(w);
+	return -1;
+}
+
+unsigned short
+web_port(const struct web *w)
+{
+	return w->port;
+}
+
+void
+web_stop(struct web *w)
+{
+	int i;
+
+	if (w == NULL)
+		return;
+	if (w->d != NULL)
+		MHD_quiesce_daemon(w->d);
+	web_pool_free(w->pool); /* finishes the queued jobs */
+	if (w->d != NULL)
+		MHD_stop_daemon(w->d);
+	for (i = w->nworkers - 1; i >= 0; i--)
+		sspr_close(w->sspr[i]);
+	free(w->sspr);
+	free(w);
+}

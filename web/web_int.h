@@ -1,0 +1,78 @@
+/*
+ * web_int.h - what web/'s files share; not for use outside web/.
+ *
+ *   server.c  the daemon, routing, suspension, headers, logging
+ *   api.c     the JSON API handlers (run on the worker pool)
+ */
+#ifndef SSPR_WEB_INT_H
+#define SSPR_WEB_INT_H
+
+#include <jansson.h>
+#include <microhttpd.h>
+#include <stdatomic.h>
+#include <time.h>
+
+#include "web/pool.h"
+#include "web/server.h"
+
+struct web_req;
+
+/* A handler fills rq->status and rq->resp (a new string, JSON). */
+typedef void (*web_handler)(struct web_req *rq, struct sspr *s);
+
+enum web_route_flags {
+	WR_POOL = (1 << 0), /* runs on the worker pool */
+	WR_POST = (1 << 1), /* a state-changing POST: JSON + same-site only */
+};
+
+struct web_route {
+	const char *method, *path;
+	web_handler fn;
+	unsigned flags;
+};
+
+struct web {
+	struct MHD_Daemon *d;
+	const struct cfg *cfg;
+	struct sspr **sspr; /* one per worker */
+	int nworkers;
+	struct web_pool *pool;
+	unsigned short port;
+	FILE *log;
+	atomic_ulong requests, rejected_busy, resets_ok, resets_denied,
+	    enrolls_ok, enrolls_failed;
+};
+
+struct web_req {
+	struct web *w;
+	struct MHD_Connection *conn;
+	const struct web_route *route;
+	char method[8];
+	char path[128];
+	char client[64];
+	char lang[8];
+	char *body;
+	size_t len;
+	int too_big;
+	int done;   /* the worker finished */
+	int status; /* HTTP status of the answer */
+	char *resp; /* its body (JSON), new */
+	const char *ctype;
+	const char *retry_after;
+	struct timespec start;
+};
+
+/* Set rq's answer to a JSON error {"error":{"code","message"}}. */
+void web_error(
+    struct web_req *rq, int status, const char *code, const char *message);
+
+/* The API handlers (api.c). */
+void api_questions(struct web_req *rq, struct sspr *s);
+void api_enroll(struct web_req *rq, struct sspr *s);
+void api_reset(struct web_req *rq, struct sspr *s);
+void api_reset_pin(struct web_req *rq, struct sspr *s);
+void api_reset_code(struct web_req *rq, struct sspr *s);
+void api_reset_answers(struct web_req *rq, struct sspr *s);
+void api_reset_complete(struct web_req *rq, struct sspr *s);
+
+#endif
