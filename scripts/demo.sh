@@ -88,6 +88,7 @@ key=$("$sspr" keys passticket --file demo/keys.json --appl SSPRAPPL \
 cat >demo/sspr.json <<'CFG'
 {
   "listen": "127.0.0.1:8080",
+  "base_url": "http://127.0.0.1:8080",
   "state_dir": ".",
   "key_file": "keys.json",
   "systems": [
@@ -129,8 +130,16 @@ cat <<EOF
 The demo ESM is $db; sspr's configuration is demo/sspr.json.  Try:
   $sspr esm --db $db LISTUSER BOB
   $sspr esm --db $db ALTUSER CAROL RESUME
-  printf 'MAPLE12\\n' | $sspr verify --db $db CAROL
   $sspr check -c demo/sspr.json
-  ls demo/mail/                       # the e-mail sspr sent
   mv $db.mkey /tmp/ && $sspr check -c demo/sspr.json   # a DR site without the master key
+
+== starting the service on http://127.0.0.1:8080 (Ctrl-C stops it)
+The e-mail it sends (access codes, notices) appears in demo/mail/*.eml.
+Enroll and reset through the JSON API, for example:
+  curl -s -H 'Content-Type: application/json' http://127.0.0.1:8080/api/v1/enroll \\
+    -d '{"userid":"ALICE","password":"SUNNY42","email":"alice@example.com","pin":"583920",
+         "questions":[{"question":"Q01","answer":"Whiskers"},{"question":"Q02","answer":"Oldtown"},
+                      {"question":"Q03","answer":"Jonathan"}]}'
+  curl -s -H 'Content-Type: application/json' http://127.0.0.1:8080/api/v1/reset -d '{"userid":"ALICE"}'
 EOF
+exec "$sspr" serve -c demo/sspr.json

@@ -188,12 +188,29 @@ web_same_site(struct web_req *rq)
 	if (sfs != NULL && strcmp(sfs, "same-origin") != 0 &&
 	    strcmp(sfs, "none") != 0)
 		return 0;
-	if (origin != NULL && strcmp(origin, "null") != 0 && base != NULL &&
-	    strncmp(base, origin, strlen(origin)) != 0)
+	if (origin == NULL)
+		return 1;
+	if (strcmp(origin, "null") == 0)
 		return 0;
-	if (origin != NULL && strcmp(origin, "null") == 0)
-		return 0;
-	return 1;
+	if (base != NULL)
+		return strncmp(base, origin, strlen(origin)) == 0 &&
+		       (base[strlen(origin)] == '\0' ||
+		           base[strlen(origin)] == '/');
+	/* Without a base_url the origin must be the host asked for (a
+	 * comparison only: Host never builds a URL). */
+	{
+		const char *host = MHD_lookup_connection_value(
+		    rq->conn, MHD_HEADER_KIND, "Host");
+		char want[300];
+
+		if (host == NULL)
+			return 0;
+		snprintf(want, sizeof(want), "http://%s", host);
+		if (strcmp(origin, want) == 0)
+			return 1;
+		snprintf(want, sizeof(want), "https://%s", host);
+		return strcmp(origin, want) == 0;
+	}
 }
 
 static void
