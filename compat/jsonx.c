@@ -77,3 +77,39 @@ json_type_name(const json_t *v)
 	}
 	return "an unknown type";
 }
+
+const char *
+jsonx_kind_name(enum jsonx_kind kind)
+{
+	switch (kind) {
+	case JX_STRING:
+		return "a string";
+	case JX_INTEGER:
+		return "an integer";
+	case JX_BOOLEAN:
+		return "a boolean";
+	case JX_OBJECT:
+		return "an object";
+	case JX_ARRAY:
+		return "an array";
+	}
+	return "an unknown type";
+}
+
+int
+jsonx_kind_matches(enum jsonx_kind kind, const json_t *v)
+{
+	switch (kind) {
+	case JX_STRING:
+		return json_is_string(v);
+	case JX_INTEGER:
+		return json_is_integer(v);
+	case JX_BOOLEAN:
+		return json_is_boolean(v);
+	case JX_OBJECT:
+		return json_is_object(v);
+	case JX_ARRAY:
+		return json_is_array(v);
+	}
+	return 0;
+}

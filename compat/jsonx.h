@@ -23,6 +23,15 @@ void json_wipe_free(void *p);
 
 struct json_t;
 
+/* The kinds of value a strict schema expects. */
+enum jsonx_kind { JX_STRING, JX_INTEGER, JX_BOOLEAN, JX_OBJECT, JX_ARRAY };
+
+/* "a string", "an integer", ... for messages. */
+const char *jsonx_kind_name(enum jsonx_kind kind);
+
+/* 1 if v is of kind. */
+int jsonx_kind_matches(enum jsonx_kind kind, const struct json_t *v);
+
 /* "a string", "an integer", "an object", ... for messages; "nothing" for
  * NULL.  Static. */
 const char *json_type_name(const struct json_t *v);

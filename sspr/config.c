@@ -61,69 +61,67 @@ struct cfg_ctx {
 	size_t errsize;
 };
 
-enum cfg_kind { CFG_STRING, CFG_INTEGER, CFG_BOOLEAN, CFG_OBJECT, CFG_ARRAY };
-
 struct cfg_key {
 	const char *name;
-	enum cfg_kind kind;
+	enum jsonx_kind kind;
 };
 
 static const struct cfg_key cfg_top_keys[] = {
-    {"listen", CFG_STRING},
-    {"base_url", CFG_STRING},
-    {"state_dir", CFG_STRING},
-    {"key_file", CFG_STRING},
-    {"systems", CFG_ARRAY},
-    {"mail", CFG_OBJECT},
-    {"reset", CFG_OBJECT},
-    {"hash", CFG_OBJECT},
+    {"listen", JX_STRING},
+    {"base_url", JX_STRING},
+    {"state_dir", JX_STRING},
+    {"key_file", JX_STRING},
+    {"systems", JX_ARRAY},
+    {"mail", JX_OBJECT},
+    {"reset", JX_OBJECT},
+    {"hash", JX_OBJECT},
 };
 
 static const struct cfg_key cfg_system_keys[] = {
-    {"name", CFG_STRING},
-    {"backend", CFG_STRING},
-    {"db", CFG_STRING},
-    {"applid", CFG_STRING},
-    {"url", CFG_STRING},
-    {"dialect", CFG_STRING},
+    {"name", JX_STRING},
+    {"backend", JX_STRING},
+    {"db", JX_STRING},
+    {"applid", JX_STRING},
+    {"url", JX_STRING},
+    {"dialect", JX_STRING},
 };
 
 static const struct cfg_key cfg_mail_keys[] = {
-    {"transport", CFG_STRING},
-    {"url", CFG_STRING},
-    {"from", CFG_STRING},
-    {"starttls", CFG_STRING},
-    {"path", CFG_STRING},
-    {"user", CFG_STRING},
-    {"password_file", CFG_STRING},
-    {"password_command", CFG_STRING},
-    {"ca_file", CFG_STRING},
-    {"client_cert", CFG_STRING},
-    {"client_key", CFG_STRING},
-    {"timeout_seconds", CFG_INTEGER},
-    {"retry_initial_seconds", CFG_INTEGER},
-    {"retry_max_seconds", CFG_INTEGER},
+    {"transport", JX_STRING},
+    {"url", JX_STRING},
+    {"from", JX_STRING},
+    {"starttls", JX_STRING},
+    {"path", JX_STRING},
+    {"user", JX_STRING},
+    {"password_file", JX_STRING},
+    {"password_command", JX_STRING},
+    {"ca_file", JX_STRING},
+    {"client_cert", JX_STRING},
+    {"client_key", JX_STRING},
+    {"timeout_seconds", JX_INTEGER},
+    {"retry_initial_seconds", JX_INTEGER},
+    {"retry_max_seconds", JX_INTEGER},
 };
 
 static const struct cfg_key cfg_reset_keys[] = {
-    {"max_failures", CFG_INTEGER},
-    {"lock_minutes", CFG_INTEGER},
-    {"allow_privileged", CFG_BOOLEAN},
-    {"pin_min_digits", CFG_INTEGER},
-    {"pin_max_digits", CFG_INTEGER},
-    {"fields", CFG_OBJECT},
-    {"access_code", CFG_STRING},
-    {"access_code_field", CFG_STRING},
-    {"access_code_minutes", CFG_INTEGER},
-    {"questions_asked", CFG_INTEGER},
-    {"allow_resume", CFG_BOOLEAN},
-    {"passphrase", CFG_STRING},
+    {"max_failures", JX_INTEGER},
+    {"lock_minutes", JX_INTEGER},
+    {"allow_privileged", JX_BOOLEAN},
+    {"pin_min_digits", JX_INTEGER},
+    {"pin_max_digits", JX_INTEGER},
+    {"fields", JX_OBJECT},
+    {"access_code", JX_STRING},
+    {"access_code_field", JX_STRING},
+    {"access_code_minutes", JX_INTEGER},
+    {"questions_asked", JX_INTEGER},
+    {"allow_resume", JX_BOOLEAN},
+    {"passphrase", JX_STRING},
 };
 
 static const struct cfg_key cfg_hash_keys[] = {
-    {"memory_kib", CFG_INTEGER},
-    {"iterations", CFG_INTEGER},
-    {"parallelism", CFG_INTEGER},
+    {"memory_kib", JX_INTEGER},
+    {"iterations", JX_INTEGER},
+    {"parallelism", JX_INTEGER},
 };
 
 /* Allowed values of the enumerated keys, in the order of their enums. */
@@ -191,42 +189,6 @@ cfg_err_nofile(struct cfg_ctx *ctx, const char *fmt, ...)
 	va_end(ap);
 }
 
-static const char *
-cfg_kind_name(enum cfg_kind kind)
-{
-	switch (kind) {
-	case CFG_STRING:
-		return "a string";
-	case CFG_INTEGER:
-		return "an integer";
-	case CFG_BOOLEAN:
-		return "a boolean";
-	case CFG_OBJECT:
-		return "an object";
-	case CFG_ARRAY:
-		return "an array";
-	}
-	return "an unknown type";
-}
-
-static int
-cfg_kind_matches(enum cfg_kind kind, const json_t *v)
-{
-	switch (kind) {
-	case CFG_STRING:
-		return json_is_string(v);
-	case CFG_INTEGER:
-		return json_is_integer(v);
-	case CFG_BOOLEAN:
-		return json_is_boolean(v);
-	case CFG_OBJECT:
-		return json_is_object(v);
-	case CFG_ARRAY:
-		return json_is_array(v);
-	}
-	return 0;
-}
-
 /* A string value may hold no NUL and no control character. */
 static int
 cfg_check_string(
@@ -291,12 +253,12 @@ cfg_check_object(struct cfg_ctx *ctx, json_t *obj, const char *where,
 				        q, sizeof(q), key, TEXT_QUOTE_MAX));
 			return -1;
 		}
-		if (!cfg_kind_matches(k->kind, v)) {
+		if (!jsonx_kind_matches(k->kind, v)) {
 			cfg_err(ctx, where, key, "expected %s, got %s",
-			    cfg_kind_name(k->kind), json_type_name(v));
+			    jsonx_kind_name(k->kind), json_type_name(v));
 			return -1;
 		}
-		if (k->kind == CFG_STRING &&
+		if (k->kind == JX_STRING &&
 		    cfg_check_string(ctx, where, key, v) == -1)
 			return -1;
 	}

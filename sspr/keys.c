@@ -60,31 +60,29 @@ struct keys_ctx {
 	size_t errsize;
 };
 
-enum keys_kind { KEYS_STRING, KEYS_INTEGER, KEYS_OBJECT };
-
 struct keys_field {
 	const char *name;
-	enum keys_kind kind;
+	enum jsonx_kind kind;
 	int required;
 };
 
 static const struct keys_field keys_top_fields[] = {
-    {"version", KEYS_INTEGER, 1},
-    {"pepper", KEYS_OBJECT, 1},
-    {"flow_key", KEYS_STRING, 1},
-    {"passticket", KEYS_OBJECT, 0},
+    {"version", JX_INTEGER, 1},
+    {"pepper", JX_OBJECT, 1},
+    {"flow_key", JX_STRING, 1},
+    {"passticket", JX_OBJECT, 0},
 };
 
 static const struct keys_field keys_pepper_fields[] = {
-    {"id", KEYS_INTEGER, 1},
-    {"key", KEYS_STRING, 1},
+    {"id", JX_INTEGER, 1},
+    {"key", JX_STRING, 1},
 };
 
 static const struct keys_field keys_appl_fields[] = {
-    {"kind", KEYS_STRING, 1},
-    {"type", KEYS_STRING, 0},
-    {"key", KEYS_STRING, 1},
-    {"created", KEYS_INTEGER, 0},
+    {"kind", JX_STRING, 1},
+    {"type", JX_STRING, 0},
+    {"key", JX_STRING, 1},
+    {"created", JX_INTEGER, 0},
 };
 
 static void keys_err(struct keys_ctx *ctx, const char *where, const char *fmt,
@@ -112,34 +110,6 @@ keys_err(struct keys_ctx *ctx, const char *where, const char *fmt, ...)
 	va_start(ap, fmt);
 	(void)vsnprintf(ctx->err + off, ctx->errsize - off, fmt, ap);
 	va_end(ap);
-}
-
-static const char *
-keys_kind_name(enum keys_kind kind)
-{
-	switch (kind) {
-	case KEYS_STRING:
-		return "a string";
-	case KEYS_INTEGER:
-		return "an integer";
-	case KEYS_OBJECT:
-		return "an object";
-	}
-	return "an unknown type";
-}
-
-static int
-keys_kind_matches(enum keys_kind kind, const json_t *v)
-{
-	switch (kind) {
-	case KEYS_STRING:
-		return json_is_string(v);
-	case KEYS_INTEGER:
-		return json_is_integer(v);
-	case KEYS_OBJECT:
-		return json_is_object(v);
-	}
-	return 0;
 }
 
 /*
@@ -177,10 +147,10 @@ keys_check_object(struct keys_ctx *ctx, json_t *obj, const char *where,
 				        q, sizeof(q), key, TEXT_QUOTE_MAX));
 			return -1;
 		}
-		if (!keys_kind_matches(f->kind, v)) {
+		if (!jsonx_kind_matches(f->kind, v)) {
 			keys_err(ctx, NULL, "%s%s%s: expected %s, got %s",
 			    where, where[0] != '\0' ? "." : "", key,
-			    keys_kind_name(f->kind), json_type_name(v));
+			    jsonx_kind_name(f->kind), json_type_name(v));
 			return -1;
 		}
 	}
