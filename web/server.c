@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "compat/compat.h"
@@ -76,6 +77,8 @@ web_metrics(struct web_req *rq, struct sspr *s)
 	    "# HELP sspr_hash_wait_seconds_total Time jobs waited.\n"
 	    "# TYPE sspr_hash_wait_seconds_total counter\n"
 	    "sspr_hash_wait_seconds_total %.6f\n"
+	    "# HELP sspr_hash_jobs_total Jobs run by the hashing workers.\n"
+	    "# TYPE sspr_hash_jobs_total counter\n"
 	    "sspr_hash_jobs_total %llu\n"
 	    "# HELP sspr_resets_total Completed resets by outcome.\n"
 	    "# TYPE sspr_resets_total counter\n"
@@ -183,7 +186,8 @@ web_same_site(struct web_req *rq)
 	    MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, "Origin");
 	const char *base = rq->w->cfg->base_url;
 
-	if (ct == NULL || strncmp(ct, "application/json", 16) != 0)
+	if (ct == NULL || strncasecmp(ct, "application/json", 16) != 0 ||
+	    (ct[16] != '\0' && ct[16] != ';' && ct[16] != ' '))
 		return 0;
 	if (sfs != NULL && strcmp(sfs, "same-origin") != 0 &&
 	    strcmp(sfs, "none") != 0)
@@ -239,7 +243,11 @@ web_route(const char *method, const char *path, int *path_known)
 	for (i = 0; i < ARRAY_SIZE(web_routes); i++)
 		if (strcmp(web_routes[i].path, path) == 0) {
 			*path_known = 1;
-			if (strcmp(web_routes[i].method, method) == 0)
+			/* HEAD is GET without the body (RFC 9110 9.3.2);
+			 * libmicrohttpd drops the body. */
+			if (strcmp(web_routes[i].method, method) == 0 ||
+			    (strcmp(method, "HEAD") == 0 &&
+			        strcmp(web_routes[i].method, "GET") == 0))
 				return &web_routes[i];
 		}
 	return NULL;
