@@ -15,12 +15,24 @@
 
 #include "compat/compat.h"
 #include "compat/jsonx.h"
+#include "web/tmpl.h"
 #include "compat/banned.h"
 
 static void web_health(struct web_req *rq, struct sspr *s);
 static void web_metrics(struct web_req *rq, struct sspr *s);
 
 static const struct web_route web_routes[] = {
+    {"GET", "/", page_home, 0},
+    {"GET", "/enroll", page_enroll_form, 0},
+    {"POST", "/enroll", page_enroll, WR_POOL | WR_PAGE},
+    {"GET", "/reset", page_reset_form, 0},
+    {"POST", "/reset", page_reset, WR_POOL | WR_PAGE},
+    {"POST", "/reset/pin", page_reset_pin, WR_POOL | WR_PAGE},
+    {"POST", "/reset/code", page_reset_code, WR_POOL | WR_PAGE},
+    {"POST", "/reset/answers", page_reset_answers, WR_POOL | WR_PAGE},
+    {"POST", "/reset/complete", page_reset_complete, WR_POOL | WR_PAGE},
+    {"GET", "/lang/", page_lang, WR_PREFIX},
+    {"GET", "/static/", page_static, WR_PREFIX},
     {"GET", "/healthz", web_health, 0},
     {"GET", "/metrics", web_metrics, 0},
     {"GET", "/api/v1/questions", api_questions, 0},
@@ -107,6 +119,7 @@ web_queue(struct web_req *rq)
 	const char *body = rq->resp != NULL ? rq->resp : "";
 	struct MHD_Response *r;
 	enum MHD_Result ret;
+	int i;
 
 	r = MHD_create_response_from_buffer(
 	    strlen(body), (void *)(uintptr_t)body, MHD_RESPMEM_MUST_COPY);
@@ -125,6 +138,10 @@ web_queue(struct web_req *rq)
 	    r, "Cross-Origin-Resource-Policy", "same-origin");
 	if (rq->retry_after != NULL)
 		MHD_add_response_header(r, "Retry-After", rq->retry_after);
+	if (rq->location != NULL)
+		MHD_add_response_header(r, "Location", rq->location);
+	for (i = 0; i < rq->ncookies; i++)
+		MHD_add_response_header(r, "Set-Cookie", rq->cookies[i]);
 	if (rq->status == MHD_HTTP_METHOD_NOT_ALLOWED && rq->route != NULL)
 		MHD_add_response_header(r, "Allow", rq->route->method);
 	ret = MHD_queue_response(rq->conn, (unsigned)rq->status, r);
@@ -163,7 +180,16 @@ web_lang(struct MHD_Connection *c, char *out, size_t size)
 	const char *al =
 	    MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept-Language");
 
+	const char *cookie =
+	    MHD_lookup_connection_value(c, MHD_COOKIE_KIND, "lang");
+
 	strlcpy_s(out, "en", size);
+	if (cookie != NULL &&
+	    (strcmp(cookie, "de") == 0 || strcmp(cookie, "fr") == 0 ||
+	        strcmp(cookie, "en") == 0)) {
+		strlcpy_s(out, cookie, size);
+		return;
+	}
 	if (al == NULL)
 		return;
 	while (*al == ' ')
@@ -175,20 +201,19 @@ web_lang(struct MHD_Connection *c, char *out, size_t size)
 }
 
 /* A state-changing request from a browser must come from this site. */
+/* The browser says the request comes from this site (or says nothing,
+ * as scripts and old browsers do). */
 static int
-web_same_site(struct web_req *rq)
+web_same_origin(struct web_req *rq)
 {
-	const char *ct = MHD_lookup_connection_value(
-	    rq->conn, MHD_HEADER_KIND, "Content-Type");
 	const char *sfs = MHD_lookup_connection_value(
 	    rq->conn, MHD_HEADER_KIND, "Sec-Fetch-Site");
 	const char *origin =
 	    MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, "Origin");
 	const char *base = rq->w->cfg->base_url;
+	const char *host;
+	char want[300];
 
-	if (ct == NULL || strncasecmp(ct, "application/json", 16) != 0 ||
-	    (ct[16] != '\0' && ct[16] != ';' && ct[16] != ' '))
-		return 0;
 	if (sfs != NULL && strcmp(sfs, "same-origin") != 0 &&
 	    strcmp(sfs, "none") != 0)
 		return 0;
@@ -202,19 +227,53 @@ web_same_site(struct web_req *rq)
 		           base[strlen(origin)] == '/');
 	/* Without a base_url the origin must be the host asked for (a
 	 * comparison only: Host never builds a URL). */
-	{
-		const char *host = MHD_lookup_connection_value(
-		    rq->conn, MHD_HEADER_KIND, "Host");
-		char want[300];
+	host = MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, "Host");
+	if (host == NULL)
+		return 0;
+	snprintf(want, sizeof(want), "http://%s", host);
+	if (strcmp(origin, want) == 0)
+		return 1;
+	snprintf(want, sizeof(want), "https://%s", host);
+	return strcmp(origin, want) == 0;
+}
 
-		if (host == NULL)
-			return 0;
-		snprintf(want, sizeof(want), "http://%s", host);
-		if (strcmp(origin, want) == 0)
-			return 1;
-		snprintf(want, sizeof(want), "https://%s", host);
-		return strcmp(origin, want) == 0;
-	}
+/* An API POST: JSON (which a cross-site form cannot send) from this site. */
+static int
+web_same_site(struct web_req *rq)
+{
+	const char *ct = MHD_lookup_connection_value(
+	    rq->conn, MHD_HEADER_KIND, "Content-Type");
+
+	if (ct == NULL || strncasecmp(ct, "application/json", 16) != 0 ||
+	    (ct[16] != '\0' && ct[16] != ';' && ct[16] != ' '))
+		return 0;
+	return web_same_origin(rq);
+}
+
+const char *
+web_header(struct web_req *rq, const char *name)
+{
+	return MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, name);
+}
+
+const char *
+web_cookie(struct web_req *rq, const char *name)
+{
+	return MHD_lookup_connection_value(rq->conn, MHD_COOKIE_KIND, name);
+}
+
+void
+web_set_cookie(struct web_req *rq, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+
+	if (rq->ncookies == (int)ARRAY_SIZE(rq->cookies))
+		return;
+	va_start(ap, fmt);
+	(void)vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	rq->cookies[rq->ncookies++] = xstrdup(buf);
 }
 
 static void
@@ -241,7 +300,12 @@ web_route(const char *method, const char *path, int *path_known)
 
 	*path_known = 0;
 	for (i = 0; i < ARRAY_SIZE(web_routes); i++)
-		if (strcmp(web_routes[i].path, path) == 0) {
+		if (strcmp(web_routes[i].path, path) == 0 ||
+		    ((web_routes[i].flags & WR_PREFIX) &&
+		        strncmp(web_routes[i].path, path,
+		            strlen(web_routes[i].path)) == 0 &&
+		        strchr(path + strlen(web_routes[i].path), '/') ==
+		            NULL)) {
 			*path_known = 1;
 			/* HEAD is GET without the body (RFC 9110 9.3.2);
 			 * libmicrohttpd drops the body. */
@@ -313,7 +377,8 @@ web_access(void *cls, struct MHD_Connection *c, const char *url,
 		    "the request is too large");
 		return web_queue(rq);
 	}
-	if ((rq->route->flags & WR_POST) && !web_same_site(rq)) {
+	if (((rq->route->flags & WR_POST) && !web_same_site(rq)) ||
+	    ((rq->route->flags & WR_PAGE) && !web_same_origin(rq))) {
 		web_error(rq, MHD_HTTP_FORBIDDEN, "cross-site",
 		    "requests must be JSON from this site");
 		return web_queue(rq);
@@ -365,6 +430,8 @@ web_completed(void *cls, struct MHD_Connection *c, void **req_cls,
 	if (rq->body != NULL)
 		freezero(rq->body, rq->len + 1);
 	strfreezero(rq->resp);
+	while (rq->ncookies > 0)
+		strfreezero(rq->cookies[--rq->ncookies]);
 	free(rq);
 	*req_cls = NULL;
 }
@@ -414,6 +481,8 @@ web_start(const struct cfg *cfg, const struct keys *keys,
 		if (sspr_open(cfg, keys, &so, &w->sspr[i], err, errsize) == -1)
 			goto fail;
 	}
+	if (tmpl_load(SSPR_TEMPLATES_DIR "/web", &w->tmpl, err, errsize) == -1)
+		goto fail;
 	w->pool = web_pool_new(
 	    w->nworkers, opts->queue > 0 ? opts->queue : 4 * w->nworkers);
 	port = opts->port >= 0 ? opts->port : web_listen_port(cfg->listen);
@@ -465,5 +534,6 @@ web_stop(struct web *w)
 	for (i = w->nworkers - 1; i >= 0; i--)
 		sspr_close(w->sspr[i]);
 	free(w->sspr);
+	tmpl_free(w->tmpl);
 	free(w);
 }

@@ -2,7 +2,7 @@
  * tmpl.h - the HTML template renderer of the pages (a small subset of
  * Mustache; no C Mustache library is packaged for Debian).
  *
- * Templates live in <dir>/*.html, message catalogs in <dir>/i18n/<lang>.json
+ * Templates live in <dir>/NAME.html, message catalogs in <dir>/i18n/<lang>.json
  * ({"key": "text", ...}); everything is loaded once at start-up and checked
  * (an unknown tag, an unbalanced section, a partial or catalog key that
  * does not exist is an error naming the file and line).  The data is a
@@ -40,15 +40,14 @@ struct json_t;
 
 /* Load and check every template and catalog under dir.  Returns 0 and
  * *out, or -1 with err naming the file and line. */
-int tmpl_load(const char *dir, struct tmpl_set **out, char *err,
-    size_t errsize);
+int tmpl_load(
+    const char *dir, struct tmpl_set **out, char *err, size_t errsize);
 void tmpl_free(struct tmpl_set *ts);
 
 /* Render template name (without .html) for lang with data into out.
  * Returns 0, or -1 with err (unknown template, page too large). */
 int tmpl_render(const struct tmpl_set *ts, const char *name, const char *lang,
-    const struct json_t *data, struct strbuf *out, char *err,
-    size_t errsize);
+    const struct json_t *data, struct strbuf *out, char *err, size_t errsize);
 
 /* The languages that have a catalog ("de", "en", "fr"), as a static list
  * terminated by NULL. */

@@ -12,6 +12,7 @@
 #include <stdatomic.h>
 #include <time.h>
 
+#include "compat/compat.h"
 #include "web/pool.h"
 #include "web/server.h"
 
@@ -21,8 +22,10 @@ struct web_req;
 typedef void (*web_handler)(struct web_req *rq, struct sspr *s);
 
 enum web_route_flags {
-	WR_POOL = (1 << 0), /* runs on the worker pool */
-	WR_POST = (1 << 1), /* a state-changing POST: JSON + same-site only */
+	WR_POOL = (1 << 0),   /* runs on the worker pool */
+	WR_POST = (1 << 1),   /* a state-changing POST: JSON + same-site only */
+	WR_PAGE = (1 << 2),   /* a page: a form POST (CSRF token) or HTML */
+	WR_PREFIX = (1 << 3), /* path is a prefix (/static/, /lang/) */
 };
 
 struct web_route {
@@ -31,8 +34,11 @@ struct web_route {
 	unsigned flags;
 };
 
+struct tmpl_set;
+
 struct web {
 	struct MHD_Daemon *d;
+	struct tmpl_set *tmpl; /* the pages */
 	const struct cfg *cfg;
 	struct sspr **sspr; /* one per worker */
 	int nworkers;
@@ -59,12 +65,35 @@ struct web_req {
 	char *resp; /* its body (JSON), new */
 	const char *ctype;
 	const char *retry_after;
+	const char *location; /* a redirect */
+	char *cookies[4];     /* Set-Cookie values, new */
+	int ncookies;
 	struct timespec start;
 };
 
 /* Set rq's answer to a JSON error {"error":{"code","message"}}. */
 void web_error(
     struct web_req *rq, int status, const char *code, const char *message);
+
+/* A request header (case-insensitive name) or cookie, borrowed; NULL. */
+const char *web_header(struct web_req *rq, const char *name);
+const char *web_cookie(struct web_req *rq, const char *name);
+
+/* Add a Set-Cookie value (copied). */
+void web_set_cookie(struct web_req *rq, const char *fmt, ...) PRINTF_LIKE(2, 3);
+
+/* The page handlers (pages.c). */
+void page_home(struct web_req *rq, struct sspr *s);
+void page_enroll_form(struct web_req *rq, struct sspr *s);
+void page_enroll(struct web_req *rq, struct sspr *s);
+void page_reset_form(struct web_req *rq, struct sspr *s);
+void page_reset(struct web_req *rq, struct sspr *s);
+void page_reset_pin(struct web_req *rq, struct sspr *s);
+void page_reset_code(struct web_req *rq, struct sspr *s);
+void page_reset_answers(struct web_req *rq, struct sspr *s);
+void page_reset_complete(struct web_req *rq, struct sspr *s);
+void page_lang(struct web_req *rq, struct sspr *s);
+void page_static(struct web_req *rq, struct sspr *s);
 
 /* The API handlers (api.c). */
 void api_questions(struct web_req *rq, struct sspr *s);

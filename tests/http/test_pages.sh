@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# test_pages.sh - the browser pages of `sspr serve`, driven like a browser
+# without JavaScript (curl with a cookie jar): enrollment, then a whole
+# reset with the e-mailed code, every form carrying the CSRF token bound to
+# its cookie; refusals for a wrong or missing token, a cross-site request
+# and a skipped step; the language switch; the stylesheet; and pages that
+# never echo what was typed.
+set -e
+source "$(dirname "$0")/../cli/lib.sh"
+cd "$work"
+server=
+trap '[[ -n $server ]] && { kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; }; rm -rf "$work"' EXIT
+esm() { "$SSPR" esm --db prod.db "$@"; }
+
+run "fields" 0 sh -c "'$SSPR' esm --db prod.db < '$SSPR_SRC/scripts/cfields.racf'"
+run "rules" 0 esm "SETROPTS PASSWORD(RULE1(LENGTH(6:8) ALPHA(1) NUMERIC(6)))"
+run "alice" 0 esm "ADDUSER ALICE NAME('ALICE ADAMS')"
+run "alice pw" 0 esm "ALTUSER ALICE PASSWORD(SUNNY42) NOEXPIRED"
+run "keys" 0 "$SSPR" keys init --file keys.json
+printf '0123456789ABCDEF\n' >ptkt.hex && chmod 600 ptkt.hex
+run "ptkt key" 0 "$SSPR" keys passticket --file keys.json --appl SSPRAPPL --key-file ptkt.hex
+run "ptkt esm" 0 esm "RDEFINE PTKTDATA SSPRAPPL SSIGNON(KEYMASKED(0123456789ABCDEF))"
+mkdir -p mail
+cat >sspr.json <<'CFG'
+{"state_dir": ".", "key_file": "keys.json",
+ "systems": [{"name": "PROD", "backend": "embedded", "db": "prod.db", "applid": "SSPRAPPL"}],
+ "mail": {"transport": "directory", "path": "mail", "from": "sspr@example.com"}}
+CFG
+"$SSPR" serve -c sspr.json --port 0 --workers 2 </dev/null >/dev/null 2>serve.log &
+server=$!
+for _ in $(seq 100); do
+	port=$(sed -n '1s|^sspr: serving on http://127\.0\.0\.1:\([0-9]*\) .*|\1|p' serve.log)
+	[[ -n $port ]] && break
+	sleep 0.1
+done
+# "localhost" is a secure context for curl (and browsers): the __Host-
+# cookies, which are Secure, are sent back over plain HTTP there.
+base=http://localhost:$port
+jar=$work/jar
+
+# get PATH / post PATH BODY: the page in page.html, its status in $out.
+get() { run "GET $1" "${2:-0}" curl -s -c "$jar" -b "$jar" -o page.html -w '%{http_code}' "$base$1"; }
+post() { run "POST $1" 0 curl -s -c "$jar" -b "$jar" -o page.html -w '%{http_code}' -d "$2" "$base$1"; }
+csrf() { sed -n 's/.*name="csrf" value="\([A-Z2-7]*\)".*/\1/p' page.html | head -1; }
+h1() { sed -n 's/.*<h1>\(.*\)<\/h1>.*/\1/p' page.html | head -1; }
+status_is() { checks=$((checks + 1)); [[ $out == "$1" ]] || { echo "FAIL $2: status $out, want $1"; failures=$((failures + 1)); }; }
+h1_is() { checks=$((checks + 1)); [[ $(h1) == "$1" ]] || { echo "FAIL $2: h1 '$(h1)', want '$1'"; failures=$((failures + 1)); }; }
+
+get / && status_is 200 "home" && h1_is "Forgot your password, or is your user ID revoked?" "home"
+run "headers" 0 curl -s -D - -o /dev/null "$base/"
+has "headers" "Content-Security-Policy: default-src 'self'"
+has "headers" "Set-Cookie: __Host-csrf="
+has "headers" "; Secure; HttpOnly; SameSite=Strict"
+get /static/sspr.css && status_is 200 "stylesheet"
+get /static/../keys.json && status_is 404 "no files outside the static set"
+
+# Enrollment.
+get /enroll && tok=$(csrf)
+post /enroll "csrf=$tok&userid=ALICE&password=SUNNY42&email=alice%40example.com&pin=583920&q1=Q01&a1=Whiskers&q2=Q02&a2=Oldtown&q3=Q03&a3=Jonathan"
+status_is 200 "enroll" && h1_is "Done" "enroll"
+run "no echo" 0 cat page.html
+lacks "no echo" "SUNNY42"
+lacks "no echo" "Whiskers"
+lacks "no echo" "583920"
+
+# A wrong, a missing CSRF token and a cross-site post are refused.
+post /reset "csrf=AAAAAAAAAAAAAAAAAAAAAAAAAA&userid=ALICE" && status_is 403 "wrong csrf"
+post /reset "userid=ALICE" && status_is 403 "missing csrf"
+run "cross-site" 0 curl -s -c "$jar" -b "$jar" -o page.html -w '%{http_code}' -H 'Sec-Fetch-Site: cross-site' -d "csrf=$tok&userid=ALICE" "$base/reset"
+status_is 403 "cross-site"
+# Skipping ahead without a flow: the generic refusal.
+post /reset/answers "csrf=$tok&a1=x&a2=y" && status_is 403 "skipped step"
+
+# The whole reset.
+get /reset && tok=$(csrf)
+post /reset "csrf=$tok&userid=ALICE" && status_is 200 "start" && h1_is "Your PIN" "start"
+post /reset/pin "csrf=$tok&pin=583920" && status_is 200 "pin" && h1_is "Your access code" "pin"
+code=
+for _ in $(seq 50); do
+	code=$(cat mail/*.eml 2>/dev/null | tr -d '\r' | sed -n 's/^    \([ABCDEFGHJKLMNPQRSTUVWXYZ23456789]\{8\}\)$/\1/p' | tail -1)
+	[[ -n $code ]] && break
+	sleep 0.1
+done
+post /reset/code "csrf=$tok&code=$code" && status_is 200 "code" && h1_is "Your security questions" "code"
+ans=()
+for q in $(sed -n 's/.*<label for="a[0-9]">\(.*\)$/\1/p' page.html | tr ' ' '_'); do
+	case $q in
+	*pet*) ans+=(Whiskers) ;;
+	*town*) ans+=(Oldtown) ;;
+	*) ans+=(Jonathan) ;;
+	esac
+done
+post /reset/answers "csrf=$tok&a1=${ans[0]}&a2=${ans[1]}" && status_is 200 "answers" && h1_is "What should happen?" "answers"
+run "systems offered" 0 cat page.html && has "systems offered" 'name="sys_prod"'
+post /reset/complete "csrf=$tok&action=password&sys_prod=1&new=NEWPW12&confirm=NEWPW13" && status_is 422 "mismatch is shown"
+post /reset/complete "csrf=$tok&action=password&sys_prod=1&new=NEWPW123&confirm=NEWPW123" && status_is 200 "complete" && h1_is "Done" "complete"
+run "new password" 0 sh -c "printf 'NEWPW123\n' | '$SSPR' verify --db prod.db ALICE"
+# The flow is spent.
+post /reset/complete "csrf=$tok&action=password&sys_prod=1&new=OTHER123&confirm=OTHER123" && status_is 403 "replay"
+
+# Languages: the switch sets a cookie; Accept-Language chooses too.
+run "switch" 0 curl -s -c "$jar" -b "$jar" -o /dev/null -w '%{http_code}' "$base/lang/de"
+[[ $out == 303 ]] || { echo "FAIL switch: $out"; failures=$((failures + 1)); }
+get /reset && h1_is "Passwort zurücksetzen" "German"
+run "french" 0 curl -s -H 'Accept-Language: fr-FR,fr;q=0.9' "$base/reset"
+has "french" "Réinitialiser votre mot de passe"
+
+finish

@@ -1,0 +1,507 @@
+/*
+ * pages.c - the browser pages: server-rendered HTML that works without
+ * JavaScript, for enrollment and the reset flow.
+ *
+ * Handlers only translate: form fields -> one sspr_*() call -> a template.
+ * The reset flow's sealed token travels in the __Host-flow cookie
+ * (HttpOnly, Secure, SameSite=Strict), replaced at every step; every form
+ * carries a CSRF token that must equal the __Host-csrf cookie.  Pages
+ * never echo what was typed.  RFC 6265 (cookies).
+ */
+#include "web/web_int.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "compat/compat.h"
+#include "compat/jsonx.h"
+#include "sspr/code.h"
+#include "sspr/policy.h"
+#include "web/form.h"
+#include "web/tmpl.h"
+#include "compat/banned.h"
+
+#define PAGE_COOKIE_ATTRS "; Path=/; Secure; HttpOnly; SameSite=Strict"
+#define CSRF_LEN          26 /* 128 bits, base32 */
+
+/* The CSRF token of this browser: from its cookie, or a new one (set). */
+static void
+page_csrf(struct web_req *rq, char out[CSRF_LEN + 1])
+{
+	const char *c = web_cookie(rq, "__Host-csrf");
+	unsigned char r[16];
+
+	if (c != NULL && strlen(c) == CSRF_LEN &&
+	    strspn(c, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567") == CSRF_LEN) {
+		strlcpy_s(out, c, CSRF_LEN + 1);
+		return;
+	}
+	if (random_bytes(r, sizeof(r)) == -1)
+		fatalx("no randomness for a CSRF token");
+	code_base32(r, sizeof(r), out);
+	web_set_cookie(rq, "__Host-csrf=%s" PAGE_COOKIE_ATTRS, out);
+}
+
+/* Render page name with data (stolen); errors become a plain 500. */
+static void
+page_render(struct web_req *rq, int status, const char *name, json_t *data)
+{
+	char csrf[CSRF_LEN + 1], err[256];
+	struct strbuf out;
+
+	page_csrf(rq, csrf);
+	json_object_set_new(data, "lang", json_string(rq->lang));
+	json_object_set_new(data, "csrf", json_string(csrf));
+	strbuf_init(&out, TMPL_MAX_PAGE);
+	rq->ctype = "text/html; charset=utf-8";
+	if (tmpl_render(rq->w->tmpl, name, rq->lang, data, &out, err,
+	        sizeof(err)) == -1) {
+		if (rq->w->log != NULL)
+			fprintf(rq->w->log, "sspr: page %s: %s\n", name, err);
+		rq->status = 500;
+		rq->resp = xstrdup("internal error");
+		rq->ctype = "text/plain; charset=utf-8";
+	} else {
+		rq->status = status;
+		rq->resp = strbuf_detach(&out);
+	}
+	strbuf_release(&out);
+	json_decref(data);
+}
+
+/* A fixed page (error, denied) of the catalog's text. */
+static void
+page_message(struct web_req *rq, int status, const char *name)
+{
+	page_render(rq, status, name, json_object());
+}
+
+/* A form POST: urlencoded, same site, the right CSRF token.  Returns 0
+ * with f parsed, or -1 after answering. */
+static int
+page_form(struct web_req *rq, struct form *f)
+{
+	const char *ct = web_header(rq, "Content-Type");
+	const char *tok, *cookie = web_cookie(rq, "__Host-csrf");
+
+	if (ct == NULL ||
+	    strncasecmp(ct, "application/x-www-form-urlencoded", 33) != 0 ||
+	    form_parse(rq->body != NULL ? rq->body : "", rq->len, f) == -1) {
+		page_message(rq, 400, "error");
+		return -1;
+	}
+	tok = form_get(f, "csrf");
+	if (tok == NULL || cookie == NULL || strlen(tok) != CSRF_LEN ||
+	    strlen(cookie) != CSRF_LEN || !ct_equal(tok, cookie, CSRF_LEN)) {
+		form_release(f);
+		page_message(rq, 403, "error");
+		return -1;
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------------------- *
+ * Home, language, static files
+ * ---------------------------------------------------------------- */
+
+void
+page_home(struct web_req *rq, struct sspr *s)
+{
+	(void)s;
+	page_render(rq, 200, "home", json_object());
+}
+
+void
+page_lang(struct web_req *rq, struct sspr *s)
+{
+	const char *l = rq->path + strlen("/lang/");
+
+	(void)s;
+	if (strcmp(l, "en") == 0 || strcmp(l, "de") == 0 ||
+	    strcmp(l, "fr") == 0)
+		web_set_cookie(
+		    rq, "lang=%s; Path=/; SameSite=Lax; Max-Age=31536000", l);
+	rq->status = 303;
+	rq->location = "/";
+	rq->resp = xstrdup("");
+	rq->ctype = "text/plain";
+}
+
+void
+page_static(struct web_req *rq, struct sspr *s)
+{
+	static const struct {
+		const char *name, *ctype;
+	} files[] = {{"sspr.css", "text/css"}, {"site.css", "text/css"},
+	    {"logo.svg", "image/svg+xml"}};
+	const char *name = rq->path + strlen("/static/");
+	char path[4096], buf[64 * 1024];
+	size_t i, n;
+	FILE *f = NULL;
+
+	(void)s;
+	for (i = 0; i < ARRAY_SIZE(files); i++)
+		if (strcmp(files[i].name, name) == 0)
+			break;
+	if (i == ARRAY_SIZE(files)) {
+		web_error(rq, 404, "not-found", "there is no such file");
+		return;
+	}
+	/* An operator's own copy in the state directory comes first. */
+	snprintf(
+	    path, sizeof(path), "%s/static/%s", rq->w->cfg->state_dir, name);
+	if ((f = fopen(path, "rb")) == NULL) {
+		snprintf(path, sizeof(path), "%s/web/static/%s",
+		    SSPR_TEMPLATES_DIR, name);
+		f = fopen(path, "rb");
+	}
+	n = f != NULL ? fread(buf, 1, sizeof(buf) - 1, f) : 0;
+	if (f != NULL)
+		fclose(f);
+	buf[n] = '\0';
+	rq->status = 200;
+	rq->resp = xstrdup(buf);
+	rq->ctype = files[i].ctype;
+}
+
+/* ---------------------------------------------------------------- *
+ * Enrollment
+ * ---------------------------------------------------------------- */
+
+static json_t *
+page_catalog(const char *lang)
+{
+	const struct policy_question *qs;
+	json_t *a = json_array();
+	size_t n, i;
+
+	qs = policy_questions(&n);
+	for (i = 0; i < n; i++)
+		json_array_append_new(
+		    a, json_pack("{s:s,s:s}", "id", qs[i].id, "text",
+		           policy_question_text(&qs[i], lang)));
+	return a;
+}
+
+static void
+page_enroll_render(struct web_req *rq, int status, const char *error)
+{
+	json_t *d = json_object(), *slots = json_array();
+	int i;
+
+	for (i = 1; i <= POLICY_QUESTIONS; i++)
+		json_array_append_new(
+		    slots, json_pack("{s:i,s:o}", "n", i, "questions",
+		               page_catalog(rq->lang)));
+	json_object_set_new(d, "slots", slots);
+	if (error != NULL)
+		json_object_set_new(d, "error", json_string(error));
+	page_render(rq, status, "enroll", d);
+}
+
+void
+page_enroll_form(struct web_req *rq, struct sspr *s)
+{
+	(void)s;
+	page_enroll_render(rq, 200, NULL);
+}
+
+/* The result page with one row per system; kind "enrolled" or
+ * "reset" (the catalog's text for it), message shown as is. */
+static void
+page_result(struct web_req *rq, int status, const char *kind,
+    const char *message, const struct sspr_result *res)
+{
+	json_t *d = json_object(), *rows = json_array();
+	size_t i;
+	int ok = 0;
+
+	for (i = 0; res != NULL && i < res->nsystems; i++) {
+		ok |= strcmp(res->sys[i].result, "ok") == 0;
+		json_array_append_new(
+		    rows, json_pack("{s:s,s:s,s:b}", "name", res->sys[i].name,
+		              "result", res->sys[i].result, "ok",
+		              strcmp(res->sys[i].result, "ok") == 0));
+	}
+	json_object_set_new(
+	    d, "has_results", json_boolean(json_array_size(rows) > 0));
+	json_object_set_new(d, "results", rows);
+	json_object_set_new(d, "success", json_boolean(ok && status == 200));
+	if (status == 200 && kind != NULL)
+		json_object_set_new(d, kind, json_true());
+	if (message != NULL)
+		json_object_set_new(d, "message", json_string(message));
+	page_render(rq, status, "result", d);
+}
+
+void
+page_enroll(struct web_req *rq, struct sspr *s)
+{
+	struct sspr_enroll_req er;
+	struct sspr_result res;
+	struct form f;
+	char n[4];
+	int i, rc;
+
+	if (page_form(rq, &f) == -1)
+		return;
+	memset(&er, 0, sizeof(er));
+	er.userid = form_get(&f, "userid");
+	er.password = form_get(&f, "password");
+	er.new_password = form_get(&f, "new_password");
+	if (er.new_password != NULL && er.new_password[0] == '\0')
+		er.new_password = NULL;
+	er.email = form_get(&f, "email");
+	er.pin = form_get(&f, "pin");
+	for (i = 0; i < POLICY_QUESTIONS; i++) {
+		snprintf(n, sizeof(n), "q%d", i + 1);
+		er.qid[i] = form_get(&f, n);
+		snprintf(n, sizeof(n), "a%d", i + 1);
+		er.answer[i] = form_get(&f, n);
+	}
+	er.lang = rq->lang;
+	er.client = rq->client;
+	rc = sspr_enroll(s, &er, &res);
+	atomic_fetch_add(
+	    rc == 0 ? &rq->w->enrolls_ok : &rq->w->enrolls_failed, 1);
+	form_release(&f);
+	if (rc == 0)
+		page_result(rq, 200, "enrolled", NULL, &res);
+	else if (res.status == SSPR_INVALID || res.status == SSPR_EXPIRED)
+		page_enroll_render(rq, 422, res.msg);
+	else if (res.status == SSPR_UNAVAILABLE)
+		page_enroll_render(rq, 503, "The service cannot answer now.");
+	else
+		page_enroll_render(rq, 403,
+		    "Sign-on failed: check your user ID and password.");
+}
+
+/* ---------------------------------------------------------------- *
+ * Reset
+ * ---------------------------------------------------------------- */
+
+static void
+page_flow_cookie(struct web_req *rq, const char *token)
+{
+	if (token != NULL && token[0] != '\0')
+		web_set_cookie(rq,
+		    "__Host-flow=%s" PAGE_COOKIE_ATTRS "; Max-Age=1800", token);
+	else
+		web_set_cookie(
+		    rq, "__Host-flow=" PAGE_COOKIE_ATTRS "; Max-Age=0");
+}
+
+static void
+page_denied(struct web_req *rq)
+{
+	json_t *d = json_object();
+
+	page_flow_cookie(rq, NULL);
+	json_object_set_new(d, "denied", json_true());
+	page_render(rq, 403, "denied", d);
+}
+
+/* The page of the step fl asks for next. */
+static void
+page_step(struct web_req *rq, const struct sspr_flow *fl)
+{
+	json_t *d;
+	int i;
+
+	if (fl->status != SSPR_OK) {
+		page_denied(rq);
+		return;
+	}
+	page_flow_cookie(rq, fl->token);
+	d = json_object();
+	switch (fl->step) {
+	case SSPR_STEP_PIN:
+		page_render(rq, 200, "reset_pin", d);
+		return;
+	case SSPR_STEP_CODE:
+		json_object_set_new(
+		    d, "email", json_boolean(fl->code_kind == CFG_CODE_EMAIL));
+		page_render(rq, 200, "reset_code", d);
+		return;
+	case SSPR_STEP_ANSWERS: {
+		json_t *qs = json_array();
+
+		for (i = 0; i < fl->nquestions; i++) {
+			const struct policy_question *q =
+			    policy_question(fl->qid[i]);
+
+			json_array_append_new(qs,
+			    json_pack("{s:i,s:s}", "n", i + 1, "text",
+			        q != NULL ? policy_question_text(q, rq->lang)
+			                  : ""));
+		}
+		json_object_set_new(d, "questions", qs);
+		page_render(rq, 200, "reset_answers", d);
+		return;
+	}
+	case SSPR_STEP_ACTION: {
+		json_t *sys = json_array();
+		size_t k;
+
+		json_object_set_new(d, "actions",
+		    json_pack("{s:b,s:b,s:b}", "password",
+		        (fl->actions & (1u << SSPR_ACT_PASSWORD)) != 0,
+		        "phrase", (fl->actions & (1u << SSPR_ACT_PHRASE)) != 0,
+		        "unlock",
+		        (fl->actions & (1u << SSPR_ACT_UNLOCK)) != 0));
+		for (k = 0; k < rq->w->cfg->nsystems; k++) {
+			char field[FORM_MAX_NAME];
+			size_t j;
+
+			/* Form field names are lower case. */
+			snprintf(field, sizeof(field), "sys_%s",
+			    rq->w->cfg->systems[k].name);
+			for (j = 0; field[j] != '\0'; j++)
+				if (field[j] >= 'A' && field[j] <= 'Z')
+					field[j] = (char)(field[j] - 'A' + 'a');
+			json_array_append_new(sys,
+			    json_pack("{s:s,s:s}", "name",
+			        rq->w->cfg->systems[k].name, "field", field));
+		}
+		json_object_set_new(d, "systems", sys);
+		page_render(rq, 200, "reset_action", d);
+		return;
+	}
+	default:
+		json_decref(d);
+		page_denied(rq);
+	}
+}
+
+void
+page_reset_form(struct web_req *rq, struct sspr *s)
+{
+	(void)s;
+	page_render(rq, 200, "reset", json_object());
+}
+
+void
+page_reset(struct web_req *rq, struct sspr *s)
+{
+	struct sspr_flow fl;
+	struct form f;
+
+	if (page_form(rq, &f) == -1)
+		return;
+	(void)sspr_reset_start(s, form_get(&f, "userid"), rq->client, &fl);
+	form_release(&f);
+	page_step(rq, &fl);
+}
+
+void
+page_reset_pin(struct web_req *rq, struct sspr *s)
+{
+	struct sspr_flow fl;
+	struct form f;
+
+	if (page_form(rq, &f) == -1)
+		return;
+	(void)sspr_reset_pin(s, web_cookie(rq, "__Host-flow"),
+	    form_get(&f, "pin"), rq->client, rq->lang, &fl);
+	form_release(&f);
+	page_step(rq, &fl);
+}
+
+void
+page_reset_code(struct web_req *rq, struct sspr *s)
+{
+	struct sspr_flow fl;
+	struct form f;
+
+	if (page_form(rq, &f) == -1)
+		return;
+	(void)sspr_reset_code(s, web_cookie(rq, "__Host-flow"),
+	    form_get(&f, "code"), rq->client, &fl);
+	form_release(&f);
+	page_step(rq, &fl);
+}
+
+void
+page_reset_answers(struct web_req *rq, struct sspr *s)
+{
+	const char *ans[POLICY_QUESTIONS];
+	struct sspr_flow fl;
+	struct form f;
+	char n[4];
+	size_t i, k = 0;
+
+	if (page_form(rq, &f) == -1)
+		return;
+	for (i = 0; i < POLICY_QUESTIONS; i++) {
+		snprintf(n, sizeof(n), "a%zu", i + 1);
+		if ((ans[k] = form_get(&f, n)) != NULL)
+			k++;
+	}
+	(void)sspr_reset_answers(
+	    s, web_cookie(rq, "__Host-flow"), ans, k, rq->client, &fl);
+	form_release(&f);
+	page_step(rq, &fl);
+}
+
+void
+page_reset_complete(struct web_req *rq, struct sspr *s)
+{
+	struct sspr_complete_req cr;
+	struct sspr_result res;
+	const char *act, *nw, *cf;
+	char key[FORM_MAX_NAME];
+	struct form f;
+	size_t k, n = 0;
+	int rc;
+
+	if (page_form(rq, &f) == -1)
+		return;
+	memset(&cr, 0, sizeof(cr));
+	cr.token = web_cookie(rq, "__Host-flow");
+	act = form_get(&f, "action");
+	nw = form_get(&f, "new");
+	cf = form_get(&f, "confirm");
+	cr.action = act != NULL && strcmp(act, "phrase") == 0 ? SSPR_ACT_PHRASE
+	            : act != NULL && strcmp(act, "unlock") == 0
+	                ? SSPR_ACT_UNLOCK
+	                : SSPR_ACT_PASSWORD;
+	if (cr.action != SSPR_ACT_UNLOCK &&
+	    (nw == NULL || cf == NULL || strcmp(nw, cf) != 0)) {
+		/* Nothing was used up: the flow cookie still holds the
+		 * action step, so the browser's Back button retries. */
+		form_release(&f);
+		page_result(rq, 422, NULL,
+		    "The two new passwords are not the same.", NULL);
+		return;
+	}
+	cr.new_secret = cr.action == SSPR_ACT_UNLOCK ? NULL : nw;
+	for (k = 0; k < rq->w->cfg->nsystems && n < SSPR_MAX_SYSTEMS - 1; k++) {
+		snprintf(
+		    key, sizeof(key), "sys_%s", rq->w->cfg->systems[k].name);
+		/* Form field names are lower case. */
+		for (size_t j = 0; key[j] != '\0'; j++)
+			if (key[j] >= 'A' && key[j] <= 'Z')
+				key[j] = (char)(key[j] - 'A' + 'a');
+		if (form_get(&f, key) != NULL)
+			cr.systems[n++] = rq->w->cfg->systems[k].name;
+	}
+	cr.systems[n] = NULL;
+	if (n == 0)
+		cr.systems[0] = NULL; /* none ticked: all */
+	cr.client = rq->client;
+	cr.lang = rq->lang;
+	rc = sspr_reset_complete(s, &cr, &res);
+	form_release(&f);
+	atomic_fetch_add(
+	    rc == 0 ? &rq->w->resets_ok : &rq->w->resets_denied, 1);
+	if (rc == 0) {
+		page_flow_cookie(rq, NULL);
+		page_result(rq, 200, "reset", NULL, &res);
+	} else if (res.status == SSPR_INVALID)
+		page_result(rq, 422, NULL, res.msg, &res);
+	else
+		page_denied(rq);
+}
