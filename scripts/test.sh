@@ -18,8 +18,12 @@ run() {
 	cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
 	cmake --build "$dir" -j "$jobs"
 	echo "== $dir: test"
+	rm -f "$dir/bench.txt" "$dir/bench.json"
 	(cd "$dir" && ctest --output-on-failure -j "$jobs" --timeout 600 \
 		"${ctest_args[@]}")
+	if [[ -f $dir/bench.txt ]]; then
+		cat "$dir/bench.txt"
+	fi
 }
 
 ctest_args=("$@")
