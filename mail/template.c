@@ -17,13 +17,11 @@
 #include "mail/template.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "compat/compat.h"
+#include "compat/textfile.h"
 #include "mail/message.h"
 
 #include "compat/banned.h"
@@ -73,69 +71,6 @@ tpl_var_char(char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
 	       (c >= '0' && c <= '9') || c == '_';
-}
-
-/* Read path into *textp (new, MAIL_TEMPLATE_MAX + 1 bytes) and *lenp.
- * Returns 0, 1 when the file does not exist, or -1 with err set. */
-static int
-tpl_read(
-    const char *path, char **textp, size_t *lenp, char *err, size_t errsize)
-{
-	struct stat st;
-	char *buf = NULL;
-	size_t got = 0;
-	ssize_t n;
-	int fd, rc = -1;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd == -1) {
-		if (errno == ENOENT || errno == ENOTDIR)
-			return 1;
-		(void)snprintf(err, errsize, "cannot open template '%s': %s",
-		    path, strerror(errno));
-		return -1;
-	}
-	if (fstat(fd, &st) == -1) {
-		(void)snprintf(err, errsize, "cannot stat template '%s': %s",
-		    path, strerror(errno));
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		(void)snprintf(
-		    err, errsize, "template '%s' is not a regular file", path);
-		goto out;
-	}
-	if (st.st_size > MAIL_TEMPLATE_MAX)
-		goto toolarge;
-	buf = xmalloc(MAIL_TEMPLATE_MAX + 1);
-	for (;;) {
-		n = read(fd, buf + got, MAIL_TEMPLATE_MAX + 1 - got);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1) {
-			(void)snprintf(err, errsize,
-			    "cannot read template '%s': %s", path,
-			    strerror(errno));
-			goto out;
-		}
-		if (n == 0)
-			break;
-		got += (size_t)n;
-		if (got > MAIL_TEMPLATE_MAX)
-			goto toolarge;
-	}
-	*textp = buf;
-	*lenp = got;
-	buf = NULL;
-	rc = 0;
-	goto out;
-toolarge:
-	(void)snprintf(err, errsize, "template '%s' is larger than %d bytes",
-	    path, MAIL_TEMPLATE_MAX);
-out:
-	freezero(buf, MAIL_TEMPLATE_MAX + 1);
-	(void)close(fd);
-	return rc;
 }
 
 /* The value of variable name (len bytes) in vars, or NULL with *found
@@ -286,7 +221,8 @@ mail_template_render(const char *dir, const char *lang, const char *name,
 			goto out;
 		}
 		(void)snprintf(file, sizeof(file), "%s/%s.txt", tries[k], name);
-		r = tpl_read(path, &text, &len, err, errsize);
+		r = text_file_read(path, "template", MAIL_TEMPLATE_MAX, &text,
+		    &len, err, errsize);
 		if (r == -1)
 			goto out;
 	}

@@ -23,16 +23,14 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "compat/compat.h"
 #include "compat/jsonx.h"
+#include "compat/textfile.h"
 #include "compat/strbuf.h"
 
 #include "compat/banned.h"
@@ -688,64 +686,6 @@ tmpl_link(struct tmpl_set *ts, char *err, size_t errsize)
 	return 0;
 }
 
-/* Read the regular file path (at most max bytes) into *textp (new) and
- * *lenp.  label names it in messages.  0 or -1 with err. */
-static int
-tmpl_read(const char *path, const char *label, size_t max, char **textp,
-    size_t *lenp, char *err, size_t errsize)
-{
-	struct stat st;
-	char *buf = NULL;
-	size_t got = 0;
-	ssize_t n;
-	int fd, rc = -1;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd == -1) {
-		errf(err, errsize, "cannot open '%s': %s", path,
-		    strerror(errno));
-		return -1;
-	}
-	if (fstat(fd, &st) == -1) {
-		errf(err, errsize, "cannot stat '%s': %s", path,
-		    strerror(errno));
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		errf(err, errsize, "'%s' is not a regular file", path);
-		goto out;
-	}
-	if (st.st_size < 0 || (unsigned long long)st.st_size > max)
-		goto toolarge;
-	buf = xmalloc(max + 1);
-	for (;;) {
-		n = read(fd, buf + got, max + 1 - got);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1) {
-			errf(err, errsize, "cannot read '%s': %s", path,
-			    strerror(errno));
-			goto out;
-		}
-		if (n == 0)
-			break;
-		got += (size_t)n;
-		if (got > max)
-			goto toolarge;
-	}
-	*textp = buf;
-	*lenp = got;
-	buf = NULL;
-	rc = 0;
-	goto out;
-toolarge:
-	errf(err, errsize, "'%s' is larger than %zu bytes", label, max);
-out:
-	free(buf);
-	(void)close(fd);
-	return rc;
-}
-
 static int
 tmpl_skip_dots(const struct dirent *d)
 {
@@ -770,7 +710,7 @@ tmpl_load_dir(struct tmpl_set *ts, const char *dir, int catalogs, char *err,
 	struct dirent **names = NULL;
 	const char *suffix = catalogs ? ".json" : ".html";
 	char sub[TMPL_MAX_PATH], path[TMPL_MAX_PATH], base[TMPL_MAX_NAME + 1];
-	char label[sizeof(names[0]->d_name) + 8], q[TMPL_QUOTE + 8];
+	char q[TMPL_QUOTE + 8];
 	char *text = NULL;
 	size_t len, blen;
 	long added = 0, rc = -1;
@@ -814,11 +754,9 @@ tmpl_load_dir(struct tmpl_set *ts, const char *dir, int catalogs, char *err,
 			    "template directory '%.64s...' is too long", dir);
 			goto out;
 		}
-		(void)snprintf(label, sizeof(label), "%s%s",
-		    catalogs ? "i18n/" : "", names[i]->d_name);
-		if (tmpl_read(path, label,
+		if (text_file_read(path, "",
 		        catalogs ? TMPL_MAX_CATALOG : TMPL_MAX_FILE, &text,
-		        &len, err, errsize) == -1)
+		        &len, err, errsize) != 0)
 			goto out;
 		if ((catalogs ? tmpl_add_catalog(
 		                    ts, base, text, len, err, errsize)

@@ -16,17 +16,7 @@ eval "lib_$(declare -f run)"
 run() { lib_run "$@" || true; }
 py=/usr/bin/python3
 cd "$work"
-server=
-stop_server() {
-	[[ -n $server ]] || return 0
-	kill "$server" 2>/dev/null || true
-	for _ in $(seq 100); do kill -0 "$server" 2>/dev/null || break; sleep 0.1; done
-	kill -9 "$server" 2>/dev/null || true
-	wait "$server" 2>/dev/null || true
-	server=
-}
-trap 'stop_server; rm -rf "$work"' EXIT
-esm() { "$SSPR" esm --db prod.db "$@"; }
+source "$SSPR_SRC/tests/http/lib.sh"
 
 # The secrets of this test; none may ever reach the request log.
 alice_pw=SUNNY42 carol_pw=RAINY42 new_pw=NEWPW123 pin=583920
@@ -34,19 +24,13 @@ answers=("Rex the dog" "Lindenberg" "Hannelore")
 code=
 
 # --- set-up: the embedded ESM, keys, configuration ---
-run "fields" 0 sh -c "'$SSPR' esm --db prod.db < '$SSPR_SRC/scripts/cfields.racf'"
-run "rules" 0 esm "SETROPTS PASSWORD(RULE1(LENGTH(6:8) ALPHA(1) NUMERIC(6)))"
+http_esm_init
 run "alice" 0 esm "ADDUSER ALICE NAME('ALICE ADAMS')"
 run "alice pw" 0 esm "ALTUSER ALICE PASSWORD($alice_pw) NOEXPIRED"
 run "bob" 0 esm "ADDUSER BOB NAME('BOB BAKER')"
 run "bob pw" 0 esm "ALTUSER BOB PASSWORD(CLOUD42) NOEXPIRED"
 run "carol" 0 esm "ADDUSER CAROL NAME('CAROL CLARK')"
 run "carol pw" 0 esm "ALTUSER CAROL PASSWORD($carol_pw) NOEXPIRED"
-run "keys" 0 "$SSPR" keys init --file keys.json
-printf '0123456789ABCDEF\n' >ptkt.hex && chmod 600 ptkt.hex
-run "ptkt key" 0 "$SSPR" keys passticket --file keys.json --appl SSPRAPPL --key-file ptkt.hex
-run "ptkt esm" 0 esm "RDEFINE PTKTDATA SSPRAPPL SSIGNON(KEYMASKED(0123456789ABCDEF))"
-mkdir -p mail
 cat >sspr.json <<'CFG'
 {"state_dir": ".", "key_file": "keys.json", "base_url": "http://127.0.0.1",
  "systems": [{"name": "PROD", "backend": "embedded", "db": "prod.db", "applid": "SSPRAPPL"}],
@@ -54,20 +38,7 @@ cat >sspr.json <<'CFG'
  "hash": {"memory_kib": 19456}}
 CFG
 
-"$SSPR" serve -c sspr.json --port 0 --workers 2 </dev/null >/dev/null 2>serve.log &
-server=$!
-port=
-for _ in $(seq 100); do
-	port=$(sed -n '1s|^sspr: serving on http://127\.0\.0\.1:\([0-9]*\) .*|\1|p' serve.log)
-	[[ -n $port ]] && break
-	kill -0 "$server" 2>/dev/null || break
-	sleep 0.1
-done
-if [[ -z $port ]]; then
-	echo "FAIL serve did not start; serve.log:"
-	sed 's/^/    /' serve.log
-	exit 1
-fi
+http_serve
 base=http://127.0.0.1:$port
 
 # api [-T CONTENT-TYPE] METHOD PATH [BODY [CURL OPTIONS...]]: one request;

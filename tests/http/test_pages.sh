@@ -8,31 +8,16 @@
 set -e
 source "$(dirname "$0")/../cli/lib.sh"
 cd "$work"
-server=
-trap '[[ -n $server ]] && { kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; }; rm -rf "$work"' EXIT
-esm() { "$SSPR" esm --db prod.db "$@"; }
-
-run "fields" 0 sh -c "'$SSPR' esm --db prod.db < '$SSPR_SRC/scripts/cfields.racf'"
-run "rules" 0 esm "SETROPTS PASSWORD(RULE1(LENGTH(6:8) ALPHA(1) NUMERIC(6)))"
+source "$SSPR_SRC/tests/http/lib.sh"
+http_esm_init
 run "alice" 0 esm "ADDUSER ALICE NAME('ALICE ADAMS')"
 run "alice pw" 0 esm "ALTUSER ALICE PASSWORD(SUNNY42) NOEXPIRED"
-run "keys" 0 "$SSPR" keys init --file keys.json
-printf '0123456789ABCDEF\n' >ptkt.hex && chmod 600 ptkt.hex
-run "ptkt key" 0 "$SSPR" keys passticket --file keys.json --appl SSPRAPPL --key-file ptkt.hex
-run "ptkt esm" 0 esm "RDEFINE PTKTDATA SSPRAPPL SSIGNON(KEYMASKED(0123456789ABCDEF))"
-mkdir -p mail
 cat >sspr.json <<'CFG'
 {"state_dir": ".", "key_file": "keys.json",
  "systems": [{"name": "PROD", "backend": "embedded", "db": "prod.db", "applid": "SSPRAPPL"}],
  "mail": {"transport": "directory", "path": "mail", "from": "sspr@example.com"}}
 CFG
-"$SSPR" serve -c sspr.json --port 0 --workers 2 </dev/null >/dev/null 2>serve.log &
-server=$!
-for _ in $(seq 100); do
-	port=$(sed -n '1s|^sspr: serving on http://127\.0\.0\.1:\([0-9]*\) .*|\1|p' serve.log)
-	[[ -n $port ]] && break
-	sleep 0.1
-done
+http_serve
 # "localhost" is a secure context for curl (and browsers): the __Host-
 # cookies, which are Secure, are sent back over plain HTTP there.
 base=http://localhost:$port

@@ -511,8 +511,8 @@ test_load_limits(void **state)
 		const char *want;
 	} cases[] = {
 	    {64 * 1024, 0, 0, NULL},
-	    {64 * 1024 + 1, 0, 0, "'a.html' is larger than 65536 bytes"},
-	    {1024 * 1024, 0, 0, "'a.html' is larger than 65536 bytes"},
+	    {64 * 1024 + 1, 0, 0, "/a.html' is larger than 65536 bytes"},
+	    {1024 * 1024, 0, 0, "/a.html' is larger than 65536 bytes"},
 	    {100, 32, 0, NULL},
 	    {100, 33, 0,
 	        "template 'a.html' line 1: sections nested deeper "

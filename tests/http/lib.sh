@@ -1,0 +1,49 @@
+# lib.sh - the set-up shared by the HTTP tests: sourced after ../cli/lib.sh,
+# in $work.  Stops the server and removes $work on exit.
+#
+#   esm RACF-COMMAND          against prod.db
+#   http_esm_init             the SSPR custom fields, a password rule, the
+#                             key file with a PassTicket key for SSPRAPPL and
+#                             its PTKTDATA profile, and the mail directory
+#   http_serve                start `sspr serve -c sspr.json` on a free port;
+#                             sets $server (its pid) and $port, or fails
+#                             the test showing serve.log
+#   stop_server               stop it (SIGTERM, then SIGKILL after 10 s)
+
+server=
+stop_server() {
+	[[ -n $server ]] || return 0
+	kill "$server" 2>/dev/null || true
+	for _ in $(seq 100); do kill -0 "$server" 2>/dev/null || break; sleep 0.1; done
+	kill -9 "$server" 2>/dev/null || true
+	wait "$server" 2>/dev/null || true
+	server=
+}
+trap 'stop_server; rm -rf "$work"' EXIT
+
+esm() { "$SSPR" esm --db prod.db "$@"; }
+
+http_esm_init() {
+	run "fields" 0 sh -c "'$SSPR' esm --db prod.db < '$SSPR_SRC/scripts/cfields.racf'"
+	run "rules" 0 esm "SETROPTS PASSWORD(RULE1(LENGTH(6:8) ALPHA(1) NUMERIC(6)))"
+	run "keys" 0 "$SSPR" keys init --file keys.json
+	printf '0123456789ABCDEF\n' >ptkt.hex && chmod 600 ptkt.hex
+	run "ptkt key" 0 "$SSPR" keys passticket --file keys.json --appl SSPRAPPL --key-file ptkt.hex
+	run "ptkt esm" 0 esm "RDEFINE PTKTDATA SSPRAPPL SSIGNON(KEYMASKED(0123456789ABCDEF))"
+	mkdir -p mail
+}
+
+http_serve() {
+	"$SSPR" serve -c sspr.json --port 0 --workers 2 </dev/null >/dev/null 2>serve.log &
+	server=$!
+	port=
+	for _ in $(seq 100); do
+		port=$(sed -n '1s|^sspr: serving on http://127\.0\.0\.1:\([0-9]*\) .*|\1|p' serve.log)
+		[[ -n $port ]] && return 0
+		kill -0 "$server" 2>/dev/null || break
+		sleep 0.1
+	done
+	echo "FAIL serve did not start; serve.log:"
+	sed 's/^/    /' serve.log
+	exit 1
+}
