@@ -88,7 +88,7 @@ key=$("$sspr" keys passticket --file demo/keys.json --appl SSPRAPPL \
 cat >demo/sspr.json <<'CFG'
 {
   "listen": "127.0.0.1:8080",
-  "base_url": "http://127.0.0.1:8080",
+  "base_url": "http://localhost:8080",
   "state_dir": ".",
   "key_file": "keys.json",
   "systems": [
@@ -133,13 +133,14 @@ The demo ESM is $db; sspr's configuration is demo/sspr.json.  Try:
   $sspr check -c demo/sspr.json
   mv $db.mkey /tmp/ && $sspr check -c demo/sspr.json   # a DR site without the master key
 
-== starting the service on http://127.0.0.1:8080 (Ctrl-C stops it)
-The e-mail it sends (access codes, notices) appears in demo/mail/*.eml.
-Enroll and reset through the JSON API, for example:
-  curl -s -H 'Content-Type: application/json' http://127.0.0.1:8080/api/v1/enroll \\
+== starting the service: open http://localhost:8080/ in a browser (Ctrl-C stops it)
+Enroll ALICE (password SUNNY42), then reset her password; the access code
+and the notices arrive as e-mail in demo/mail/*.eml.
+The same through the JSON API, for example:
+  curl -s -H 'Content-Type: application/json' http://localhost:8080/api/v1/enroll \\
     -d '{"userid":"ALICE","password":"SUNNY42","email":"alice@example.com","pin":"583920",
          "questions":[{"question":"Q01","answer":"Whiskers"},{"question":"Q02","answer":"Oldtown"},
                       {"question":"Q03","answer":"Jonathan"}]}'
-  curl -s -H 'Content-Type: application/json' http://127.0.0.1:8080/api/v1/reset -d '{"userid":"ALICE"}'
+  curl -s -H 'Content-Type: application/json' http://localhost:8080/api/v1/reset -d '{"userid":"ALICE"}'
 EOF
 exec "$sspr" serve -c demo/sspr.json

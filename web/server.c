@@ -200,8 +200,8 @@ web_lang(struct MHD_Connection *c, char *out, size_t size)
 		strlcpy_s(out, "fr", size);
 }
 
-/* A state-changing request from a browser must come from this site. */
-/* The browser says the request comes from this site (or says nothing,
+/* A state-changing request from a browser must come from this site: the
+ * browser says the request comes from this site (or says nothing,
  * as scripts and old browsers do). */
 static int
 web_same_origin(struct web_req *rq)
