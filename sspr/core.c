@@ -35,10 +35,14 @@ sspr_open(const struct cfg *cfg, const struct keys *keys,
 
 	s->cfg = cfg;
 	s->keys = keys;
-	s->rl = ratelimit_new(SSPR_CLIENT_FAILS, SSPR_CLIENT_WINDOW);
 	if (opts != NULL) {
 		s->now = opts->now;
 		s->now_arg = opts->now_arg;
+		s->rl = opts->limits;
+	}
+	if (s->rl == NULL) {
+		s->rl = ratelimit_new(SSPR_CLIENT_FAILS, SSPR_CLIENT_WINDOW);
+		s->rl_owned = 1;
 	}
 	s->params.memory_kib = cfg->hash.memory_kib;
 	s->params.iterations = cfg->hash.iterations;
@@ -107,7 +111,8 @@ sspr_close(struct sspr *s)
 		return;
 	if (s->sender_owned)
 		mail_sender_stop(s->sender);
-	ratelimit_free(s->rl);
+	if (s->rl_owned)
+		ratelimit_free(s->rl);
 	if (s->mail_ok)
 		sspr_mailer_release(&s->mailer);
 	for (i = 0; i < s->nsys; i++)
@@ -248,6 +253,12 @@ struct mail_sender *
 sspr_mail_sender(struct sspr *s)
 {
 	return s->sender;
+}
+
+struct ratelimit *
+sspr_client_limits(struct sspr *s)
+{
+	return s->rl;
 }
 
 int

@@ -47,6 +47,7 @@
 #define SSPR_TOKEN_MAX   256 /* a sealed flow token, base64url */
 
 struct sspr;
+struct ratelimit;
 
 struct sspr_opts {
 	time_t (*now)(void *arg); /* NULL: time(NULL) */
@@ -54,6 +55,10 @@ struct sspr_opts {
 	int no_mail_sender; /* do not start the outbox's sender thread */
 	struct mail_sender *sender; /* wake this one after an enqueue (another
 	                               handle's; not owned) */
+	struct ratelimit *limits;   /* count client-address failures in this
+	                               table (another handle's, so that all
+	                               handles of a process share one budget;
+	                               not owned); NULL: a table of its own */
 };
 
 /*
@@ -67,6 +72,9 @@ void sspr_close(struct sspr *s);
 
 /* The outbox sender this handle wakes (borrowed), or NULL. */
 struct mail_sender *sspr_mail_sender(struct sspr *s);
+
+/* The client-address failure table this handle counts in (borrowed). */
+struct ratelimit *sspr_client_limits(struct sspr *s);
 
 enum sspr_status {
 	SSPR_OK = 0,

@@ -42,6 +42,7 @@ struct sspr {
 	unsigned char code_key[32]; /* HMACs access codes */
 	unsigned char qsel_key[32]; /* picks the questions asked */
 	struct ratelimit *rl;       /* per client address */
+	int rl_owned;               /* rl is this handle's to free */
 };
 
 /* Per client address: at most this many failed steps in this window. */

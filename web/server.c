@@ -474,10 +474,14 @@ web_start(const struct cfg *cfg, const struct keys *keys,
 		so = *opts->sspr;
 	w->sspr = xcalloc((size_t)w->nworkers, sizeof(*w->sspr));
 	for (i = 0; i < w->nworkers; i++) {
-		/* The first handle runs the outbox's sender; the others wake
-		 * it after an enqueue. */
-		if (i > 0)
+		/* The first handle runs the outbox's sender and owns the
+		 * client-address table; the others wake the sender after an
+		 * enqueue and count failures in that one table, so an address
+		 * has one budget however many workers serve it. */
+		if (i > 0) {
 			so.sender = sspr_mail_sender(w->sspr[0]);
+			so.limits = sspr_client_limits(w->sspr[0]);
+		}
 		if (sspr_open(cfg, keys, &so, &w->sspr[i], err, errsize) == -1)
 			goto fail;
 	}

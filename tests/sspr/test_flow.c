@@ -651,22 +651,37 @@ test_no_enumeration(void **state)
 static void
 test_client_address_limit(void **state)
 {
+	struct sspr_opts o = {.now = fake_now, .no_mail_sender = 1};
 	struct sspr_flow fl;
+	struct sspr *two;
+	char err[256];
 	int i;
 
 	(void)state;
 	enroll_alice();
-	/* Guessing against many users from one address: after 20 failures
-	 * that address is refused for any user, others are not. */
+	/* A second handle of the same process (as a second worker of the
+	 * service) shares the first one's table. */
+	o.limits = sspr_client_limits(W.s);
+	if (sspr_open(W.cfg, W.keys, &o, &two, err, sizeof(err)) == -1)
+		fail_msg("sspr_open: %s", err);
+	/* Guessing against many users from one address, through both
+	 * handles: after 20 failures in all that address is refused for any
+	 * user, on either handle; others are not. */
 	for (i = 0; i < 20; i++) {
-		assert_int_equal(sspr_reset_start(W.s, "NOBODY", NULL, &fl), 0);
-		assert_int_equal(sspr_reset_pin(W.s, fl.token, "999111",
+		struct sspr *h = i % 2 ? two : W.s;
+
+		assert_int_equal(sspr_reset_start(h, "NOBODY", NULL, &fl), 0);
+		assert_int_equal(sspr_reset_pin(h, fl.token, "999111",
 		                     "198.51.100.9", "en", &fl),
 		    -1);
 	}
 	assert_int_equal(sspr_reset_start(W.s, "ALICE", NULL, &fl), 0);
 	assert_int_equal(
 	    sspr_reset_pin(W.s, fl.token, PIN, "198.51.100.9", "en", &fl), -1);
+	assert_int_equal(sspr_reset_start(two, "ALICE", NULL, &fl), 0);
+	assert_int_equal(
+	    sspr_reset_pin(two, fl.token, PIN, "198.51.100.9", "en", &fl), -1);
+	sspr_close(two);
 	assert_int_equal(sspr_reset_start(W.s, "ALICE", NULL, &fl), 0);
 	assert_int_equal(
 	    sspr_reset_pin(W.s, fl.token, PIN, "198.51.100.10", "en", &fl), 0);
