@@ -83,8 +83,9 @@ cli_serve(int argc, char **argv)
 		cfg_free(cfg);
 		return cli_error("serve: %s", err);
 	}
-	fprintf(stderr, "sspr: serving on http://127.0.0.1:%u (%s)\n",
-	    web_port(w), cfg->base_url ? cfg->base_url : "no base_url");
+	fprintf(stderr, "sspr: serving on %s://127.0.0.1:%u (%s)\n",
+	    cfg->tls.cert != NULL ? "https" : "http", web_port(w),
+	    cfg->base_url ? cfg->base_url : "no base_url");
 	while (sigwait(&set, &sig) != 0)
 		;
 	fprintf(stderr, "sspr: stopping\n");

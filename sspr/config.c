@@ -16,9 +16,11 @@
  */
 #include "sspr/config.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <netinet/in.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -75,6 +77,13 @@ static const struct cfg_key cfg_top_keys[] = {
     {"mail", JX_OBJECT},
     {"reset", JX_OBJECT},
     {"hash", JX_OBJECT},
+    {"tls", JX_OBJECT},
+    {"trusted_proxies", JX_ARRAY},
+};
+
+static const struct cfg_key cfg_tls_keys[] = {
+    {"cert", JX_STRING},
+    {"key", JX_STRING},
 };
 
 static const struct cfg_key cfg_system_keys[] = {
@@ -1038,6 +1047,66 @@ cfg_parse_hash(struct cfg_ctx *ctx, json_t *obj, struct cfg_hash *h)
 	return 0;
 }
 
+/* tls: the server's certificate chain and private key (PEM), both. */
+static int
+cfg_parse_tls(struct cfg_ctx *ctx, json_t *obj, struct cfg_tls *t)
+{
+	static const char *const where = "tls";
+
+	if (cfg_check_object(
+	        ctx, obj, where, cfg_tls_keys, ARRAY_SIZE(cfg_tls_keys)) == -1)
+		return -1;
+	if (!cfg_has(obj, "cert")) {
+		cfg_err_missing(ctx, where, "cert");
+		return -1;
+	}
+	if (!cfg_has(obj, "key")) {
+		cfg_err_missing(ctx, where, "key");
+		return -1;
+	}
+	if (cfg_get_path(ctx, obj, where, "cert", &t->cert) == -1 ||
+	    cfg_get_path(ctx, obj, where, "key", &t->key) == -1)
+		return -1;
+	return 0;
+}
+
+/* trusted_proxies: the addresses of reverse proxies whose
+ * X-Forwarded-For is believed, each an IPv4 or IPv6 address. */
+static int
+cfg_parse_proxies(struct cfg_ctx *ctx, json_t *arr, struct cfg *c)
+{
+	unsigned char a[sizeof(struct in6_addr)];
+	char key[48];
+	json_t *v;
+	size_t i;
+
+	if (json_array_size(arr) > CFG_MAX_PROXIES) {
+		cfg_err(ctx, NULL, "trusted_proxies", "more than %d addresses",
+		    CFG_MAX_PROXIES);
+		return -1;
+	}
+	json_array_foreach(arr, i, v)
+	{
+		const char *ip = json_string_value(v);
+
+		(void)snprintf(key, sizeof(key), "trusted_proxies[%zu]", i);
+		if (ip == NULL) {
+			cfg_err(ctx, NULL, key, "must be a string, not %s",
+			    json_type_name(v));
+			return -1;
+		}
+		if (inet_pton(AF_INET, ip, a) != 1 &&
+		    inet_pton(AF_INET6, ip, a) != 1) {
+			cfg_err(ctx, NULL, key,
+			    "must be an IPv4 or IPv6 address (no names, no "
+			    "prefixes)");
+			return -1;
+		}
+		c->proxies[c->nproxies++] = xstrdup(ip);
+	}
+	return 0;
+}
+
 static int
 cfg_parse(struct cfg_ctx *ctx, json_t *root, struct cfg *c)
 {
@@ -1100,6 +1169,12 @@ cfg_parse(struct cfg_ctx *ctx, json_t *root, struct cfg *c)
 	    -1)
 		return -1;
 	if (cfg_parse_hash(ctx, json_object_get(root, "hash"), &c->hash) == -1)
+		return -1;
+	if ((obj = json_object_get(root, "tls")) != NULL &&
+	    cfg_parse_tls(ctx, obj, &c->tls) == -1)
+		return -1;
+	if ((obj = json_object_get(root, "trusted_proxies")) != NULL &&
+	    cfg_parse_proxies(ctx, obj, c) == -1)
 		return -1;
 	return 0;
 }
@@ -1229,6 +1304,10 @@ cfg_free(struct cfg *cfg)
 	strfreezero(cfg->path);
 	strfreezero(cfg->listen);
 	strfreezero(cfg->base_url);
+	strfreezero(cfg->tls.cert);
+	strfreezero(cfg->tls.key);
+	for (i = 0; i < cfg->nproxies; i++)
+		strfreezero(cfg->proxies[i]);
 	strfreezero(cfg->state_dir);
 	strfreezero(cfg->key_file);
 	for (i = 0; i < cfg->nsystems; i++) {

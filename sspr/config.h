@@ -105,6 +105,13 @@ struct cfg_hash {
 	unsigned parallelism; /* 1-16, default 1 */
 };
 
+#define CFG_MAX_PROXIES 16
+
+struct cfg_tls {
+	char *cert; /* PEM certificate chain, absolute path; NULL: no TLS */
+	char *key;  /* PEM private key (a private file), absolute path */
+};
+
 struct cfg {
 	char *path;      /* the configuration file as given */
 	char *listen;    /* host:port, default "127.0.0.1:8080" */
@@ -116,6 +123,9 @@ struct cfg {
 	struct cfg_mail mail;
 	struct cfg_reset reset;
 	struct cfg_hash hash;
+	struct cfg_tls tls;
+	char *proxies[CFG_MAX_PROXIES]; /* trusted_proxies, as written */
+	size_t nproxies;
 };
 
 /*

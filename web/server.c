@@ -15,6 +15,8 @@
 
 #include "compat/compat.h"
 #include "compat/jsonx.h"
+#include "compat/secretfile.h"
+#include "compat/textfile.h"
 #include "web/tmpl.h"
 #include "compat/banned.h"
 
@@ -136,6 +138,9 @@ web_queue(struct web_req *rq)
 	MHD_add_response_header(r, "X-Frame-Options", "DENY");
 	MHD_add_response_header(
 	    r, "Cross-Origin-Resource-Policy", "same-origin");
+	if (rq->w->tls_cert != NULL)
+		MHD_add_response_header(r, "Strict-Transport-Security",
+		    "max-age=31536000; includeSubDomains");
 	if (rq->retry_after != NULL)
 		MHD_add_response_header(r, "Retry-After", rq->retry_after);
 	if (rq->location != NULL)
@@ -153,12 +158,51 @@ web_queue(struct web_req *rq)
  * Requests
  * ---------------------------------------------------------------- */
 
+/* addr (text) is one of the configured trusted proxies. */
+static int
+web_trusted(const struct cfg *cfg, const char *addr)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->nproxies; i++)
+		if (strcmp(cfg->proxies[i], addr) == 0)
+			return 1;
+	return 0;
+}
+
+/* A valid IPv4 or IPv6 address of len bytes at s, copied to out. */
+static int
+web_ip(const char *s, size_t len, char *out, size_t size)
+{
+	unsigned char a[sizeof(struct in6_addr)];
+	char buf[INET6_ADDRSTRLEN + 1];
+
+	if (len == 0 || len >= sizeof(buf) || len >= size)
+		return 0;
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	if (inet_pton(AF_INET, buf, a) != 1 && inet_pton(AF_INET6, buf, a) != 1)
+		return 0;
+	strlcpy_s(out, buf, size);
+	return 1;
+}
+
+/*
+ * The client's address: the peer's, unless the peer is a trusted proxy;
+ * then X-Forwarded-For is read from the right (the entries proxies
+ * appended), skipping trusted proxies, and the first other address is the
+ * client.  A malformed entry stops the walk at the last trusted address
+ * (what a client wrote to the left of it is never believed).
+ */
 static void
-web_client(struct MHD_Connection *c, char *out, size_t size)
+web_client(
+    struct MHD_Connection *c, const struct cfg *cfg, char *out, size_t size)
 {
 	const union MHD_ConnectionInfo *ci =
 	    MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	const struct sockaddr *sa = ci != NULL ? ci->client_addr : NULL;
+	const char *xff, *end, *p, *q;
+	char hop[INET6_ADDRSTRLEN + 1];
 
 	strlcpy_s(out, "unknown", size);
 	if (sa == NULL)
@@ -171,6 +215,29 @@ web_client(struct MHD_Connection *c, char *out, size_t size)
 		inet_ntop(AF_INET6,
 		    &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
 		    out, (socklen_t)size);
+	if (cfg->nproxies == 0 || !web_trusted(cfg, out))
+		return;
+	xff =
+	    MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Forwarded-For");
+	if (xff == NULL)
+		return;
+	end = xff + strlen(xff);
+	while (end > xff) {
+		p = end;
+		while (p > xff && p[-1] != ',')
+			p--;
+		q = p;
+		while (q < end && (*q == ' ' || *q == '\t'))
+			q++;
+		while (end > q && (end[-1] == ' ' || end[-1] == '\t'))
+			end--;
+		if (!web_ip(q, (size_t)(end - q), hop, sizeof(hop)))
+			return;
+		strlcpy_s(out, hop, size);
+		if (!web_trusted(cfg, hop))
+			return;
+		end = p > xff ? p - 1 : xff;
+	}
 }
 
 /* de or fr when the client prefers them, else en. */
@@ -335,7 +402,7 @@ web_access(void *cls, struct MHD_Connection *c, const char *url,
 		clock_gettime(CLOCK_MONOTONIC, &rq->start);
 		strlcpy_s(rq->method, method, sizeof(rq->method));
 		strlcpy_s(rq->path, url, sizeof(rq->path));
-		web_client(c, rq->client, sizeof(rq->client));
+		web_client(c, w->cfg, rq->client, sizeof(rq->client));
 		web_lang(c, rq->lang, sizeof(rq->lang));
 		*req_cls = rq;
 		return MHD_YES;
@@ -459,6 +526,9 @@ web_start(const struct cfg *cfg, const struct keys *keys,
 {
 	struct web *w = xcalloc(1, sizeof(*w));
 	struct sspr_opts so = {0};
+	struct MHD_OptionItem tls[4] = {{MHD_OPTION_END, 0, NULL}};
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
+	                 MHD_ALLOW_SUSPEND_RESUME;
 	const union MHD_DaemonInfo *di;
 	struct sockaddr_in sa;
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
@@ -496,16 +566,42 @@ web_start(const struct cfg *cfg, const struct keys *keys,
 	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	if (strncmp(cfg->listen, "0.0.0.0:", 8) == 0)
 		sa.sin_addr.s_addr = htonl(INADDR_ANY);
-	w->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
-	                            MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME,
-	    (uint16_t)port, NULL, NULL, web_access, w, MHD_OPTION_SOCK_ADDR,
-	    (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE, 2u,
-	    MHD_OPTION_NOTIFY_COMPLETED, web_completed, w,
-	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
-	    MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_CONNECTION_LIMIT,
-	    4000u, MHD_OPTION_END);
+	if (cfg->tls.cert != NULL) {
+		size_t len;
+
+		if (text_file_read(cfg->tls.cert, "TLS certificate",
+		        WEB_TLS_FILE_MAX, &w->tls_cert, &len, err,
+		        errsize) != 0 ||
+		    secret_file_read(cfg->tls.key, "TLS key", "",
+		        WEB_TLS_FILE_MAX, &w->tls_key, &len, &w->tls_key_cap,
+		        err, errsize) == -1)
+			goto fail;
+		w->tls_cert_cap = WEB_TLS_FILE_MAX + 1;
+		flags |= MHD_USE_TLS;
+		tls[0] = (struct MHD_OptionItem){
+		    MHD_OPTION_HTTPS_MEM_CERT, 0, w->tls_cert};
+		tls[1] = (struct MHD_OptionItem){
+		    MHD_OPTION_HTTPS_MEM_KEY, 0, w->tls_key};
+		tls[2] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_PRIORITIES, 0,
+		    (void *)(uintptr_t)WEB_TLS_PRIORITIES};
+		tls[3] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
+	}
+	w->d = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, web_access,
+	    w, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+	    MHD_OPTION_THREAD_POOL_SIZE, 2u, MHD_OPTION_NOTIFY_COMPLETED,
+	    web_completed, w, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+	    (size_t)(64 * 1024), MHD_OPTION_CONNECTION_TIMEOUT, 30u,
+	    MHD_OPTION_CONNECTION_LIMIT, 4000u, MHD_OPTION_ARRAY, tls,
+	    MHD_OPTION_END);
 	if (w->d == NULL) {
-		errf(err, errsize, "cannot listen on port %d", port);
+		if (w->tls_cert != NULL)
+			errf(err, errsize,
+			    "cannot listen on port %d with TLS (is the port "
+			    "free, and do '%s' and '%s' hold a PEM certificate "
+			    "and its private key?)",
+			    port, cfg->tls.cert, cfg->tls.key);
+		else
+			errf(err, errsize, "cannot listen on port %d", port);
 		goto fail;
 	}
 	di = MHD_get_daemon_info(w->d, MHD_DAEMON_INFO_BIND_PORT);
@@ -539,5 +635,9 @@ web_stop(struct web *w)
 		sspr_close(w->sspr[i]);
 	free(w->sspr);
 	tmpl_free(w->tmpl);
+	if (w->tls_cert != NULL)
+		freezero(w->tls_cert, w->tls_cert_cap);
+	if (w->tls_key != NULL)
+		freezero(w->tls_key, w->tls_key_cap);
 	free(w);
 }

@@ -36,6 +36,11 @@ struct web_route {
 
 struct tmpl_set;
 
+#define WEB_TLS_FILE_MAX (256 * 1024) /* a PEM certificate chain or key */
+/* TLS 1.2 and 1.3 only, GnuTLS's NORMAL ciphers otherwise. */
+#define WEB_TLS_PRIORITIES                                                     \
+	"NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:%SERVER_PRECEDENCE"
+
 struct web {
 	struct MHD_Daemon *d;
 	struct tmpl_set *tmpl; /* the pages */
@@ -45,6 +50,8 @@ struct web {
 	struct web_pool *pool;
 	unsigned short port;
 	FILE *log;
+	char *tls_cert, *tls_key; /* PEM, while the daemon runs (key wiped) */
+	size_t tls_cert_cap, tls_key_cap;
 	atomic_ulong requests, rejected_busy, resets_ok, resets_denied,
 	    enrolls_ok, enrolls_failed;
 };

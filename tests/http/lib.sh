@@ -5,7 +5,8 @@
 #   http_esm_init             the SSPR custom fields, a password rule, the
 #                             key file with a PassTicket key for SSPRAPPL and
 #                             its PTKTDATA profile, and the mail directory
-#   http_serve                start `sspr serve -c sspr.json` on a free port;
+#   http_serve                start `sspr serve -c sspr.json` (HTTP or HTTPS)
+#                             on a free port;
 #                             sets $server (its pid) and $port, or fails
 #                             the test showing serve.log
 #   stop_server               stop it (SIGTERM, then SIGKILL after 10 s)
@@ -38,7 +39,7 @@ http_serve() {
 	server=$!
 	port=
 	for _ in $(seq 100); do
-		port=$(sed -n '1s|^sspr: serving on http://127\.0\.0\.1:\([0-9]*\) .*|\1|p' serve.log)
+		port=$(sed -n '1s|^sspr: serving on https\{0,1\}://127\.0\.0\.1:\([0-9]*\) .*|\1|p' serve.log)
 		[[ -n $port ]] && return 0
 		kill -0 "$server" 2>/dev/null || break
 		sleep 0.1

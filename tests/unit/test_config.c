@@ -398,6 +398,9 @@ test_valid_variants(void **state)
 	    {"listen hostname", TOP(",\"listen\":\"localhost:1\"")},
 	    {"listen highest port", TOP(",\"listen\":\"0.0.0.0:65535\"")},
 	    {"base_url http", TOP(",\"base_url\":\"http://h:8080/sspr/\"")},
+	    {"tls and proxies",
+	        TOP(",\"tls\":{\"cert\":\"c.pem\",\"key\":\"c.key\"},"
+	            "\"trusted_proxies\":[\"10.0.0.1\",\"::1\"]")},
 	    {"utf-8 path", TOP(",\"key_file\":\"cl\\u00e9s.json\"")},
 	    {"two systems", "{\"state_dir\":\"st\",\"systems\":[" SYS_PROD
 	                    "," SYS_LDAP "]}"},
@@ -444,6 +447,21 @@ test_errors(void **state)
 	        ":1:14: NUL byte in object key not supported"},
 	    {"top level array", "[]", EXACT,
 	        ": expected an object at top level, got an array"},
+
+	    /* tls and trusted_proxies */
+	    {"tls without key", TOP(",\"tls\":{\"cert\":\"c.pem\"}"), EXACT,
+	        ": tls: missing required key 'key'"},
+	    {"tls unknown key",
+	        TOP(",\"tls\":{\"cert\":\"c\",\"key\":\"k\",\"ca\":\"x\"}"),
+	        PREFIX, ": tls: unknown key 'ca'"},
+	    {"proxy name", TOP(",\"trusted_proxies\":[\"10.0.0.1\",\"px\"]"),
+	        EXACT,
+	        ": trusted_proxies[1]: must be an IPv4 or IPv6 address (no "
+	        "names, no prefixes)"},
+	    {"proxy prefix", TOP(",\"trusted_proxies\":[\"10.0.0.0/8\"]"),
+	        PREFIX, ": trusted_proxies[0]: must be an IPv4"},
+	    {"proxy number", TOP(",\"trusted_proxies\":[1]"), EXACT,
+	        ": trusted_proxies[0]: must be a string, not an integer"},
 
 	    /* string contents */
 	    {"NUL in string", TOP(",\"base_url\":\"http://a\\u0000b\""), EXACT,

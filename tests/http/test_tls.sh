@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# test_tls.sh - `sspr serve` speaking TLS itself (a certificate and key
+# from the configuration, GnuTLS through libmicrohttpd): pages and API over
+# HTTPS with HSTS, plain HTTP refused on that port, a key readable by others
+# refused, clear errors for missing or half-configured TLS; and the
+# trusted-proxy list: X-Forwarded-For believed only from a listed proxy,
+# read from the right, never past a malformed entry.
+set -e
+source "$(dirname "$0")/../cli/lib.sh"
+cd "$work"
+source "$SSPR_SRC/tests/http/lib.sh"
+http_esm_init
+run "alice" 0 esm "ADDUSER ALICE NAME('ALICE ADAMS')"
+run "tls material" 0 sh "$SSPR_SRC/tests/mail/mkcert.sh" tls
+
+config() { # config EXTRA-TOP-LEVEL-MEMBERS
+	cat >sspr.json <<CFG
+{"state_dir": ".", "key_file": "keys.json",
+ "systems": [{"name": "PROD", "backend": "embedded", "db": "prod.db", "applid": "SSPRAPPL"}],
+ "mail": {"transport": "directory", "path": "mail", "from": "sspr@example.com"}$1}
+CFG
+}
+
+# --- HTTPS ---
+config ', "base_url": "https://localhost", "tls": {"cert": "tls/server.pem", "key": "tls/server.key"}'
+http_serve
+run "serving https" 0 head -1 serve.log
+has "serving https" "serving on https://127.0.0.1:$port"
+run "healthz" 0 curl -sS --cacert tls/ca.pem -D - -o /dev/null "https://localhost:$port/healthz"
+has "healthz" "HTTP/1.1 200"
+has "healthz" "Strict-Transport-Security: max-age=31536000; includeSubDomains"
+run "page" 0 curl -sS --cacert tls/ca.pem -D - "https://127.0.0.1:$port/reset"
+has "page" "HTTP/1.1 200"
+has "page" "Set-Cookie: __Host-csrf="
+has "page" 'name="csrf"'
+run "api" 0 curl -sS --cacert tls/ca.pem "https://localhost:$port/api/v1/questions"
+has "api" '"questions"'
+# TLS 1.2 and 1.3 only (the client allows 1.1 at security level 0, so a
+# refusal is the server's).
+run "tls 1.2" 0 sh -c "openssl s_client -connect 127.0.0.1:$port -tls1_2 -CAfile tls/ca.pem </dev/null 2>&1"
+has "tls 1.2" "Protocol  : TLSv1.2"
+run "tls 1.3" 0 sh -c "openssl s_client -connect 127.0.0.1:$port -tls1_3 -CAfile tls/ca.pem </dev/null 2>&1"
+has "tls 1.3" "TLSv1.3"
+run "no tls 1.1" 1 sh -c "openssl s_client -connect 127.0.0.1:$port -tls1_1 -cipher 'DEFAULT:@SECLEVEL=0' </dev/null 2>&1"
+has "no tls 1.1" "SSL handshake has read 0 bytes"
+run "no plain http" 0 sh -c "curl -s -o /dev/null -w '%{http_code}' --max-time 5 'http://127.0.0.1:$port/healthz' || true"
+lacks "no plain http" "200"
+run "untrusted certificate" 60 curl -sS -o /dev/null "https://localhost:$port/healthz"
+stop_server
+
+# --- the key must be private; errors name what to fix ---
+chmod 644 tls/server.key
+run "key readable by others" 2 "$SSPR" serve -c sspr.json --port 0
+has "key readable by others" "TLS key '$work/tls/server.key' is readable by group or others"
+has "key readable by others" "chmod 600"
+chmod 600 tls/server.key
+config ', "tls": {"cert": "tls/nothere.pem", "key": "tls/server.key"}'
+run "missing certificate" 2 "$SSPR" serve -c sspr.json --port 0
+has "missing certificate" "cannot open TLS certificate '$work/tls/nothere.pem'"
+config ', "tls": {"cert": "tls/server.pem"}'
+run "half tls" 2 "$SSPR" serve -c sspr.json --port 0
+has "half tls" "tls: missing required key 'key'"
+cp tls/server.key tls/swapped.pem && cp tls/server.pem tls/swapped.key && chmod 600 tls/swapped.key
+config ', "tls": {"cert": "tls/swapped.pem", "key": "tls/swapped.key"}'
+run "swapped" 2 "$SSPR" serve -c sspr.json --port 0
+has "swapped" "PEM certificate and its private key"
+
+# --- without TLS, no HSTS ---
+config ''
+http_serve
+run "no hsts" 0 curl -sS -D - -o /dev/null "http://127.0.0.1:$port/healthz"
+lacks "no hsts" "Strict-Transport-Security"
+# No trusted proxy: X-Forwarded-For is ignored.
+run "xff ignored" 0 curl -sS -o /dev/null -H 'X-Forwarded-For: 203.0.113.7' "http://127.0.0.1:$port/healthz"
+stop_server
+run "log: peer" 0 grep -c '^127\.0\.0\.1 GET /healthz 200' serve.log
+lacks "log: peer" "203.0.113.7"
+
+# --- trusted proxies ---
+config ', "trusted_proxies": ["proxy.example.com"]'
+run "proxy by name" 2 "$SSPR" serve -c sspr.json --port 0
+has "proxy by name" "trusted_proxies[0]: must be an IPv4 or IPv6 address"
+config ', "trusted_proxies": ["::1", "127.0.0.1", "10.0.0.2"]'
+http_serve
+xff() { run "xff $1" 0 curl -sS -o /dev/null -H "X-Forwarded-For: $2" "http://127.0.0.1:$port/healthz?$1"; }
+xff client "203.0.113.7"
+xff forged "198.51.100.66, 203.0.113.8"
+xff chain "203.0.113.9 , 10.0.0.2"
+xff garbage "203.0.113.1, not-an-address, 10.0.0.2"
+xff v6 "2001:db8::5"
+stop_server
+run "log" 0 cat serve.log
+has "log" "203.0.113.7 GET /healthz 200"
+has "log" "203.0.113.8 GET /healthz 200"
+has "log" "203.0.113.9 GET /healthz 200"
+has "log" "10.0.0.2 GET /healthz 200"
+has "log" "2001:db8::5 GET /healthz 200"
+lacks "log" "198.51.100.66"
+lacks "log" "203.0.113.1 "
+
+finish
