@@ -16,6 +16,7 @@
 #include "compat/compat.h"
 #include "compat/jsonx.h"
 #include "compat/secretfile.h"
+#include "compat/strbuf.h"
 #include "compat/textfile.h"
 #include "web/tmpl.h"
 #include "compat/banned.h"
@@ -45,6 +46,8 @@ static const struct web_route web_routes[] = {
     {"POST", "/api/v1/reset/answers", api_reset_answers, WR_POOL | WR_POST},
     {"POST", "/api/v1/reset/complete", api_reset_complete, WR_POOL | WR_POST},
 };
+_Static_assert(ARRAY_SIZE(web_routes) <= WEB_MAX_ROUTES,
+    "raise WEB_MAX_ROUTES for the route table's counters");
 
 void
 web_error(struct web_req *rq, int status, const char *code, const char *message)
@@ -73,8 +76,10 @@ web_metrics(struct web_req *rq, struct sspr *s)
 {
 	unsigned long long wait_us, jobs;
 	struct web *w = rq->w;
+	struct strbuf sb;
 	char buf[2048];
-	int waiting;
+	size_t i, k;
+	int waiting, bad = 0;
 
 	(void)s;
 	web_pool_stats(w->pool, &waiting, &wait_us, &jobs);
@@ -106,8 +111,40 @@ web_metrics(struct web_req *rq, struct sspr *s)
 	    (double)wait_us / 1e6, jobs, atomic_load(&w->resets_ok),
 	    atomic_load(&w->resets_denied), atomic_load(&w->enrolls_ok),
 	    atomic_load(&w->enrolls_failed));
+	strbuf_init(&sb, 64 * 1024);
+	bad |= strbuf_addstr(&sb, buf);
+	bad |= strbuf_addstr(&sb,
+	    "# HELP sspr_http_responses_total Answers by route and status "
+	    "class.\n"
+	    "# TYPE sspr_http_responses_total counter\n");
+	for (i = 0; i <= ARRAY_SIZE(web_routes); i++)
+		for (k = 0; k < 5; k++) {
+			unsigned long n = atomic_load(&w->by_route[i][k]);
+
+			if (n == 0)
+				continue;
+			bad |= strbuf_addf(&sb,
+			    "sspr_http_responses_total{method=\"%s\",route=\"%"
+			    "s%s\","
+			    "code=\"%zuxx\"} %lu\n",
+			    i < ARRAY_SIZE(web_routes) ? web_routes[i].method
+			                               : "",
+			    i < ARRAY_SIZE(web_routes) ? web_routes[i].path
+			                               : "other",
+			    i < ARRAY_SIZE(web_routes) &&
+			            (web_routes[i].flags & WR_PREFIX) != 0
+			        ? "*"
+			        : "",
+			    k + 1, n);
+		}
+	if (bad != 0) { /* cannot happen below the 64 KiB ceiling */
+		strbuf_release(&sb);
+		web_error(rq, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal",
+		    "the metrics do not fit");
+		return;
+	}
 	rq->status = MHD_HTTP_OK;
-	rq->resp = xstrdup(buf);
+	rq->resp = strbuf_detach(&sb);
 	rq->ctype = "text/plain; version=0.0.4";
 }
 
@@ -482,6 +519,13 @@ web_completed(void *cls, struct MHD_Connection *c, void **req_cls,
 	(void)toe;
 	if (rq == NULL)
 		return;
+	if (rq->status >= 100 && rq->status < 600)
+		atomic_fetch_add(
+		    &w->by_route[rq->route != NULL
+		                     ? (size_t)(rq->route - web_routes)
+		                     : ARRAY_SIZE(web_routes)]
+		                [rq->status / 100 - 1],
+		    1);
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	ms = (now.tv_sec - rq->start.tv_sec) * 1000 +
 	     (now.tv_nsec - rq->start.tv_nsec) / 1000000;

@@ -36,6 +36,7 @@ struct web_route {
 
 struct tmpl_set;
 
+#define WEB_MAX_ROUTES   32           /* size of the route table's counters */
 #define WEB_TLS_FILE_MAX (256 * 1024) /* a PEM certificate chain or key */
 /* TLS 1.2 and 1.3 only, GnuTLS's NORMAL ciphers otherwise. */
 #define WEB_TLS_PRIORITIES                                                     \
@@ -52,6 +53,8 @@ struct web {
 	FILE *log;
 	char *tls_cert, *tls_key; /* PEM, while the daemon runs (key wiped) */
 	size_t tls_cert_cap, tls_key_cap;
+	/* answers by route (the last row: no route) and status class */
+	atomic_ulong by_route[WEB_MAX_ROUTES + 1][5];
 	atomic_ulong requests, rejected_busy, resets_ok, resets_denied,
 	    enrolls_ok, enrolls_failed;
 };

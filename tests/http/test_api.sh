@@ -268,6 +268,9 @@ has "metrics" "status=200"
 has "metrics" "Content-Type: text/plain"
 has "metrics" "sspr_requests_total "
 has "metrics" 'sspr_resets_total{outcome="ok"} 1'
+has "metrics" 'sspr_http_responses_total{method="POST",route="/api/v1/reset/complete",code="2xx"} 1'
+has "metrics" 'sspr_http_responses_total{method="GET",route="/healthz",code="2xx"}'
+has "metrics" 'sspr_http_responses_total{method="",route="other",code="4xx"}'
 lacks "metrics" "$code"
 
 # --- 9. SIGTERM: the requests in flight finish, exit status 0 ---
