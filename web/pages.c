@@ -79,6 +79,12 @@ page_message(struct web_req *rq, int status, const char *name)
 	page_render(rq, status, name, json_object());
 }
 
+void
+page_error(struct web_req *rq, int status)
+{
+	page_message(rq, status, "error");
+}
+
 /* A form POST: urlencoded, same site, the right CSRF token.  Returns 0
  * with f parsed, or -1 after answering. */
 static int

@@ -323,8 +323,11 @@ web_same_origin(struct web_req *rq)
 		return 0;
 	if (origin == NULL)
 		return 1;
+	/* Under Referrer-Policy no-referrer browsers send "Origin: null"
+	 * even for a same-origin form post; Sec-Fetch-Site, which no page
+	 * can set, then decides. */
 	if (strcmp(origin, "null") == 0)
-		return 0;
+		return sfs != NULL && strcmp(sfs, "same-origin") == 0;
 	if (base != NULL)
 		return strncmp(base, origin, strlen(origin)) == 0 &&
 		       (base[strlen(origin)] == '\0' ||
@@ -421,6 +424,19 @@ web_route(const char *method, const char *path, int *path_known)
 	return NULL;
 }
 
+/* A refusal: JSON for the API and the operators' routes, the error page
+ * for everything a browser asks for. */
+static void
+web_refuse(struct web_req *rq, int status, const char *code, const char *msg)
+{
+	if (strncmp(rq->path, "/api/", 5) == 0 ||
+	    strcmp(rq->path, "/healthz") == 0 ||
+	    strcmp(rq->path, "/metrics") == 0)
+		web_error(rq, status, code, msg);
+	else
+		page_error(rq, status);
+}
+
 static enum MHD_Result
 web_access(void *cls, struct MHD_Connection *c, const char *url,
     const char *method, const char *version, const char *upload,
@@ -468,22 +484,22 @@ web_access(void *cls, struct MHD_Connection *c, const char *url,
 			rq->route = web_route("GET", url, &k);
 			if (rq->route == NULL)
 				rq->route = web_route("POST", url, &k);
-			web_error(rq, MHD_HTTP_METHOD_NOT_ALLOWED,
+			web_refuse(rq, MHD_HTTP_METHOD_NOT_ALLOWED,
 			    "method-not-allowed",
 			    "this method is not allowed here");
 		} else
-			web_error(rq, MHD_HTTP_NOT_FOUND, "not-found",
+			web_refuse(rq, MHD_HTTP_NOT_FOUND, "not-found",
 			    "there is no such page");
 		return web_queue(rq);
 	}
 	if (rq->too_big) {
-		web_error(rq, MHD_HTTP_CONTENT_TOO_LARGE, "too-large",
+		web_refuse(rq, MHD_HTTP_CONTENT_TOO_LARGE, "too-large",
 		    "the request is too large");
 		return web_queue(rq);
 	}
 	if (((rq->route->flags & WR_POST) && !web_same_site(rq)) ||
 	    ((rq->route->flags & WR_PAGE) && !web_same_origin(rq))) {
-		web_error(rq, MHD_HTTP_FORBIDDEN, "cross-site",
+		web_refuse(rq, MHD_HTTP_FORBIDDEN, "cross-site",
 		    "requests must be JSON from this site");
 		return web_queue(rq);
 	}

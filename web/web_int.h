@@ -93,6 +93,9 @@ const char *web_cookie(struct web_req *rq, const char *name);
 void web_set_cookie(struct web_req *rq, const char *fmt, ...) PRINTF_LIKE(2, 3);
 
 /* The page handlers (pages.c). */
+/* The error page (in the request's language) with status: what a browser
+ * gets for a refusal where the API would answer JSON. */
+void page_error(struct web_req *rq, int status);
 void page_home(struct web_req *rq, struct sspr *s);
 void page_enroll_form(struct web_req *rq, struct sspr *s);
 void page_enroll(struct web_req *rq, struct sspr *s);

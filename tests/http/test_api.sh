@@ -243,7 +243,7 @@ has "same origin" "status=200"
 run "GET reset" 0 api GET /api/v1/reset
 has "GET reset" "status=405"
 has "GET reset" "Allow: POST"
-run "not found" 0 api GET /nope
+run "not found" 0 api GET /api/v1/nope
 has "not found" "status=404"
 has "not found" '"code":"not-found"'
 secure "404"
@@ -305,7 +305,7 @@ has "log statuses" "POST /api/v1/reset/complete 200"
 has "log statuses" "POST /api/v1/reset/complete 403"
 has "log statuses" "GET /api/v1/reset 405"
 has "log statuses" "POST /api/v1/reset 413"
-has "log statuses" "GET /nope 404"
+has "log statuses" "GET /api/v1/nope 404"
 for secret in "$alice_pw" "$carol_pw" "$new_pw" "$pin" 604938 "${answers[@]}" "$code"; do
 	lacks "log has no secret" "$secret"
 done

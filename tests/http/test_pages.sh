@@ -53,6 +53,14 @@ post /reset "csrf=AAAAAAAAAAAAAAAAAAAAAAAAAA&userid=ALICE" && status_is 403 "wro
 post /reset "userid=ALICE" && status_is 403 "missing csrf"
 run "cross-site" 0 curl -s -c "$jar" -b "$jar" -o page.html -w '%{http_code}' -H 'Sec-Fetch-Site: cross-site' -d "csrf=$tok&userid=ALICE" "$base/reset"
 status_is 403 "cross-site"
+h1_is "Something went wrong" "cross-site is a page"
+run "origin null alone" 0 curl -s -c "$jar" -b "$jar" -o page.html -w '%{http_code}' -H 'Origin: null' -d "csrf=$tok&userid=ALICE" "$base/reset"
+status_is 403 "origin null alone"
+# What a browser sends under Referrer-Policy no-referrer: Origin null, but
+# Sec-Fetch-Site same-origin.
+run "browser post" 0 curl -s -c "$jar" -b "$jar" -o page.html -w '%{http_code}' -H 'Origin: null' -H 'Sec-Fetch-Site: same-origin' -d "csrf=$tok&userid=ALICE" "$base/reset"
+status_is 200 "browser post" && h1_is "Your PIN" "browser post"
+get /nope 0 && status_is 404 "unknown page" && h1_is "Something went wrong" "unknown page"
 # Skipping ahead without a flow: the generic refusal.
 post /reset/answers "csrf=$tok&a1=x&a2=y" && status_is 403 "skipped step"
 
