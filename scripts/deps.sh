@@ -11,7 +11,8 @@ set -euo pipefail
 build_pkgs=(gcc make cmake pkg-config
 	libmicrohttpd-dev libcurl4-gnutls-dev libargon2-dev libjansson-dev
 	libsqlite3-dev nettle-dev libutf8proc-dev libldap2-dev)
-test_pkgs=(libcmocka-dev python3 clang-format git python3-aiosmtpd openssl curl wrk)
+test_pkgs=(libcmocka-dev python3 clang-format git python3-aiosmtpd openssl curl wrk
+	chromium fonts-dejavu-core nodejs)
 
 case "${1:-build}" in
 build) want=("${build_pkgs[@]}") ;;
@@ -24,6 +25,11 @@ for p in "${want[@]}"; do
 	status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
 	[[ $status == "install ok installed" ]] || missing+=("$p")
 done
+# npm comes with some builds of nodejs and is a package of its own in
+# Debian's.
+if [[ ${1:-build} == test ]] && ! command -v npm >/dev/null; then
+	missing+=(npm)
+fi
 [[ ${#missing[@]} -eq 0 ]] && exit 0
 
 echo "sspr: installing missing Debian packages: ${missing[*]}" >&2
