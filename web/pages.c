@@ -177,8 +177,10 @@ page_static(struct web_req *rq, struct sspr *s)
  * Enrollment
  * ---------------------------------------------------------------- */
 
+/* The question catalogue; the one at index sel is preselected, so that
+ * the three lists start on three different questions. */
 static json_t *
-page_catalog(const char *lang)
+page_catalog(const char *lang, size_t sel)
 {
 	const struct policy_question *qs;
 	json_t *a = json_array();
@@ -187,8 +189,9 @@ page_catalog(const char *lang)
 	qs = policy_questions(&n);
 	for (i = 0; i < n; i++)
 		json_array_append_new(
-		    a, json_pack("{s:s,s:s}", "id", qs[i].id, "text",
-		           policy_question_text(&qs[i], lang)));
+		    a, json_pack("{s:s,s:s,s:b}", "id", qs[i].id, "text",
+		           policy_question_text(&qs[i], lang), "selected",
+		           i == sel));
 	return a;
 }
 
@@ -201,7 +204,7 @@ page_enroll_render(struct web_req *rq, int status, const char *error)
 	for (i = 1; i <= POLICY_QUESTIONS; i++)
 		json_array_append_new(
 		    slots, json_pack("{s:i,s:o}", "n", i, "questions",
-		               page_catalog(rq->lang)));
+		               page_catalog(rq->lang, (size_t)i - 1)));
 	json_object_set_new(d, "slots", slots);
 	if (error != NULL)
 		json_object_set_new(d, "error", json_string(error));

@@ -41,6 +41,8 @@ get /static/../keys.json && status_is 404 "no files outside the static set"
 
 # Enrollment.
 get /enroll && tok=$(csrf)
+run "three defaults" 0 sh -c "grep -c 'option value=\"Q0[123]\" selected' page.html"
+[[ $out == 3 ]] || { echo "FAIL three defaults: $out selected options"; failures=$((failures + 1)); }
 post /enroll "csrf=$tok&userid=ALICE&password=SUNNY42&email=alice%40example.com&pin=583920&q1=Q01&a1=Whiskers&q2=Q02&a2=Oldtown&q3=Q03&a3=Jonathan"
 status_is 200 "enroll" && h1_is "Done" "enroll"
 run "no echo" 0 cat page.html
