@@ -7,11 +7,13 @@
  */
 #include "mail/outbox.h"
 
+#include <errno.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "compat/compat.h"
 #include "compat/banned.h"
@@ -388,6 +390,41 @@ mail_outbox_list(struct mail_outbox *ob, size_t limit,
 	if (rv == 0 && rc != SQLITE_DONE)
 		return -1;
 	return rv;
+}
+
+long
+mail_outbox_pending(const char *path, char *err, size_t errsize)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	long n = -1;
+	int rc;
+
+	rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL);
+	if (rc == SQLITE_CANTOPEN && access(path, F_OK) == -1 &&
+	    errno == ENOENT) {
+		sqlite3_close(db);
+		return 0;
+	}
+	if (rc != SQLITE_OK) {
+		errf(err, errsize, "cannot open the outbox '%s': %s", path,
+		    db != NULL ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+		goto out;
+	}
+	sqlite3_busy_timeout(db, OUTBOX_BUSY_MS);
+	if (sqlite3_prepare_v2(db,
+	        "SELECT count(*) FROM messages WHERE status < 2", -1, &st,
+	        NULL) != SQLITE_OK ||
+	    sqlite3_step(st) != SQLITE_ROW) {
+		errf(err, errsize, "cannot read the outbox '%s': %s", path,
+		    sqlite3_errmsg(db));
+		goto out;
+	}
+	n = (long)sqlite3_column_int64(st, 0);
+out:
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return n;
 }
 
 int

@@ -85,6 +85,13 @@ int mail_outbox_run(struct mail_outbox *ob, const struct mail_transport *t,
 int mail_outbox_list(struct mail_outbox *ob, size_t limit,
     int (*fn)(const struct mail_item *, void *), void *arg);
 
+/*
+ * The number of messages still to deliver (queued or being sent) in the
+ * outbox at path, read without its key: 0 when the file does not exist
+ * yet, or -1 with err.  For monitoring; safe alongside a sender.
+ */
+long mail_outbox_pending(const char *path, char *err, size_t errsize);
+
 /* Forget finished messages older than before; the number removed or -1. */
 int mail_outbox_purge(struct mail_outbox *ob, time_t before);
 

@@ -261,6 +261,16 @@ sspr_client_limits(struct sspr *s)
 	return s->rl;
 }
 
+long
+sspr_mail_pending(struct sspr *s)
+{
+	char err[256];
+
+	if (!s->mail_ok || !s->mailer.have_outbox)
+		return -1;
+	return mail_outbox_pending(s->mailer.outbox_path, err, sizeof(err));
+}
+
 int
 sspr_fail(struct sspr *s, struct sspr_sys *sys, const char *userid)
 {

@@ -76,6 +76,10 @@ struct mail_sender *sspr_mail_sender(struct sspr *s);
 /* The client-address failure table this handle counts in (borrowed). */
 struct ratelimit *sspr_client_limits(struct sspr *s);
 
+/* Messages waiting in the outbox (queued or being sent); -1 when mail is
+ * not configured or the outbox cannot be read. */
+long sspr_mail_pending(struct sspr *s);
+
 enum sspr_status {
 	SSPR_OK = 0,
 	SSPR_DENIED,      /* generic refusal: never says why */

@@ -79,6 +79,7 @@ web_metrics(struct web_req *rq, struct sspr *s)
 	struct strbuf sb;
 	char buf[2048];
 	size_t i, k;
+	long pending;
 	int waiting, bad = 0;
 
 	(void)s;
@@ -113,6 +114,13 @@ web_metrics(struct web_req *rq, struct sspr *s)
 	    atomic_load(&w->enrolls_failed));
 	strbuf_init(&sb, 64 * 1024);
 	bad |= strbuf_addstr(&sb, buf);
+	if ((pending = sspr_mail_pending(w->sspr[0])) >= 0)
+		bad |= strbuf_addf(&sb,
+		    "# HELP sspr_mail_queue_length Messages waiting to be "
+		    "delivered.\n"
+		    "# TYPE sspr_mail_queue_length gauge\n"
+		    "sspr_mail_queue_length %ld\n",
+		    pending);
 	bad |= strbuf_addstr(&sb,
 	    "# HELP sspr_http_responses_total Answers by route and status "
 	    "class.\n"

@@ -268,6 +268,7 @@ has "metrics" "status=200"
 has "metrics" "Content-Type: text/plain"
 has "metrics" "sspr_requests_total "
 has "metrics" 'sspr_resets_total{outcome="ok"} 1'
+has "metrics" 'sspr_mail_queue_length '
 has "metrics" 'sspr_http_responses_total{method="POST",route="/api/v1/reset/complete",code="2xx"} 1'
 has "metrics" 'sspr_http_responses_total{method="GET",route="/healthz",code="2xx"}'
 has "metrics" 'sspr_http_responses_total{method="",route="other",code="4xx"}'

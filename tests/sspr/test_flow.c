@@ -405,8 +405,13 @@ test_reset_password_both_systems(void **state)
 	struct sspr_result res;
 
 	(void)state;
+	/* No sender runs here: messages wait in the outbox until the test
+	 * delivers them (to read the access code). */
+	assert_int_equal(sspr_mail_pending(W.s), 0);
 	enroll_alice();
+	assert_int_equal(sspr_mail_pending(W.s), 1); /* the notice */
 	to_action("ALICE", "alice@example.com", token);
+	assert_int_equal(sspr_mail_pending(W.s), 0); /* delivered */
 	/* A new password against the rules: refused, the flow stays. */
 	cr.token = token;
 	cr.new_secret = "ABCDEFG";
@@ -420,6 +425,7 @@ test_reset_password_both_systems(void **state)
 	assert_string_equal(res.sys[1].result, "ok");
 	verify_on("prod.db", "ALICE", "NEWPW123", ESM_RESP_NORMAL);
 	verify_on("dr.db", "ALICE", "NEWPW123", ESM_RESP_NORMAL);
+	assert_int_equal(sspr_mail_pending(W.s), 1); /* reset done */
 	/* The flow is consumed: replaying its last step is refused. */
 	cr.new_secret = "OTHER123";
 	assert_int_equal(sspr_reset_complete(W.s, &cr, &res), -1);
