@@ -12,6 +12,7 @@
 #include "esm/passticket.h"
 #include "sspr/keys.h"
 #include "sspr/mailer.h"
+#include "sspr/tlscheck.h"
 #include "compat/banned.h"
 
 static void PRINTF_LIKE(5, 6)
@@ -229,6 +230,44 @@ check_mail(const struct cfg *cfg, struct check_report *rep)
 	sspr_mailer_release(&m);
 }
 
+/* The certificate and key `sspr serve` will present, and their dates. */
+static void
+check_tls(const struct cfg *cfg, time_t now, struct check_report *rep)
+{
+	char err[SSPR_MAX_ERROR];
+	struct tls_info ti;
+	long days;
+
+	if (cfg->tls.cert == NULL)
+		return;
+	if (tls_check_pair(
+	        cfg->tls.cert, cfg->tls.key, &ti, err, sizeof(err)) == -1) {
+		check_add(rep, "", "tls", CHECK_FAIL, "%s", err);
+		return;
+	}
+	days = (long)((ti.not_after - now) / 86400);
+	if (now < ti.not_before)
+		check_add(rep, "", "tls", CHECK_FAIL,
+		    "the TLS certificate for %s is not valid yet", ti.subject);
+	else if (now >= ti.not_after)
+		check_add(rep, "", "tls", CHECK_FAIL,
+		    "the TLS certificate for %s has expired", ti.subject);
+	else if (days < 30)
+		check_add(rep, "", "tls", CHECK_WARN,
+		    "the TLS certificate for %s expires in %ld day%s",
+		    ti.subject, days, days == 1 ? "" : "s");
+	else
+		check_add(rep, "", "tls", CHECK_OK,
+		    "the TLS certificate for %s and its key fit; it expires in "
+		    "%ld days",
+		    ti.subject, days);
+	if (cfg->base_url != NULL && strncmp(cfg->base_url, "https://", 8) != 0)
+		check_add(rep, "", "tls", CHECK_WARN,
+		    "base_url %s is not https:// although the service speaks "
+		    "TLS",
+		    cfg->base_url);
+}
+
 int
 sspr_check(const struct cfg *cfg, time_t now, struct check_report *rep)
 {
@@ -245,6 +284,7 @@ sspr_check(const struct cfg *cfg, time_t now, struct check_report *rep)
 	for (i = 0; i < cfg->nsystems; i++)
 		check_system(cfg, &cfg->systems[i], keys, now, rep);
 	check_mail(cfg, rep);
+	check_tls(cfg, now, rep);
 	keys_free(keys);
 	return rep->failed == 0;
 }

@@ -48,6 +48,24 @@ lacks "no plain http" "200"
 run "untrusted certificate" 60 curl -sS -o /dev/null "https://localhost:$port/healthz"
 stop_server
 
+# --- the readiness check looks at the pair before the daemon needs it ---
+run "check tls" 0 "$SSPR" check -c sspr.json
+has "check tls" "warning the TLS certificate for CN=localhost expires in "
+run "long-lived pair" 0 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -days 90 -nodes -subj /CN=sspr.example.com -keyout tls/long.key -out tls/long.pem
+chmod 600 tls/long.key
+config ', "base_url": "https://localhost", "tls": {"cert": "tls/long.pem", "key": "tls/long.key"}'
+run "check long" 0 "$SSPR" check -c sspr.json
+has "check long" "ok      the TLS certificate for CN=sspr.example.com and its key fit; it expires in "
+run "other ca" 0 sh "$SSPR_SRC/tests/mail/mkcert.sh" tls2
+cp tls2/server.key tls/other.key
+config ', "base_url": "https://localhost", "tls": {"cert": "tls/server.pem", "key": "tls/other.key"}'
+run "check mismatch" 1 "$SSPR" check -c sspr.json
+has "check mismatch" "TLS key '$work/tls/other.key' does not fit certificate '$work/tls/server.pem'"
+config ', "base_url": "http://localhost", "tls": {"cert": "tls/server.pem", "key": "tls/server.key"}'
+run "check http base_url" 0 "$SSPR" check -c sspr.json
+has "check http base_url" "is not https:// although the service speaks TLS"
+config ', "base_url": "https://localhost", "tls": {"cert": "tls/server.pem", "key": "tls/server.key"}'
+
 # --- the key must be private; errors name what to fix ---
 chmod 644 tls/server.key
 run "key readable by others" 2 "$SSPR" serve -c sspr.json --port 0
