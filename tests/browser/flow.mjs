@@ -1,12 +1,15 @@
 // flow.mjs - the sspr pages in a real browser (Debian's chromium, driven by
-// playwright-core): enrollment and a whole reset through the forms, the
-// reset start with JavaScript disabled, a screenshot of every page, a
-// simple accessibility check (and axe-core's) and the first Tab on each.
+// playwright-core): enrollment and a whole reset through the forms; a new
+// password phrase; an unlock; a wrong answer; a user ID an administrator
+// revoked; the language switch; the reset start with JavaScript disabled;
+// a screenshot of every page, a simple accessibility check (and axe-core's)
+// and the first Tab on each.
 //
 // Run by test_browser.sh, which starts the server and passes:
 //   SSPR_BASE   http://localhost:PORT (localhost: a secure context, so the
 //               Secure __Host- cookies work over plain HTTP)
-//   SSPR_MAIL   the mail directory the server writes .eml files into
+//   SSPR_MAIL   the spool directory of the SMTP server (tests/mail/smtpd.py)
+//               the server mails through: one <n>.json per message
 //   SSPR_SHOTS  where to save the screenshots (PNG)
 //   CHROMIUM    the browser (default /usr/bin/chromium)
 // Prints "ok NAME" or "FAIL NAME: WHY" per check, then
@@ -143,16 +146,20 @@ async function inspect(page, name, { axe = true } = {}) {
 	await page.screenshot({ path: join(shots, `${name}-tab.png`) });
 }
 
-// The access code: the newest .eml in the mail directory that is not in
-// `before` and holds an indented 8-character code.
-async function accessCode(before) {
+// The access code: from the newest message the SMTP server stored (a
+// <n>.json in SSPR_MAIL, see tests/mail/smtpd.py) that is not in `before`,
+// is addressed to `rcpt` and holds an indented 8-character code.  The
+// outbox sender delivers in the background: polled for up to 10 s.
+function spooled(n) {
+	try { return JSON.parse(readFileSync(join(mailDir, n), 'utf8')); } catch { return null; }
+}
+async function accessCode(before, rcpt) {
 	for (let i = 0; i < 100; i++) {
-		let names = [];
-		try { names = readdirSync(mailDir).filter((n) => n.endsWith('.eml') && !before.has(n)).sort(); } catch {}
-		for (const n of names.reverse()) {
-			const text = readFileSync(join(mailDir, n), 'utf8').replace(/\r/g, '');
-			const m = text.match(/^ {4}([ABCDEFGHJKLMNPQRSTUVWXYZ23456789]{8})$/m);
-			if (m) return m[1];
+		for (const n of newMail(before).reverse()) {
+			const m = spooled(n);
+			if (!m || !m.rcpt_tos.includes(rcpt)) continue;
+			const c = m.data.replace(/\r/g, '').match(/^ {4}([ABCDEFGHJKLMNPQRSTUVWXYZ23456789]{8})$/m);
+			if (c) return c[1];
 		}
 		await new Promise((r) => setTimeout(r, 100));
 	}
@@ -160,6 +167,12 @@ async function accessCode(before) {
 }
 function mailFiles() {
 	try { return new Set(readdirSync(mailDir)); } catch { return new Set(); }
+}
+// The messages stored since `before`, oldest first (n = 1, 2, ...).
+function newMail(before) {
+	let names = [];
+	try { names = readdirSync(mailDir).filter((n) => /^\d+\.json$/.test(n) && !before.has(n)); } catch {}
+	return names.sort((a, b) => parseInt(a) - parseInt(b));
 }
 
 async function submit(page, name) {
@@ -180,11 +193,16 @@ async function submit(page, name) {
 }
 
 // Collect what the browser complains about (CSP violations, 404s).
-function watch(page, name) {
+// refused: the paths whose page is meant to come back 403 (Chromium logs
+// every 4xx document as "Failed to load resource").
+function watch(page, name, refused = []) {
 	const problems = [];
 	page.on('console', (m) => {
 		if (m.type() !== 'error') return;
 		const where = m.location()?.url || '';
+		if (where && refused.includes(new URL(where).pathname) &&
+		    /status of 403/.test(m.text()))
+			return;
 		// Chromium asks for /favicon.ico by itself when a page names no
 		// icon; the 404 is noted, not failed.
 		if (/\/favicon\.ico$/.test(where)) {
@@ -293,8 +311,8 @@ try {
 		statusIs(resp, 200, 'pin');
 		await h1Is(page, 'Your access code', 'pin');
 		await inspect(page, '06-reset-code');
-		const code = await accessCode(before);
-		check('code: an access code was mailed', code !== null, `no code in a new .eml in ${mailDir}`);
+		const code = await accessCode(before, 'alice@example.com');
+		check('code: an access code was mailed', code !== null, `no code for alice in a new message in ${mailDir}`);
 		await page.locator('#code').fill(code ?? 'NOCODE');
 		resp = await submit(page, 'code');
 		statusIs(resp, 200, 'code');
@@ -355,6 +373,187 @@ try {
 		await p2.screenshot({ path: join(shots, '12-nojs-reset-de.png'), fullPage: true });
 		consoleCheck2();
 		await nojs.close();
+	});
+
+	// ---- The other paths, one user each (the per-user failure count and
+	// the flow cookie are their own), each in a fresh browser context.
+	// BOB, CAROL, DAVE and ERIN were enrolled by test_browser.sh through
+	// the JSON API with PIN 583920 and ALICE's answers; BOB was revoked by
+	// three wrong passwords, ERIN by an administrator.
+	const PIN = '583920';
+	const answerFor = (q) => /pet/.test(q) ? 'Whiskers' : /town/.test(q) ? 'Oldtown' : 'Jonathan';
+	async function open(name, refused = []) {
+		const ctx = await browser.newContext({ baseURL: base, locale: 'en-US', viewport: { width: 1024, height: 768 } });
+		ctx.setDefaultTimeout(10000);
+		const page = await ctx.newPage();
+		return { ctx, page, consoleCheck: watch(page, name, refused) };
+	}
+	// From /reset to the questions: the user ID, the PIN, the code mailed
+	// through the SMTP server.
+	async function toAnswers(page, name, user, email) {
+		let resp = await page.goto('/reset');
+		statusIs(resp, 200, `${name} reset form`);
+		await page.getByLabel('User ID').fill(user);
+		resp = await submit(page, `${name} reset`);
+		statusIs(resp, 200, `${name} reset`);
+		await h1Is(page, 'Your PIN', `${name} reset`);
+		const before = mailFiles();
+		await page.locator('#pin').fill(PIN);
+		resp = await submit(page, `${name} pin`);
+		statusIs(resp, 200, `${name} pin`);
+		await h1Is(page, 'Your access code', `${name} pin`);
+		const code = await accessCode(before, email);
+		check(`${name} code: mailed through SMTP`, code !== null, `no code for ${email} in ${mailDir}`);
+		if (code === null) throw new Stop(`${name}: no access code`);
+		await page.locator('#code').fill(code);
+		resp = await submit(page, `${name} code`);
+		statusIs(resp, 200, `${name} code`);
+		await h1Is(page, 'Your security questions', `${name} code`);
+	}
+	async function answer(page, wrong = false) {
+		const inputs = page.locator('form input[id^=a]');
+		const nq = await inputs.count();
+		for (let i = 0; i < nq; i++) {
+			const id = await inputs.nth(i).getAttribute('id');
+			const q = (await page.locator(`label[for="${id}"]`).textContent()).trim();
+			await page.getByLabel(q, { exact: true }).fill(wrong ? 'Garfield' : answerFor(q));
+		}
+		return nq;
+	}
+	async function radios(page) {
+		return page.locator('input[name=action]').evaluateAll((els) => els.map((e) => e.value));
+	}
+	// A new message to `rcpt` holding `text`, within 10 s.
+	async function mailWith(before, rcpt, text) {
+		for (let i = 0; i < 100; i++) {
+			for (const n of newMail(before)) {
+				const m = spooled(n);
+				if (m && m.rcpt_tos.includes(rcpt) && m.data.includes(text)) return true;
+			}
+			await new Promise((r) => setTimeout(r, 100));
+		}
+		return false;
+	}
+
+	// ---- A new password phrase (DAVE) ----
+	await flow('phrase', async () => {
+		const { ctx, page, consoleCheck } = await open('phrase');
+		await toAnswers(page, 'phrase', 'DAVE', 'dave@example.com');
+		await answer(page);
+		let resp = await submit(page, 'phrase answers');
+		statusIs(resp, 200, 'phrase answers');
+		await h1Is(page, 'What should happen?', 'phrase answers');
+		const offered = await radios(page);
+		check('phrase action: password and phrase offered, not unlock',
+			offered.join(',') === 'password,phrase', `offered: ${offered.join(',')}`);
+		await page.getByLabel('Set a new password phrase').check();
+		check('phrase action: "phrase" chosen',
+			await page.locator('input[name=action][value=phrase]').isChecked(), 'not checked');
+		const phrase = 'correct horse 7 battery';
+		await page.locator('#new').fill(phrase);
+		await page.locator('#confirm').fill(phrase);
+		await page.screenshot({ path: join(shots, '13-phrase-action.png'), fullPage: true });
+		const before = mailFiles();
+		resp = await submit(page, 'phrase complete');
+		statusIs(resp, 200, 'phrase complete');
+		await h1Is(page, 'Done', 'phrase complete');
+		check('phrase complete: page does not echo the phrase', !(await page.content()).includes(phrase), 'echoed');
+		const rows = await page.locator('table.results tbody tr.ok').count();
+		check('phrase complete: PROD done', rows === 1, `${rows} ok rows`);
+		await inspect(page, '14-phrase-done');
+		check('phrase complete: notice mailed through SMTP',
+			await mailWith(before, 'dave@example.com', 'password phrase changed'),
+			'no new message to dave@example.com saying "password phrase changed"');
+		consoleCheck();
+		await ctx.close();
+	});
+
+	// ---- Unlock a user ID revoked by failed attempts (BOB) ----
+	await flow('unlock', async () => {
+		const { ctx, page, consoleCheck } = await open('unlock');
+		await toAnswers(page, 'unlock', 'BOB', 'bob@example.com');
+		await answer(page);
+		let resp = await submit(page, 'unlock answers');
+		statusIs(resp, 200, 'unlock answers');
+		await h1Is(page, 'What should happen?', 'unlock answers');
+		const offered = await radios(page);
+		check('unlock action: unlock offered', offered.includes('unlock'), `offered: ${offered.join(',')}`);
+		await page.locator('input[name=action][value=unlock]').check();
+		await inspect(page, '15-unlock-action');
+		// The Tab of inspect() moved focus; the choice stays.
+		check('unlock action: "unlock" chosen',
+			await page.locator('input[name=action][value=unlock]').isChecked(), 'not checked');
+		resp = await submit(page, 'unlock complete');
+		statusIs(resp, 200, 'unlock complete');
+		await h1Is(page, 'Done', 'unlock complete');
+		const rows = await page.locator('table.results tbody tr.ok').count();
+		check('unlock complete: PROD done', rows === 1, `${rows} ok rows`);
+		await inspect(page, '16-unlock-done');
+		consoleCheck();
+		await ctx.close();
+	});
+
+	// ---- A wrong answer (CAROL): the generic refusal, nothing changed ----
+	await flow('wrong', async () => {
+		const { ctx, page, consoleCheck } = await open('wrong', ['/reset/answers']);
+		await toAnswers(page, 'wrong', 'CAROL', 'carol@example.com');
+		const nq = await answer(page, true);
+		check('wrong: questions asked', nq === 2, `${nq} questions`);
+		const resp = await submit(page, 'wrong answers');
+		statusIs(resp, 403, 'wrong answers');
+		await h1Is(page, 'We could not continue', 'wrong answers');
+		const html = await page.content();
+		check('wrong: the refusal does not repeat the answer', !html.includes('Garfield'), 'echoed');
+		check('wrong: no action offered', (await page.locator('input[name=action]').count()) === 0, 'an action form');
+		const flowCookie = (await ctx.cookies()).find((c) => c.name === '__Host-flow' && c.value !== '');
+		check('wrong: the flow cookie is cleared', !flowCookie, 'still set');
+		await inspect(page, '17-wrong-denied');
+		await Promise.all([page.waitForNavigation(), page.locator('main a.button').click()]);
+		await h1Is(page, 'Reset your password', 'wrong: continue');
+		consoleCheck();
+		await ctx.close();
+	});
+
+	// ---- Revoked by an administrator (ERIN): never self-served ----
+	await flow('admin-revoked', async () => {
+		const { ctx, page, consoleCheck } = await open('admin-revoked', ['/reset/pin']);
+		let resp = await page.goto('/reset');
+		statusIs(resp, 200, 'admin-revoked reset form');
+		await page.getByLabel('User ID').fill('ERIN');
+		resp = await submit(page, 'admin-revoked reset');
+		// The same PIN page as for anyone: nothing told before the PIN.
+		statusIs(resp, 200, 'admin-revoked reset');
+		await h1Is(page, 'Your PIN', 'admin-revoked reset');
+		await page.locator('#pin').fill(PIN);
+		resp = await submit(page, 'admin-revoked pin');
+		statusIs(resp, 403, 'admin-revoked pin');
+		await h1Is(page, 'We could not continue', 'admin-revoked pin');
+		await page.screenshot({ path: join(shots, '18-admin-revoked-denied.png'), fullPage: true });
+		consoleCheck();
+		await ctx.close();
+	});
+
+	// ---- The language switch, JavaScript on ----
+	await flow('lang', async () => {
+		const { ctx, page, consoleCheck } = await open('lang');
+		let resp = await page.goto('/');
+		statusIs(resp, 200, 'lang home');
+		[resp] = await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: 'Deutsch' }).click()]);
+		statusIs(resp, 200, 'lang de');
+		check('lang de: back on the home page', new URL(page.url()).pathname === '/', page.url());
+		check('lang de: html lang', (await page.locator('html').getAttribute('lang')) === 'de', 'not de');
+		await h1Is(page, 'Passwort vergessen oder Kennung gesperrt?', 'lang de');
+		await inspect(page, '19-home-de');
+		await Promise.all([page.waitForNavigation(), page.locator('a[href="/reset"]').click()]);
+		await h1Is(page, 'Passwort zurücksetzen', 'lang de reset');
+		check('lang de reset: html lang', (await page.locator('html').getAttribute('lang')) === 'de', 'not de');
+		await inspect(page, '20-reset-de');
+		[resp] = await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: 'English' }).click()]);
+		statusIs(resp, 200, 'lang en');
+		check('lang en: html lang', (await page.locator('html').getAttribute('lang')) === 'en', 'not en');
+		await h1Is(page, 'Forgot your password, or is your user ID revoked?', 'lang en');
+		consoleCheck();
+		await ctx.close();
 	});
 } catch (e) {
 	fail('browser run', (e && e.stack) || String(e));

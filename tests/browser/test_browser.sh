@@ -1,17 +1,22 @@
 #!/usr/bin/env bash
 # test_browser.sh - the browser pages of `sspr serve` in a real browser:
 # Debian's chromium, headless, driven by playwright-core (flow.mjs).
-# Enrollment and a whole reset through the forms (the access code read from
-# the mailed .eml), the new password verified here; the reset start with
-# JavaScript off; a screenshot of every page into
+# Enrollment and a whole reset through the forms, the new password verified
+# here; a new password phrase (DAVE); unlocking a user ID revoked by failed
+# attempts (BOB); a wrong answer refused with nothing changed (CAROL); a user
+# ID revoked by an administrator refused (ERIN); the language switch; the
+# reset start with JavaScript off.  The mail goes through a real SMTP server
+# (tests/mail/smtpd.py, aiosmtpd) on loopback; the access codes are read from
+# the messages it stored.  A screenshot of every page into
 # ${SSPR_TEST_TMP:-/tmp}/screenshots/; on each page a label/h1/lang/alt
 # check, axe-core's serious and critical rules, and the first Tab.
 #
 # Needs: the Debian package chromium, node >= 18 and npm.  The npm packages
 # pinned in package.json/package-lock.json are installed into
 # tests/browser/node_modules (git-ignored) on the first run.  Everything
-# listens and connects on loopback only; the server and the browser are
-# stopped on exit.
+# listens and connects on loopback only; the server, the SMTP server and the
+# browser are stopped on exit.  The SMTP server needs Debian's
+# python3-aiosmtpd.
 set -e
 source "$(dirname "$0")/../cli/lib.sh"
 : "${SSPR_SRC:?SSPR_SRC must name the source tree}"
@@ -22,6 +27,8 @@ shots=$tmp_root/screenshots
 # Prerequisites: fail, loudly, rather than skip.
 need() { echo "FAIL prerequisites: $*"; exit 1; }
 [[ -x $chromium ]] || need "no browser at $chromium: install Debian's package (apt-get install -y chromium)"
+py=/usr/bin/python3
+"$py" -c 'import aiosmtpd' 2>/dev/null || need "no aiosmtpd: install Debian's python3-aiosmtpd"
 command -v node >/dev/null || need "no node: install Debian's nodejs (>= 18)"
 node -e 'process.exit(+process.versions.node.split(".")[0] >= 18 ? 0 : 1)' ||
 	need "node $(node --version) is too old: playwright-core needs >= 18"
@@ -48,7 +55,7 @@ fi
 
 cd "$work"
 source "$SSPR_SRC/tests/http/lib.sh"
-browser=
+browser= smtpd=
 cleanup() {
 	if [[ -n $browser ]]; then
 		# SIGTERM: playwright closes the browser it launched.
@@ -58,6 +65,10 @@ cleanup() {
 		wait "$browser" 2>/dev/null || true
 	fi
 	stop_server
+	if [[ -n $smtpd ]]; then
+		kill "$smtpd" 2>/dev/null || true
+		wait "$smtpd" 2>/dev/null || true
+	fi
 	rm -rf "$work"
 }
 trap cleanup EXIT
@@ -69,16 +80,63 @@ trap 'exit 143' TERM
 http_esm_init
 run "alice" 0 esm "ADDUSER ALICE NAME('ALICE ADAMS')"
 run "alice pw" 0 esm "ALTUSER ALICE PASSWORD(SUNNY42) NOEXPIRED"
-cat >sspr.json <<'CFG'
+# One user per path: the per-user failure count is not shared.
+declare -A pw=([BOB]=CLOUD42 [CAROL]=RAINY42 [DAVE]=WINDY42 [ERIN]=MISTY42)
+for u in BOB CAROL DAVE ERIN; do
+	run "${u,,}" 0 esm "ADDUSER $u NAME('$u TEST')"
+	run "${u,,} pw" 0 esm "ALTUSER $u PASSWORD(${pw[$u]}) NOEXPIRED"
+done
+# Three wrong passwords revoke a user ID (BOB's, below).
+run "revoke after 3" 0 esm "SETROPTS PASSWORD(REVOKE(3))"
+
+# The SMTP server: every message stored as spool/<n>.json.
+mkdir -p spool
+"$py" "$SSPR_SRC/tests/mail/smtpd.py" --port 0 --port-file smtp.port --spool spool \
+	--log smtp.log </dev/null >/dev/null 2>smtp.err &
+smtpd=$!
+for _ in $(seq 100); do [[ -s smtp.port ]] && break; sleep 0.1; done
+[[ -s smtp.port ]] || { echo "FAIL smtpd did not start:"; sed 's/^/    /' smtp.err; exit 1; }
+smtp_port=$(cat smtp.port)
+cat >sspr.json <<CFG
 {"state_dir": ".", "key_file": "keys.json",
  "systems": [{"name": "PROD", "backend": "embedded", "db": "prod.db", "applid": "SSPRAPPL"}],
- "mail": {"transport": "directory", "path": "mail", "from": "sspr@example.com"}}
+ "mail": {"transport": "smtp", "url": "smtp://127.0.0.1:$smtp_port", "starttls": "off",
+          "from": "sspr@example.com", "timeout_seconds": 5}}
 CFG
 http_serve
+
+# BOB, CAROL, DAVE and ERIN enroll through the JSON API (ALICE through the
+# browser), with ALICE's PIN and answers.
+enroll() {
+	local body
+	body=$("$py" -c 'import json, sys
+u, p = sys.argv[1:]
+print(json.dumps({"userid": u, "password": p, "email": u.lower() + "@example.com",
+    "pin": "583920", "questions": [{"question": "Q01", "answer": "Whiskers"},
+    {"question": "Q02", "answer": "Oldtown"}, {"question": "Q03", "answer": "Jonathan"}]}))' "$1" "$2")
+	curl -sS --max-time 20 -H 'Content-Type: application/json' --data-binary "$body" \
+		"http://127.0.0.1:$port/api/v1/enroll"
+}
+for u in BOB CAROL DAVE ERIN; do
+	run "enroll ${u,,}" 0 enroll "$u" "${pw[$u]}"
+	has "enroll ${u,,}" '{"systems":{"PROD":"ok"}}'
+done
+# BOB: revoked by failed attempts (self-service may resume him); ERIN: by
+# an administrator (never self-served).
+for i in 1 2 3; do run "bob wrong $i" 1 sh -c "printf 'WRONG1\n' | '$SSPR' verify --db prod.db BOB"; done
+run "bob revoked" 0 esm "LISTUSER BOB"
+has "bob revoked" "ATTRIBUTES=REVOKED"
+run "erin revoked" 0 esm "ALTUSER ERIN REVOKE"
+# The four enrollment notices (sent in the background) are in; what the
+# browser paths send is counted from here.
+for _ in $(seq 100); do [[ $(ls spool | grep -c '\.json$') -ge 4 ]] && break; sleep 0.1; done
+run "enrollment notices" 0 sh -c "ls spool | grep -c '\.json\$'" || true
+has "enrollment notices" 4
+ls spool >spool.before
 rm -rf "$shots" && mkdir -p "$shots"
 
 # The browser run: one line per check; its own count joins ours.
-SSPR_BASE=http://localhost:$port SSPR_MAIL=$work/mail SSPR_SHOTS=$shots CHROMIUM=$chromium \
+SSPR_BASE=http://localhost:$port SSPR_MAIL=$work/spool SSPR_SHOTS=$shots CHROMIUM=$chromium \
 	timeout -k 5 90 node "$here/flow.mjs" >browser.log 2>&1 </dev/null &
 browser=$!
 set +e
@@ -102,8 +160,29 @@ fi
 
 # What the browser set is what the directory holds.
 run "new password" 0 sh -c "printf 'NEWPW123\n' | '$SSPR' verify --db prod.db ALICE" && echo "ok new password verifies"
+run "new phrase" 0 sh -c "printf 'correct horse 7 battery\n' | '$SSPR' verify --db prod.db DAVE" && echo "ok DAVE's new phrase verifies"
+run "bob resumed" 0 esm "LISTUSER BOB" || true
+lacks "bob resumed" "REVOKED"
+run "bob password" 0 sh -c "printf '${pw[BOB]}\n' | '$SSPR' verify --db prod.db BOB" && echo "ok BOB is unlocked, his password verifies"
+# CAROL's wrong answer changed nothing: her password, not revoked, and no
+# mail but the access code.
+run "carol password" 0 sh -c "printf '${pw[CAROL]}\n' | '$SSPR' verify --db prod.db CAROL" && echo "ok CAROL's password is unchanged"
+run "carol listuser" 0 esm "LISTUSER CAROL" || true
+lacks "carol listuser" "REVOKED"
+# mailed COUNT RCPT: COUNT messages to RCPT since spool.before.
+mailed() {
+	"$py" -c 'import json, os, sys
+old = set(open("spool.before").read().split())
+n = sum(sys.argv[2] in json.load(open("spool/" + f))["rcpt_tos"]
+        for f in os.listdir("spool") if f.endswith(".json") and f not in old)
+assert n == int(sys.argv[1]), f"{n} messages to {sys.argv[2]}, want {sys.argv[1]}"' "$@"
+}
+run "carol mail" 0 mailed 1 carol@example.com && echo "ok CAROL got the access code only"
+run "erin still revoked" 0 esm "LISTUSER ERIN" || true
+has "erin still revoked" "ATTRIBUTES=REVOKED"
+run "erin mail" 0 mailed 0 erin@example.com && echo "ok ERIN got no mail"
 n=$(find "$shots" -name '*.png' | wc -l)
 checks=$((checks + 1))
-if [[ $n -ge 12 ]]; then echo "ok $n screenshots in $shots"; else echo "FAIL screenshots: $n in $shots"; failures=$((failures + 1)); fi
+if [[ $n -ge 30 ]]; then echo "ok $n screenshots in $shots"; else echo "FAIL screenshots: $n in $shots"; failures=$((failures + 1)); fi
 
 finish

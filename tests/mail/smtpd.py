@@ -538,7 +538,18 @@ async def serve(opts):
     stop = asyncio.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
+
+    # A test killed outright (a timeout's SIGKILL) cannot stop its
+    # servers: each stops itself once its parent is gone.
+    async def watch_parent(parent):
+        while not stop.is_set():
+            if os.getppid() != parent:
+                stop.set()
+            await asyncio.sleep(0.5)
+
+    watcher = asyncio.ensure_future(watch_parent(os.getppid()))
     await stop.wait()
+    watcher.cancel()
 
     server.close()
     for proto in list(connections):
