@@ -133,6 +133,20 @@ racf_db_sqlfail(struct racf_db *db, const char *what)
 	return racf_db_fail(db, "%s: %s", what, sqlite3_errmsg(db->sql));
 }
 
+/* Step st, a query of at most one row: 1 with the row to read, 0 when
+ * there is none, -1 (with what in the message) on failure. */
+static int
+racf_db_step_one(struct racf_db *db, sqlite3_stmt *st, const char *what)
+{
+	int rc = sqlite3_step(st);
+
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	return racf_db_sqlfail(db, what);
+}
+
 static int
 racf_db_exec(struct racf_db *db, const char *sql)
 {
@@ -377,8 +391,8 @@ racf_db_user_get(
 	if (st == NULL)
 		return -1;
 	racf_db_bind_text(st, 1, userid);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
+	rc = racf_db_step_one(db, st, "reading a user");
+	if (rc == 1) {
 		memset(out, 0, sizeof(*out));
 		racf_db_text(st, 0, out->userid, sizeof(out->userid));
 		racf_db_text(st, 1, out->name, sizeof(out->name));
@@ -395,11 +409,7 @@ racf_db_user_get(
 		racf_db_cred_read(st, 12, &out->pw);
 		racf_db_cred_read(st, 15, &out->ph);
 		out->version = sqlite3_column_int64(st, 18);
-		rc = 1;
-	} else if (rc == SQLITE_DONE)
-		rc = 0;
-	else
-		rc = racf_db_sqlfail(db, "reading a user");
+	}
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -571,13 +581,9 @@ racf_db_group_exists(struct racf_db *db, const char *group)
 	if (st == NULL)
 		return -1;
 	racf_db_bind_text(st, 1, group);
-	rc = sqlite3_step(st);
+	rc = racf_db_step_one(db, st, "reading a group");
 	sqlite3_finalize(st);
-	if (rc == SQLITE_ROW)
-		return 1;
-	if (rc == SQLITE_DONE)
-		return 0;
-	return racf_db_sqlfail(db, "reading a group");
+	return rc;
 }
 
 int
@@ -687,14 +693,10 @@ racf_db_cfdef_get(struct racf_db *db, const char *name, struct racf_cfdef *out)
 	if (st == NULL)
 		return -1;
 	racf_db_bind_text(st, 1, name);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
+	rc = racf_db_step_one(db, st, "reading a field definition");
+	if (rc == 1) {
 		racf_db_cfdef_read(st, out);
-		rc = 1;
-	} else if (rc == SQLITE_DONE)
-		rc = 0;
-	else
-		rc = racf_db_sqlfail(db, "reading a field definition");
+	}
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -772,14 +774,10 @@ racf_db_csdata_get(
 		return -1;
 	racf_db_bind_text(st, 1, userid);
 	racf_db_bind_text(st, 2, field);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
+	rc = racf_db_step_one(db, st, "reading a custom field");
+	if (rc == 1) {
 		*value = xstrdup((const char *)sqlite3_column_text(st, 0));
-		rc = 1;
-	} else if (rc == SQLITE_DONE)
-		rc = 0;
-	else
-		rc = racf_db_sqlfail(db, "reading a custom field");
+	}
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -1015,8 +1013,8 @@ racf_db_ptkt_get(
 	if (st == NULL)
 		return -1;
 	racf_db_bind_text(st, 1, applid);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
+	rc = racf_db_step_one(db, st, "reading a PTKTDATA profile");
+	if (rc == 1) {
 		memset(out, 0, sizeof(*out));
 		racf_db_text(st, 0, out->applid, sizeof(out->applid));
 		racf_db_blob(st, 1, out->legacy, sizeof(out->legacy),
@@ -1029,11 +1027,7 @@ racf_db_ptkt_get(
 		out->replay_enhanced = sqlite3_column_int(st, 6);
 		racf_db_text(st, 7, out->appldata, sizeof(out->appldata));
 		out->created = (time_t)sqlite3_column_int64(st, 8);
-		rc = 1;
-	} else if (rc == SQLITE_DONE)
-		rc = 0;
-	else
-		rc = racf_db_sqlfail(db, "reading a PTKTDATA profile");
+	}
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -1123,14 +1117,10 @@ racf_db_meta_get(struct racf_db *db, const char *key, char *out, size_t size)
 	if (st == NULL)
 		return -1;
 	racf_db_bind_text(st, 1, key);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
+	rc = racf_db_step_one(db, st, "reading a database setting");
+	if (rc == 1) {
 		racf_db_text(st, 0, out, size);
-		rc = 1;
-	} else if (rc == SQLITE_DONE)
-		rc = 0;
-	else
-		rc = racf_db_sqlfail(db, "reading a database setting");
+	}
 	sqlite3_finalize(st);
 	return rc;
 }
