@@ -313,6 +313,19 @@ page_denied(struct web_req *rq)
 	page_render(rq, 403, "denied", d);
 }
 
+/* The form field of system name's checkbox: sys_<name>, lower case (as
+ * every form field name is). */
+static void
+page_sys_field(char out[FORM_MAX_NAME], const char *name)
+{
+	size_t j;
+
+	snprintf(out, FORM_MAX_NAME, "sys_%s", name);
+	for (j = 0; out[j] != '\0'; j++)
+		if (out[j] >= 'A' && out[j] <= 'Z')
+			out[j] = (char)(out[j] - 'A' + 'a');
+}
+
 /* The page of the step fl asks for next. */
 static void
 page_step(struct web_req *rq, const struct sspr_flow *fl)
@@ -363,14 +376,8 @@ page_step(struct web_req *rq, const struct sspr_flow *fl)
 		        (fl->actions & (1u << SSPR_ACT_UNLOCK)) != 0));
 		for (k = 0; k < rq->w->cfg->nsystems; k++) {
 			char field[FORM_MAX_NAME];
-			size_t j;
 
-			/* Form field names are lower case. */
-			snprintf(field, sizeof(field), "sys_%s",
-			    rq->w->cfg->systems[k].name);
-			for (j = 0; field[j] != '\0'; j++)
-				if (field[j] >= 'A' && field[j] <= 'Z')
-					field[j] = (char)(field[j] - 'A' + 'a');
+			page_sys_field(field, rq->w->cfg->systems[k].name);
 			json_array_append_new(sys,
 			    json_pack("{s:s,s:s}", "name",
 			        rq->w->cfg->systems[k].name, "field", field));
@@ -488,18 +495,11 @@ page_reset_complete(struct web_req *rq, struct sspr *s)
 	}
 	cr.new_secret = cr.action == SSPR_ACT_UNLOCK ? NULL : nw;
 	for (k = 0; k < rq->w->cfg->nsystems && n < SSPR_MAX_SYSTEMS - 1; k++) {
-		snprintf(
-		    key, sizeof(key), "sys_%s", rq->w->cfg->systems[k].name);
-		/* Form field names are lower case. */
-		for (size_t j = 0; key[j] != '\0'; j++)
-			if (key[j] >= 'A' && key[j] <= 'Z')
-				key[j] = (char)(key[j] - 'A' + 'a');
+		page_sys_field(key, rq->w->cfg->systems[k].name);
 		if (form_get(&f, key) != NULL)
 			cr.systems[n++] = rq->w->cfg->systems[k].name;
 	}
-	cr.systems[n] = NULL;
-	if (n == 0)
-		cr.systems[0] = NULL; /* none ticked: all */
+	cr.systems[n] = NULL; /* none ticked: all */
 	cr.client = rq->client;
 	cr.lang = rq->lang;
 	rc = sspr_reset_complete(s, &cr, &res);

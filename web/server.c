@@ -57,7 +57,7 @@ web_error(struct web_req *rq, int status, const char *code, const char *message)
 	char *txt = o != NULL ? json_dumps(o, JSON_COMPACT) : NULL;
 
 	rq->status = status;
-	free(rq->resp);
+	strfreezero(rq->resp);
 	rq->resp = xstrdup(txt != NULL ? txt : "{}");
 	json_wipe_free(txt);
 	json_decref(o);
@@ -470,8 +470,10 @@ web_access(void *cls, struct MHD_Connection *c, const char *url,
 	}
 	if (*upload_size > 0) {
 		if (!rq->too_big && rq->len + *upload_size <= WEB_MAX_BODY) {
-			rq->body =
-			    xrealloc(rq->body, rq->len + *upload_size + 1);
+			/* One buffer of the ceiling's size: growing it would
+			 * leave copies of passwords in freed memory. */
+			if (rq->body == NULL)
+				rq->body = xmalloc(WEB_MAX_BODY + 1);
 			memcpy(rq->body + rq->len, upload, *upload_size);
 			rq->len += *upload_size;
 			rq->body[rq->len] = '\0';
@@ -563,7 +565,7 @@ web_completed(void *cls, struct MHD_Connection *c, void **req_cls,
 		fflush(w->log);
 	}
 	if (rq->body != NULL)
-		freezero(rq->body, rq->len + 1);
+		freezero(rq->body, WEB_MAX_BODY + 1);
 	strfreezero(rq->resp);
 	while (rq->ncookies > 0)
 		strfreezero(rq->cookies[--rq->ncookies]);
