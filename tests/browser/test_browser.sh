@@ -131,7 +131,7 @@ run "erin revoked" 0 esm "ALTUSER ERIN REVOKE"
 # browser paths send is counted from here.
 for _ in $(seq 100); do [[ $(ls spool | grep -c '\.json$') -ge 4 ]] && break; sleep 0.1; done
 run "enrollment notices" 0 sh -c "ls spool | grep -c '\.json\$'" || true
-has "enrollment notices" 4
+is "enrollment notices" 4
 ls spool >spool.before
 rm -rf "$shots" && mkdir -p "$shots"
 

@@ -49,6 +49,15 @@ lacks() {
 	fi
 }
 
+# is NAME TEXT : the last output is exactly TEXT (a count, a single value).
+is() {
+	checks=$((checks + 1))
+	if [[ $out != "$2" ]]; then
+		echo "FAIL $1: output is '$out', want '$2'"
+		failures=$((failures + 1))
+	fi
+}
+
 finish() {
 	echo "$checks checks, $failures failed"
 	[[ $failures -eq 0 ]]

@@ -86,6 +86,7 @@ run "redefined" 0 "$SSPR" check -c sspr.json
 run "rlist" 0 esm prod.db "RLIST PTKTDATA SSPRAPPL SSIGNON"
 lacks "rlist" "$key"
 fp=$(sed -n 's/^LEGACY KEY FINGERPRINT = //p' <<<"$out")
+[[ $fp =~ ^[0-9a-f]{16}$ ]] || { echo "FAIL rlist: no fingerprint in: $out"; failures=$((failures + 1)); }
 run "keys list" 0 "$SSPR" keys list --file keys.json
 has "keys list" "$fp"
 

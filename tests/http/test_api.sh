@@ -94,7 +94,7 @@ has "questions" "status=200"
 has "questions" "Content-Type: application/json"
 secure "questions"
 run "12 questions" 0 jget 'len(d["questions"])'
-has "12 questions" "12"
+is "12 questions" "12"
 run "english" 0 jget '[q["text"] for q in d["questions"] if q["id"] == "Q01"][0]'
 has "english" "What was the name of your first pet?"
 run "questions de" 0 api GET /api/v1/questions "" -H "Accept-Language: de-DE,de;q=0.9,en;q=0.5"
@@ -102,7 +102,7 @@ has "questions de" "status=200"
 run "german" 0 jget '[q["text"] for q in d["questions"] if q["id"] == "Q01"][0]'
 has "german" "Wie hieß Ihr erstes Haustier?"
 run "german all" 0 jget 'len(d["questions"])'
-has "german all" "12"
+is "german all" "12"
 
 # --- 3. enrollment ---
 # enroll_body USERID PASSWORD PIN: an enrollment request.
@@ -184,7 +184,7 @@ has "code" "status=200"
 has "code" '"step":"questions"'
 flow_step "code"
 run "2 questions" 0 jget 'len(d["questions"])'
-has "2 questions" "2"
+is "2 questions" "2"
 asked=$(jget '" ".join(q["id"] for q in d["questions"])')
 body=$("$py" -c 'import json,sys
 ans = {"Q01": sys.argv[3], "Q02": sys.argv[4], "Q03": sys.argv[5]}

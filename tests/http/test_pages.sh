@@ -37,7 +37,11 @@ has "headers" "Content-Security-Policy: default-src 'self'"
 has "headers" "Set-Cookie: __Host-csrf="
 has "headers" "; Secure; HttpOnly; SameSite=Strict"
 get /static/sspr.css && status_is 200 "stylesheet"
-get /static/../keys.json && status_is 404 "no files outside the static set"
+# --path-as-is: curl would otherwise tidy the dots away before sending.
+for p in /static/../keys.json /static/%2e%2e/keys.json /static/..%2fkeys.json; do
+	run "GET $p" 0 curl -s --path-as-is -o page.html -w '%{http_code}' "$base$p"
+	status_is 404 "no files outside the static set: $p"
+done
 
 # Enrollment.
 get /enroll && tok=$(csrf)
