@@ -17,6 +17,7 @@
 #include <strings.h>
 
 #include "compat/compat.h"
+#include "compat/textfile.h"
 #include "compat/jsonx.h"
 #include "sspr/code.h"
 #include "sspr/policy.h"
@@ -136,41 +137,66 @@ page_lang(struct web_req *rq, struct sspr *s)
 	rq->ctype = "text/plain";
 }
 
+static const struct {
+	const char *name, *ctype;
+} page_files[WEB_STATIC_FILES] = {{"sspr.css", "text/css"},
+    {"site.css", "text/css"}, {"logo.svg", "image/svg+xml"}};
+
+int
+page_static_load(struct web *w, char *err, size_t errsize)
+{
+	char path[4096];
+	size_t i;
+	int r;
+
+	for (i = 0; i < WEB_STATIC_FILES; i++) {
+		/* An operator's own copy in the state directory comes
+		 * first. */
+		snprintf(path, sizeof(path), "%s/static/%s", w->cfg->state_dir,
+		    page_files[i].name);
+		r = text_file_read(path, "static file", WEB_STATIC_MAX,
+		    &w->statics[i].text, &w->statics[i].len, err, errsize);
+		if (r == 1) {
+			snprintf(path, sizeof(path), "%s/web/static/%s",
+			    SSPR_TEMPLATES_DIR, page_files[i].name);
+			r = text_file_read(path, "static file", WEB_STATIC_MAX,
+			    &w->statics[i].text, &w->statics[i].len, err,
+			    errsize);
+		}
+		if (r != 0)
+			return -1;
+	}
+	return 0;
+}
+
+void
+page_static_free(struct web *w)
+{
+	size_t i;
+
+	for (i = 0; i < WEB_STATIC_FILES; i++) {
+		free(w->statics[i].text);
+		w->statics[i].text = NULL;
+	}
+}
+
 void
 page_static(struct web_req *rq, struct sspr *s)
 {
-	static const struct {
-		const char *name, *ctype;
-	} files[] = {{"sspr.css", "text/css"}, {"site.css", "text/css"},
-	    {"logo.svg", "image/svg+xml"}};
 	const char *name = rq->path + strlen("/static/");
-	char path[4096], buf[64 * 1024];
-	size_t i, n;
-	FILE *f = NULL;
+	size_t i;
 
 	(void)s;
-	for (i = 0; i < ARRAY_SIZE(files); i++)
-		if (strcmp(files[i].name, name) == 0)
+	for (i = 0; i < WEB_STATIC_FILES; i++)
+		if (strcmp(page_files[i].name, name) == 0)
 			break;
-	if (i == ARRAY_SIZE(files)) {
+	if (i == WEB_STATIC_FILES) {
 		web_error(rq, 404, "not-found", "there is no such file");
 		return;
 	}
-	/* An operator's own copy in the state directory comes first. */
-	snprintf(
-	    path, sizeof(path), "%s/static/%s", rq->w->cfg->state_dir, name);
-	if ((f = fopen(path, "rb")) == NULL) {
-		snprintf(path, sizeof(path), "%s/web/static/%s",
-		    SSPR_TEMPLATES_DIR, name);
-		f = fopen(path, "rb");
-	}
-	n = f != NULL ? fread(buf, 1, sizeof(buf) - 1, f) : 0;
-	if (f != NULL)
-		fclose(f);
-	buf[n] = '\0';
 	rq->status = 200;
-	rq->resp = xstrdup(buf);
-	rq->ctype = files[i].ctype;
+	rq->resp = xstrdup(rq->w->statics[i].text);
+	rq->ctype = page_files[i].ctype;
 }
 
 /* ---------------------------------------------------------------- *

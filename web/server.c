@@ -627,6 +627,8 @@ web_start(const struct cfg *cfg, const struct keys *keys,
 	}
 	if (tmpl_load(SSPR_TEMPLATES_DIR "/web", &w->tmpl, err, errsize) == -1)
 		goto fail;
+	if (page_static_load(w, err, errsize) == -1)
+		goto fail;
 	w->pool = web_pool_new(
 	    w->nworkers, opts->queue > 0 ? opts->queue : 4 * w->nworkers);
 	port = opts->port >= 0 ? opts->port : web_listen_port(cfg->listen);
@@ -705,6 +707,7 @@ web_stop(struct web *w)
 		sspr_close(w->sspr[i]);
 	free(w->sspr);
 	tmpl_free(w->tmpl);
+	page_static_free(w);
 	if (w->tls_cert != NULL)
 		freezero(w->tls_cert, w->tls_cert_cap);
 	if (w->tls_key != NULL)

@@ -36,6 +36,8 @@ struct web_route {
 
 struct tmpl_set;
 
+#define WEB_STATIC_FILES 3 /* sspr.css, site.css, logo.svg */
+#define WEB_STATIC_MAX   (256 * 1024)
 #define WEB_MAX_ROUTES   32           /* size of the route table's counters */
 #define WEB_TLS_FILE_MAX (256 * 1024) /* a PEM certificate chain or key */
 /* TLS 1.2 and 1.3 only, GnuTLS's NORMAL ciphers otherwise. */
@@ -51,6 +53,10 @@ struct web {
 	struct web_pool *pool;
 	unsigned short port;
 	FILE *log;
+	struct {
+		char *text; /* the static files, read once at start-up */
+		size_t len;
+	} statics[WEB_STATIC_FILES];
 	char *tls_cert, *tls_key; /* PEM, while the daemon runs (key wiped) */
 	size_t tls_cert_cap, tls_key_cap;
 	/* answers by route (the last row: no route) and status class */
@@ -107,6 +113,11 @@ void page_reset_answers(struct web_req *rq, struct sspr *s);
 void page_reset_complete(struct web_req *rq, struct sspr *s);
 void page_lang(struct web_req *rq, struct sspr *s);
 void page_static(struct web_req *rq, struct sspr *s);
+/* Read the static files (an operator's copy in <state_dir>/static/ before
+ * the shipped one) into w; 0, or -1 with err.  page_static_free frees
+ * them. */
+int page_static_load(struct web *w, char *err, size_t errsize);
+void page_static_free(struct web *w);
 
 /* The API handlers (api.c). */
 void api_questions(struct web_req *rq, struct sspr *s);

@@ -17,6 +17,9 @@ cat >sspr.json <<'CFG'
  "systems": [{"name": "PROD", "backend": "embedded", "db": "prod.db", "applid": "SSPRAPPL"}],
  "mail": {"transport": "directory", "path": "mail", "from": "sspr@example.com"}}
 CFG
+# The operator's own stylesheet, in the state directory, replaces the
+# (empty) shipped one; the logo stays the shipped one.
+mkdir -p static && printf '.site-brand { color: #123456; }\n' >static/site.css
 http_serve
 # "localhost" is a secure context for curl (and browsers): the __Host-
 # cookies, which are Secure, are sent back over plain HTTP there.
@@ -37,6 +40,10 @@ has "headers" "Content-Security-Policy: default-src 'self'"
 has "headers" "Set-Cookie: __Host-csrf="
 has "headers" "; Secure; HttpOnly; SameSite=Strict"
 get /static/sspr.css && status_is 200 "stylesheet"
+run "site css" 0 curl -s "$base/static/site.css"
+is "site css" ".site-brand { color: #123456; }"
+run "logo" 0 curl -s "$base/static/logo.svg"
+has "logo" "<svg"
 # --path-as-is: curl would otherwise tidy the dots away before sending.
 for p in /static/../keys.json /static/%2e%2e/keys.json /static/..%2fkeys.json; do
 	run "GET $p" 0 curl -s --path-as-is -o page.html -w '%{http_code}' "$base$p"
