@@ -32,11 +32,14 @@ if (!base || !mailDir || !shots) {
 }
 mkdirSync(shots, { recursive: true });
 
+// axe-core is a pinned dependency (package.json): without it the audit
+// would silently not run, so that is a failure.
 let axeSource = null;
 try {
 	axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-} catch {
-	// axe-core is optional: the built-in checks below still run.
+} catch (e) {
+	console.log(`FAIL setup: axe-core cannot be loaded (${e.message})`);
+	process.exit(1);
 }
 
 let checks = 0, failures = 0;
