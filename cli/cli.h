@@ -13,6 +13,7 @@
 
 enum cli_exit { CLI_OK = 0, CLI_REFUSED = 1, CLI_USAGE = 2 };
 
+int cli_audit(int argc, char **argv);
 int cli_esm(int argc, char **argv);
 int cli_verify(int argc, char **argv);
 int cli_passticket(int argc, char **argv);

@@ -13,6 +13,7 @@ static const char cli_usage[] =
     "usage: sspr <command> [options]\n"
     "\n"
     "commands:\n"
+    "  audit       print the audit trail: who did what, when\n"
     "  check       is every configured system usable (DR readiness)\n"
     "  esm         administer the embedded ESM with RACF commands\n"
     "  serve       run the web service (JSON API)\n"
@@ -63,6 +64,7 @@ main(int argc, char **argv)
 		const char *name;
 		int (*fn)(int, char **);
 	} cmds[] = {
+	    {"audit", cli_audit},
 	    {"check", cli_check},
 	    {"esm", cli_esm},
 	    {"keys", cli_keys},

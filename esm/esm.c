@@ -5,14 +5,24 @@
  * Every wrapper validates and normalises its inputs first, so a backend
  * never sees a malformed user ID, an over-long secret or a CR/LF that could
  * be smuggled into a line protocol (LDAP filters, helper pipes, logs).
+ *
+ * The wrappers are also where faults are injected (struct esm_inject,
+ * esm_inject_abort_after()): after validation, a write may be failed
+ * without reaching the backend; a call that does reach the backend first
+ * sleeps the injected latency; a write the backend did may kill the
+ * process.
  */
 #include "esm/esm.h"
 
 #include <ctype.h>
+#include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "compat/banned.h"
 
@@ -21,7 +31,16 @@ struct esm {
 	void *priv;
 	esm_clock_fn now;
 	void *now_arg;
+	unsigned latency_ms; /* injected before every backend call */
+	/* Injected write failures still to come.  A handle is used by one
+	 * thread at a time (esm.h), so a plain counter is enough. */
+	unsigned fail_writes;
 };
+
+/* esm_inject_abort_after(): the limit (0 off) and the successful writes of
+ * every handle of the process since it was set. */
+static atomic_ulong esm_abort_limit;
+static atomic_ulong esm_abort_writes;
 
 static const struct esm_backend *const esm_backends[] = {
     &esm_embedded,
@@ -48,6 +67,57 @@ esm_err_clear(struct esm_err *err)
 		err->code = ESM_E_NONE;
 		err->msg[0] = '\0';
 	}
+}
+
+/* ---------------------------------------------------------------- *
+ * Fault injection (tests and benchmarks)
+ * ---------------------------------------------------------------- */
+
+void
+esm_inject_abort_after(unsigned long k)
+{
+	atomic_store(&esm_abort_limit, 0);
+	atomic_store(&esm_abort_writes, 0);
+	atomic_store(&esm_abort_limit, k);
+}
+
+/* Sleep the handle's injected latency, whole even across signals. */
+static void
+esm_inject_latency(const struct esm *esm)
+{
+	struct timespec ts;
+
+	if (esm->latency_ms == 0)
+		return;
+	ts.tv_sec = (time_t)(esm->latency_ms / 1000);
+	ts.tv_nsec = (long)(esm->latency_ms % 1000) * 1000000L;
+	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+		;
+}
+
+/* 1 when this write is one of the handle's first fail_writes: it fails
+ * with ESM_E_BACKEND "injected fault" and never reaches the backend. */
+static int
+esm_inject_fail(struct esm *esm, struct esm_err *err)
+{
+	if (esm->fail_writes == 0)
+		return 0;
+	esm->fail_writes--;
+	esm_err_set(err, ESM_E_BACKEND, "injected fault");
+	return 1;
+}
+
+/* A write returned rv: count a success; the k-th dies as by kill -9,
+ * before its caller sees it. */
+static enum esm_result
+esm_inject_written(enum esm_result rv)
+{
+	unsigned long k = atomic_load(&esm_abort_limit);
+
+	if (rv == ESM_OK && k != 0 &&
+	    atomic_fetch_add(&esm_abort_writes, 1) + 1 >= k)
+		raise(SIGKILL);
+	return rv;
 }
 
 /* ---------------------------------------------------------------- *
@@ -146,6 +216,8 @@ esm_open(const struct esm_config *cfg, struct esm **out, struct esm_err *err)
 	esm->be = be;
 	esm->now = cfg->now;
 	esm->now_arg = cfg->now_arg;
+	esm->latency_ms = cfg->inject.latency_ms;
+	esm->fail_writes = cfg->inject.fail_writes;
 	rv = be->open(esm, cfg, err);
 	if (rv != ESM_OK) {
 		free(esm);
@@ -212,23 +284,66 @@ esm_verify_refuse(struct esm_verify_result *out, enum esm_resp resp, int resp2,
 	return ESM_DENY;
 }
 
+/* The answer when the backend cannot verify (or check) at all. */
+static enum esm_result
+esm_verify_unsupported(struct esm_verify_result *out, const char *what)
+{
+	out->resp = ESM_RESP_INVREQ;
+	out->resp2 = 18;
+	out->code = ESM_E_UNSUPPORTED;
+	snprintf(out->msg, sizeof(out->msg), "%s is not supported by this ESM",
+	    what);
+	return ESM_TEMPFAIL;
+}
+
+/* Check a new secret's bounds: 0, or -1 with out filled (ESM_DENY). */
+static int
+esm_verify_newsecret_ok(const char *newsecret, struct esm_verify_result *out)
+{
+	size_t len = strnlen(newsecret, SSPR_MAX_SECRET + 1);
+
+	if (len < 1 || len > SSPR_MAX_SECRET) {
+		esm_verify_refuse(out, ESM_RESP_LENGERR, 2, 0,
+		    "new secret length must be 1-100");
+		return -1;
+	}
+	if (esm_has_crlf(newsecret)) {
+		out->newsecret = ESM_NEW_SYNTAX;
+		esm_verify_refuse(out, ESM_RESP_NOTAUTH, 4, 16,
+		    "IRR015I NEW PASSWORD IS NOT VALID");
+		return -1;
+	}
+	return 0;
+}
+
+/* An injected write failure as the verify/change path reports it. */
+static enum esm_result
+esm_verify_injected(struct esm *esm, struct esm_verify_result *out)
+{
+	struct esm_err err;
+
+	if (!esm_inject_fail(esm, &err))
+		return ESM_OK;
+	out->resp = ESM_RESP_INVREQ;
+	out->resp2 = 29;
+	out->code = err.code;
+	strlcpy_s(out->msg, err.msg, sizeof(out->msg));
+	return ESM_TEMPFAIL;
+}
+
 enum esm_result
 esm_verify(struct esm *esm, const char *user, const char *secret,
     const char *newsecret, const char *applid, struct esm_verify_result *out)
 {
 	char uid[SSPR_MAX_USERID + 1], appl[SSPR_MAX_APPLID + 1];
+	enum esm_result rv;
 	size_t len;
 
 	memset(out, 0, sizeof(*out));
 	out->daysleft = -1;
 	if (esm->be->verify == NULL ||
-	    (newsecret != NULL && !(esm->be->caps & ESM_CAP_CHANGE))) {
-		out->resp = ESM_RESP_INVREQ;
-		out->resp2 = 18;
-		strlcpy_s(out->msg, "verify is not supported by this ESM",
-		    sizeof(out->msg));
-		return ESM_TEMPFAIL;
-	}
+	    (newsecret != NULL && !(esm->be->caps & ESM_CAP_CHANGE)))
+		return esm_verify_unsupported(out, "verify");
 	if (esm_norm_name(user, uid) == -1)
 		return esm_verify_refuse(out, ESM_RESP_USERIDERR, 8, 4,
 		    "IRR012I USER PROFILE NOT FOUND");
@@ -239,22 +354,37 @@ esm_verify(struct esm *esm, const char *user, const char *secret,
 	if (esm_has_crlf(secret))
 		return esm_verify_refuse(out, ESM_RESP_NOTAUTH, 2, 8,
 		    "IRR013I INVALID PASSWORD GIVEN");
-	if (newsecret != NULL) {
-		len = strnlen(newsecret, SSPR_MAX_SECRET + 1);
-		if (len < 1 || len > SSPR_MAX_SECRET)
-			return esm_verify_refuse(out, ESM_RESP_LENGERR, 2, 0,
-			    "new secret length must be 1-100");
-		if (esm_has_crlf(newsecret)) {
-			out->newsecret = ESM_NEW_SYNTAX;
-			return esm_verify_refuse(out, ESM_RESP_NOTAUTH, 4, 16,
-			    "IRR015I NEW PASSWORD IS NOT VALID");
-		}
-	}
+	if (newsecret != NULL && esm_verify_newsecret_ok(newsecret, out) == -1)
+		return ESM_DENY;
 	if (applid != NULL && esm_norm_name(applid, appl) == -1)
 		return esm_verify_refuse(out, ESM_RESP_INVREQ, 13, 0,
 		    "APPLID must be 1-8 characters A-Z 0-9 # @ $");
-	return esm->be->verify(
+	if (newsecret != NULL && esm_verify_injected(esm, out) != ESM_OK)
+		return ESM_TEMPFAIL;
+	esm_inject_latency(esm);
+	rv = esm->be->verify(
 	    esm, uid, secret, newsecret, applid != NULL ? appl : NULL, out);
+	return newsecret != NULL ? esm_inject_written(rv) : rv;
+}
+
+enum esm_result
+esm_check_secret(struct esm *esm, const char *user, const char *newsecret,
+    struct esm_verify_result *out)
+{
+	char uid[SSPR_MAX_USERID + 1];
+
+	memset(out, 0, sizeof(*out));
+	out->daysleft = -1;
+	if (esm->be->check_secret == NULL ||
+	    !(esm->be->caps & ESM_CAP_CHECKSECRET))
+		return esm_verify_unsupported(out, "checking a new secret");
+	if (esm_norm_name(user, uid) == -1)
+		return esm_verify_refuse(out, ESM_RESP_USERIDERR, 8, 4,
+		    "IRR012I USER PROFILE NOT FOUND");
+	if (esm_verify_newsecret_ok(newsecret, out) == -1)
+		return ESM_DENY;
+	esm_inject_latency(esm);
+	return esm->be->check_secret(esm, uid, newsecret, out);
 }
 
 /* ---------------------------------------------------------------- *
@@ -282,6 +412,7 @@ esm_lookup(struct esm *esm, const char *user, struct esm_user *out,
 		return esm_unsupported(esm, err, "lookup");
 	if (esm_norm_name(user, uid) == -1)
 		return esm_bad_user(user, err);
+	esm_inject_latency(esm);
 	return esm->be->lookup(esm, uid, out, err);
 }
 
@@ -295,7 +426,10 @@ esm_resume(struct esm *esm, const char *user, struct esm_err *err)
 		return esm_unsupported(esm, err, "resume");
 	if (esm_norm_name(user, uid) == -1)
 		return esm_bad_user(user, err);
-	return esm->be->resume(esm, uid, err);
+	if (esm_inject_fail(esm, err))
+		return ESM_TEMPFAIL;
+	esm_inject_latency(esm);
+	return esm_inject_written(esm->be->resume(esm, uid, err));
 }
 
 /* ---------------------------------------------------------------- *
@@ -320,6 +454,7 @@ esm_get_fields(struct esm *esm, const char *user, const char *const *names,
 			    "field name must be 1-8 characters A-Z 0-9 # @ $");
 			return ESM_DENY;
 		}
+	esm_inject_latency(esm);
 	return esm->be->get_fields(esm, uid, names, n, values, err);
 }
 
@@ -361,7 +496,50 @@ esm_set_fields(struct esm *esm, const char *user, const struct esm_field *set,
 		return esm_bad_user(user, err);
 	if (!esm_fields_ok(set, n, err) || !esm_fields_ok(expect, nexpect, err))
 		return ESM_DENY;
-	return esm->be->set_fields(esm, uid, set, n, expect, nexpect, err);
+	if (esm_inject_fail(esm, err))
+		return ESM_TEMPFAIL;
+	esm_inject_latency(esm);
+	return esm_inject_written(
+	    esm->be->set_fields(esm, uid, set, n, expect, nexpect, err));
+}
+
+enum esm_result
+esm_list_users(struct esm *esm, const char *field, char ***out, size_t *n,
+    struct esm_err *err)
+{
+	char up[SSPR_MAX_FIELD_NAME + 1];
+	char **list = NULL;
+	size_t count = 0;
+	enum esm_result rv;
+
+	esm_err_clear(err);
+	if (esm->be->list_users == NULL || !(esm->be->caps & ESM_CAP_LIST))
+		return esm_unsupported(esm, err, "listing users");
+	if (field != NULL && esm_norm_name(field, up) == -1) {
+		esm_err_set(err, ESM_E_INVALID,
+		    "field name must be 1-8 characters A-Z 0-9 # @ $");
+		return ESM_DENY;
+	}
+	esm_inject_latency(esm);
+	rv = esm->be->list_users(
+	    esm, field != NULL ? up : NULL, &list, &count, err);
+	if (rv == ESM_OK) {
+		*out = list;
+		*n = count;
+	}
+	return rv;
+}
+
+void
+esm_list_free(char **list, size_t n)
+{
+	size_t i;
+
+	if (list == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		free(list[i]);
+	free(list);
 }
 
 /* ---------------------------------------------------------------- *
@@ -385,7 +563,11 @@ esm_set_secret(struct esm *esm, const char *user, const char *secret,
 		    "without line breaks");
 		return ESM_DENY;
 	}
-	return esm->be->set_secret(esm, uid, secret, flags, err);
+	if (esm_inject_fail(esm, err))
+		return ESM_TEMPFAIL;
+	esm_inject_latency(esm);
+	return esm_inject_written(
+	    esm->be->set_secret(esm, uid, secret, flags, err));
 }
 
 /* ---------------------------------------------------------------- *
@@ -413,6 +595,7 @@ esm_passticket_probe(struct esm *esm, const char *applid, const char *user,
 		esm_err_set(err, ESM_E_TICKET, "a PassTicket is 8 characters");
 		return ESM_DENY;
 	}
+	esm_inject_latency(esm);
 	return esm->be->ptkt_probe(esm, appl, uid, ticket, out, err);
 }
 
@@ -430,5 +613,6 @@ esm_field_def(struct esm *esm, const char *name, struct esm_field_def *out,
 		    "field name must be 1-8 characters A-Z 0-9 # @ $");
 		return ESM_DENY;
 	}
+	esm_inject_latency(esm);
 	return esm->be->field_def(esm, up, out, err);
 }

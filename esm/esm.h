@@ -78,6 +78,30 @@ struct esm_err {
 /* Returns the current time; tests inject a fake clock. */
 typedef time_t (*esm_clock_fn)(void *arg);
 
+/*
+ * Fault injection, for tests and benchmarks only (a configuration that
+ * never sets it costs nothing).  The wrappers in esm.c apply it, so every
+ * backend gets it the same way:
+ *
+ *   latency_ms   every wrapper call that reaches the backend first
+ *                sleeps this long (a system "50 ms away"), restarted when
+ *                a signal interrupts it;
+ *   fail_writes  the first N writes through this handle answer
+ *                ESM_TEMPFAIL (ESM_E_BACKEND, "injected fault") without
+ *                reaching the backend: an outage during the apply phase.
+ *                esm_verify() reports it as INVREQ, resp2 29, code
+ *                ESM_E_BACKEND.
+ *
+ * Writes are set_fields, resume, set_secret and verify with a new secret.
+ * A call whose input the wrapper refuses reaches no backend: it neither
+ * sleeps nor counts as a write.  The fail_writes count is per handle and
+ * not locked: a handle is used by one thread at a time.
+ */
+struct esm_inject {
+	unsigned latency_ms;
+	unsigned fail_writes;
+};
+
 struct esm_config {
 	const char *backend;    /* registry name: "embedded", ... */
 	const char *db;         /* embedded: SQLite database file */
@@ -85,6 +109,7 @@ struct esm_config {
 	const char *master_key; /* embedded: master key file; NULL: <db>.mkey */
 	esm_clock_fn now;       /* NULL: time(NULL) */
 	void *now_arg;          /* passed to now() */
+	struct esm_inject inject; /* tests only; zero: none */
 };
 
 /* Open the backend named by cfg->backend.  On ESM_OK *out is a new handle
@@ -94,6 +119,16 @@ enum esm_result esm_open(
 
 /* Close a handle; NULL-safe. */
 void esm_close(struct esm *esm);
+
+/*
+ * Process-wide crash injection (tests only): after the k-th successful
+ * write (the backend answered ESM_OK) through any handle of this process,
+ * the process kills itself with SIGKILL, as `kill -9` would, before the
+ * caller learns the result; the write itself is done.  Refused, denied
+ * and injected-failed writes do not count.  0 turns it off.  The count
+ * starts at zero at every call.  Thread-safe (atomic).
+ */
+void esm_inject_abort_after(unsigned long k);
 
 /* The backend's name ("embedded", ...); borrowed. */
 const char *esm_name(const struct esm *esm);
@@ -159,6 +194,25 @@ struct esm_verify_result {
 enum esm_result esm_verify(struct esm *esm, const char *user,
     const char *secret, const char *newsecret, const char *applid,
     struct esm_verify_result *out);
+
+/*
+ * The dry run of the verify/change path for a new secret: would `user`'s
+ * ESM accept `newsecret` as the new password (1-8) or phrase (9-100) right
+ * now?  Applies the same rules in the same order as esm_verify() with a
+ * new secret (syntax and RULEn, not the user ID, not the current value,
+ * not in the history, MINCHANGE), without signing on, counting or
+ * changing anything.  ESM_OK acceptable; ESM_DENY with out->resp NOTAUTH,
+ * resp2 4 and out->newsecret saying which rule (out->msg the ESM's
+ * message), USERIDERR (resp2 8) for an unknown or malformed user ID, or
+ * LENGERR (resp2 2) for a new secret not of 1-100 bytes; ESM_TEMPFAIL
+ * when the ESM could not tell (INVREQ, resp2 29; resp2 18 with code
+ * ESM_E_UNSUPPORTED without ESM_CAP_CHECKSECRET).  Only the rules on the
+ * new secret are applied: a revoked, inactive or expired user is answered
+ * too (an administrative reset may follow).  `out` is always written.
+ * Never logs or keeps `newsecret`.
+ */
+enum esm_result esm_check_secret(struct esm *esm, const char *user,
+    const char *newsecret, struct esm_verify_result *out);
 
 /* ---------------------------------------------------------------- *
  * PassTicket readiness (sspr check)
@@ -260,6 +314,20 @@ enum esm_result esm_set_fields(struct esm *esm, const char *user,
     const struct esm_field *set, size_t n, const struct esm_field *expect,
     size_t nexpect, struct esm_err *err);
 
+/*
+ * The user IDs that have custom field `field` set (NULL: every user), in
+ * ascending (byte) order.  On ESM_OK *out is a new array of *n new strings
+ * (esm_list_free() it; NULL when *n is 0); otherwise *out and *n are
+ * untouched.  ESM_DENY with ESM_E_INVALID for a malformed field name,
+ * ESM_E_NOFIELD for an undefined one (never an empty list); ESM_TEMPFAIL
+ * when the ESM could not answer or lacks ESM_CAP_LIST.  For the drift
+ * report: one call per system.
+ */
+enum esm_result esm_list_users(struct esm *esm, const char *field, char ***out,
+    size_t *n, struct esm_err *err);
+/* Free a list from esm_list_users(); NULL-safe. */
+void esm_list_free(char **list, size_t n);
+
 /* A custom field's definition (RACF CFDEF). */
 struct esm_field_def {
 	int maxlength;
@@ -301,6 +369,8 @@ enum esm_caps {
 	ESM_CAP_CAS = (1 << 5), /* compare-and-set on fields */
 	ESM_CAP_SETSECRET = (1 << 6),
 	ESM_CAP_PASSTICKET = (1 << 7),
+	ESM_CAP_CHECKSECRET = (1 << 8), /* dry run of the new-secret rules */
+	ESM_CAP_LIST = (1 << 9),        /* enumerate users */
 };
 
 /*
@@ -334,6 +404,10 @@ struct esm_backend {
 	enum esm_result (*ptkt_probe)(struct esm *, const char *applid,
 	    const char *user, const char *ticket, struct esm_ptkt_probe *,
 	    struct esm_err *);
+	enum esm_result (*check_secret)(struct esm *, const char *user,
+	    const char *newsecret, struct esm_verify_result *);
+	enum esm_result (*list_users)(struct esm *, const char *field,
+	    char ***out, size_t *n, struct esm_err *);
 };
 
 /* The backend's private state (borrowed), set with esm_set_priv(). */

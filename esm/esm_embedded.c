@@ -83,6 +83,13 @@ embedded_verify(struct esm *esm, const char *user, const char *secret,
 }
 
 static enum esm_result
+embedded_check_secret(struct esm *esm, const char *user, const char *newsecret,
+    struct esm_verify_result *out)
+{
+	return racf_check_secret(embedded_racf(esm), user, newsecret, out);
+}
+
+static enum esm_result
 embedded_dberr(struct racf *r, struct esm_err *err)
 {
 	esm_err_set(
@@ -342,6 +349,28 @@ embedded_field_def(struct esm *esm, const char *name, struct esm_field_def *out,
 	return ESM_OK;
 }
 
+/* Users with field set (NULL: all), in one read transaction that also
+ * checks that the field is defined: a misspelt field is ESM_E_NOFIELD,
+ * never an empty list. */
+static enum esm_result
+embedded_list_users(struct esm *esm, const char *field, char ***out, size_t *n,
+    struct esm_err *err)
+{
+	struct racf *r = embedded_racf(esm);
+	struct racf_cfdef def;
+	enum esm_result rv;
+
+	if (racf_db_begin_read(r->db) == -1)
+		return embedded_dberr(r, err);
+	if (field != NULL &&
+	    (rv = embedded_cfdef(r, field, &def, err)) != ESM_OK)
+		return rv;
+	if (racf_db_user_list(r->db, field, out, n) == -1)
+		return embedded_dberr(r, err);
+	racf_db_rollback(r->db);
+	return ESM_OK;
+}
+
 /* "No profile" naming the profiles there are: an APPLID mismatch between
  * sspr's configuration and the ESM shows at once. */
 static void
@@ -413,7 +442,7 @@ const struct esm_backend esm_embedded = {
     .name = "embedded",
     .caps = ESM_CAP_VERIFY | ESM_CAP_CHANGE | ESM_CAP_LOOKUP | ESM_CAP_RESUME |
             ESM_CAP_FIELDS | ESM_CAP_CAS | ESM_CAP_SETSECRET |
-            ESM_CAP_PASSTICKET,
+            ESM_CAP_PASSTICKET | ESM_CAP_CHECKSECRET | ESM_CAP_LIST,
     .open = embedded_open,
     .close = embedded_close,
     .verify = embedded_verify,
@@ -424,4 +453,6 @@ const struct esm_backend esm_embedded = {
     .set_secret = embedded_set_secret,
     .ptkt_probe = embedded_ptkt_probe,
     .field_def = embedded_field_def,
+    .check_secret = embedded_check_secret,
+    .list_users = embedded_list_users,
 };

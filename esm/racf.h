@@ -7,7 +7,8 @@
  * an administrative reset through esm_set_secret() are one code path.
  *
  *   racf_verify.c   RACROUTE REQUEST=VERIFY: verify, verify/change,
- *                   failure counting and revocation
+ *                   failure counting and revocation; the dry run of the
+ *                   new-secret rules
  *   racf_user.c     profile changes: set a password or phrase (expired
  *                   unless NOEXPIRED), resume, revoke, custom field values
  *
@@ -44,6 +45,16 @@ time_t racf_now(const struct racf *r);
 enum esm_result racf_verify(struct racf *r, const char *user,
     const char *secret, const char *newsecret, const char *applid,
     struct esm_verify_result *out);
+
+/*
+ * The dry run of the verify/change path's rules for newsecret (1-8 a
+ * password, 9-100 a phrase; esm.c checked): the same snapshot, folding and
+ * checks as racf_verify() with a new secret, in the same order, without
+ * verifying a current secret, counting, revoking or writing anything.
+ * Fills *out and returns as esm_check_secret() does.
+ */
+enum esm_result racf_check_secret(struct racf *r, const char *user,
+    const char *newsecret, struct esm_verify_result *out);
 
 /*
  * Set u's password (secret of 1-8) or phrase (9-100) as an administrator,

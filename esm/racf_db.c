@@ -509,6 +509,53 @@ racf_db_user_count(struct racf_db *db, long long *n)
 	return rv;
 }
 
+static void
+racf_db_list_free(char **list, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(list[i]);
+	free(list);
+}
+
+int
+racf_db_user_list(struct racf_db *db, const char *field, char ***out, size_t *n)
+{
+	char id[SSPR_MAX_USERID + 1];
+	sqlite3_stmt *st;
+	char **list = NULL;
+	size_t len = 0, cap = 0;
+	int rc;
+
+	/* The EXISTS probe uses csdata's primary key (userid, field). */
+	st = racf_db_prepare(db,
+	    "SELECT u.userid FROM users u WHERE ?1 IS NULL OR EXISTS "
+	    "(SELECT 1 FROM csdata c WHERE c.userid = u.userid AND "
+	    "c.field = ?1) ORDER BY u.userid");
+	if (st == NULL)
+		return -1;
+	racf_db_bind_text(st, 1, field);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (len == cap) {
+			cap = cap ? cap * 2 : 16;
+			list = xrealloc(list, cap * sizeof(*list));
+		}
+		racf_db_text(st, 0, id, sizeof(id));
+		list[len++] = xstrdup(id);
+	}
+	if (rc != SQLITE_DONE) {
+		racf_db_sqlfail(db, "listing users");
+		sqlite3_finalize(st);
+		racf_db_list_free(list, len);
+		return -1;
+	}
+	sqlite3_finalize(st);
+	*out = list;
+	*n = len;
+	return 0;
+}
+
 /* ---------------------------------------------------------------- *
  * Password history
  * ---------------------------------------------------------------- */

@@ -125,6 +125,13 @@ int racf_db_user_update(struct racf_db *db, struct racf_user_rec *u);
 int racf_db_user_delete(struct racf_db *db, const char *userid);
 /* Count users: *n.  For listings and tests. */
 int racf_db_user_count(struct racf_db *db, long long *n);
+/* The user IDs in ascending (byte) order: every user when field is NULL,
+ * else those with a value of custom field `field` (upper-case; whether it
+ * is defined is not checked here).  On 0, *out is a new array of *n new
+ * strings (NULL when *n is 0), each to free() and then the array; on -1
+ * *out and *n are untouched. */
+int racf_db_user_list(
+    struct racf_db *db, const char *field, char ***out, size_t *n);
 
 /* ---- password history ---- */
 

@@ -6,7 +6,9 @@
  * CICS outcome fields.  With a new secret it is the verify/change path:
  * the new value must pass the syntax rules, differ from the current value,
  * not be in the history and respect MINCHANGE; the reasons are reported
- * distinctly from a wrong current secret.
+ * distinctly from a wrong current secret.  racf_check_secret() is the dry
+ * run of those rules: the same snapshot, folding and checks
+ * (racf_verify_new_rules()), without verifying, counting or writing.
  *
  * Failed attempts are counted with an atomic read-modify-write inside a
  * write transaction, so two processes failing at once both count.  Slow
@@ -43,6 +45,7 @@ struct racf_attempt {
 	char history[SSPR_MAX_HISTORY][RACF_HASH_MAX];
 	int nhistory;
 	const char *raw;          /* the secret as given (tickets) */
+	const char *rawnew;       /* the new secret as given; NULL: none */
 	const char *applid;       /* for PassTickets; NULL: none */
 	int ticket;               /* the secret is a valid PassTicket */
 	struct racf_ptkt_eval ev; /* its evaluation */
@@ -65,6 +68,7 @@ racf_verify_tempfail(struct racf *r, struct esm_verify_result *out)
 	racf_db_rollback(r->db);
 	out->resp = ESM_RESP_INVREQ;
 	out->resp2 = 29;
+	out->code = ESM_E_BACKEND;
 	snprintf(out->msg, sizeof(out->msg), "ESM database error: %s",
 	    racf_db_error(r->db));
 	return ESM_TEMPFAIL;
@@ -274,6 +278,50 @@ racf_verify_check_new(
 }
 
 /*
+ * Copy the secrets as given into a->cur and a->neu, passwords folded under
+ * the options of the snapshot a->opts (MIXEDCASE may have changed since
+ * the last attempt).  A phrase is never folded.  a->raw may be NULL (the
+ * dry run has no current secret).
+ */
+static void
+racf_verify_fold(struct racf_attempt *a)
+{
+	if (a->raw != NULL) {
+		memcpy(a->cur, a->raw, a->curlen + 1);
+		if (!a->phrase)
+			racf_password_fold(a->cur, &a->opts.pol);
+	}
+	if (a->rawnew != NULL) {
+		memcpy(a->neu, a->rawnew, a->neulen + 1);
+		if (!a->newphrase)
+			racf_password_fold(a->neu, &a->opts.pol);
+	}
+}
+
+/*
+ * The new-secret rules of the verify/change path, shared with the dry run:
+ * a holds a snapshot with the history of the new secret's kind and the
+ * folded new secret.  ESM_OK acceptable; ESM_DENY with out->resp NOTAUTH
+ * 4/16, out->newsecret the rule and out->msg the RACF message;
+ * ESM_TEMPFAIL (out->resp2 29) when a stored hash could not be checked.
+ * Changes nothing in the database.
+ */
+static enum esm_result
+racf_verify_new_rules(struct racf *r, struct racf_attempt *a, time_t now,
+    struct esm_verify_result *out)
+{
+	const char *msg = "";
+	int err;
+
+	out->newsecret = racf_verify_check_new(a, now, &msg, &err);
+	if (err)
+		return racf_verify_tempfail(r, out);
+	if (out->newsecret == ESM_NEW_OK)
+		return ESM_OK;
+	return racf_verify_result(out, ESM_RESP_NOTAUTH, 4, 16, msg);
+}
+
+/*
  * Evaluate the secret as a PassTicket for a->applid.  Returns 1 valid
  * (a->ticket set), 0 not a ticket here (no profile, or not valid: the
  * caller tries the password), or ESM_TEMPFAIL after filling out (the
@@ -316,9 +364,8 @@ racf_verify_once(struct racf *r, const char *user, struct racf_attempt *a,
 	time_t now = racf_now(r);
 	struct racf_cred *cred, *ncred;
 	char old_hash[RACF_HASH_MAX];
-	const char *msg = "";
 	struct racf_kdf kdf;
-	int found, match, rc, err;
+	int found, match, rc;
 
 	a->ticket = 0;
 	found = racf_verify_snapshot(r, user, a, change);
@@ -327,6 +374,7 @@ racf_verify_once(struct racf *r, const char *user, struct racf_attempt *a,
 	if (found == 0)
 		return racf_verify_result(out, ESM_RESP_USERIDERR, 8, 4,
 		    "IRR012I USER PROFILE NOT FOUND");
+	racf_verify_fold(a);
 	out->lastusetime = a->u.last_access;
 	out->invalidcount = a->u.invalid_count;
 	if (a->u.revoked)
@@ -379,14 +427,13 @@ racf_verify_once(struct racf *r, const char *user, struct racf_attempt *a,
 		return racf_verify_result(out, ESM_RESP_NORMAL, 0, 0, "");
 	}
 
-	out->newsecret = racf_verify_check_new(a, now, &msg, &err);
-	if (err)
-		return racf_verify_tempfail(r, out);
-	if (out->newsecret != ESM_NEW_OK) {
+	rc = racf_verify_new_rules(r, a, now, out);
+	if (rc == ESM_TEMPFAIL)
+		return rc;
+	if (rc == ESM_DENY) {
+		/* The current secret was right: the count is reset. */
 		rc = racf_verify_store(r, a, 0, NULL, out);
-		if (rc != 0)
-			return rc;
-		return racf_verify_result(out, ESM_RESP_NOTAUTH, 4, 16, msg);
+		return rc != 0 ? rc : ESM_DENY;
 	}
 	if (racf_db_kdf_get(r->db, &kdf) == -1 ||
 	    racf_secret_hash(&kdf, a->neu, a->neulen, a->newhash) == -1)
@@ -416,30 +463,15 @@ racf_verify(struct racf *r, const char *user, const char *secret,
 	a->raw = secret;
 	a->applid = applid;
 	a->curlen = strlen(secret);
-	memcpy(a->cur, secret, a->curlen + 1);
 	a->phrase = a->curlen > SSPR_MAX_PASSWORD;
 	if (newsecret != NULL) {
+		a->rawnew = newsecret;
 		a->neulen = strlen(newsecret);
-		memcpy(a->neu, newsecret, a->neulen + 1);
 		a->newphrase = a->neulen > SSPR_MAX_PASSWORD;
 	}
 	for (i = 0; i < RACF_VERIFY_RETRIES && rv == RACF_RETRY; i++) {
 		memset(out, 0, sizeof(*out));
 		out->daysleft = -1;
-		/* Passwords are folded under the options of this snapshot;
-		 * fold again on every attempt (MIXEDCASE may have changed). */
-		if (racf_db_setropts_get(r->db, &a->opts) == -1) {
-			rv = racf_verify_tempfail(r, out);
-			break;
-		}
-		if (!a->phrase) {
-			memcpy(a->cur, secret, a->curlen + 1);
-			racf_password_fold(a->cur, &a->opts.pol);
-		}
-		if (newsecret != NULL && !a->newphrase) {
-			memcpy(a->neu, newsecret, a->neulen + 1);
-			racf_password_fold(a->neu, &a->opts.pol);
-		}
 		rv = racf_verify_once(r, user, a, newsecret != NULL, out);
 		if (rv == RACF_REPLAY)
 			rv = racf_verify_failed(r, user, a, racf_now(r),
@@ -457,4 +489,37 @@ racf_verify(struct racf *r, const char *user, const char *secret,
 	}
 	freezero(a, sizeof(*a));
 	return (enum esm_result)rv;
+}
+
+enum esm_result
+racf_check_secret(struct racf *r, const char *user, const char *newsecret,
+    struct esm_verify_result *out)
+{
+	struct racf_attempt *a = xcalloc(1, sizeof(*a));
+	enum esm_result rv;
+	int found;
+
+	memset(out, 0, sizeof(*out));
+	out->daysleft = -1;
+	a->rawnew = newsecret;
+	a->neulen = strlen(newsecret);
+	a->newphrase = a->neulen > SSPR_MAX_PASSWORD;
+	/* The snapshot and the rules of the verify/change path; its read
+	 * transaction is the only database access. */
+	found = racf_verify_snapshot(r, user, a, 1);
+	if (found == -1)
+		rv = racf_verify_tempfail(r, out);
+	else if (found == 0)
+		rv = (enum esm_result)racf_verify_result(out,
+		    ESM_RESP_USERIDERR, 8, 4, "IRR012I USER PROFILE NOT FOUND");
+	else {
+		racf_verify_fold(a);
+		out->invalidcount = a->u.invalid_count;
+		out->lastusetime = a->u.last_access;
+		rv = racf_verify_new_rules(r, a, racf_now(r), out);
+		if (rv == ESM_OK)
+			racf_verify_result(out, ESM_RESP_NORMAL, 0, 0, "");
+	}
+	freezero(a, sizeof(*a));
+	return rv;
 }

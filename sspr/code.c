@@ -146,6 +146,8 @@ code_field_parse(const char *s, struct code_field *out)
 		goto bad;
 	if (strcmp(f[1], "I") == 0 && strlen(f[5]) == CODE_MAC_LEN)
 		out->state = CODE_ISSUED;
+	else if (strcmp(f[1], "H") == 0 && strlen(f[5]) == CODE_MAC_LEN)
+		out->state = CODE_HELPDESK;
 	else if (strcmp(f[1], "P") == 0 && f[5][0] == '\0')
 		out->state = CODE_PASSED;
 	else
@@ -167,8 +169,11 @@ code_field_format(const struct code_field *f, char *out, size_t size)
 		return;
 	}
 	snprintf(out, size, "C1$%s$%s$%lld$%d$%s",
-	    f->state == CODE_ISSUED ? "I" : "P", f->flow, f->expires, f->tries,
-	    f->state == CODE_ISSUED ? f->mac : "");
+	    f->state == CODE_ISSUED     ? "I"
+	    : f->state == CODE_HELPDESK ? "H"
+	                                : "P",
+	    f->flow, f->expires, f->tries,
+	    f->state == CODE_PASSED ? "" : f->mac);
 }
 
 int

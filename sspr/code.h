@@ -9,6 +9,10 @@
  *
  *	C1$I$<flow>$<expires>$<tries>$<mac>	issued, waiting for the code
  *	C1$P$<flow>$<expires>$0$		proof given: the flow may finish
+ *	C1$H$<flow>$<expires>$<tries>$<mac>	sent by the helpdesk: the next
+ *						flow whose PIN is right adopts
+ *						it (becomes I) instead of
+ *						mailing a new code
  *
  * The fail field counts failed self-service attempts and the lock:
  *
@@ -29,7 +33,7 @@
 #define CODE_MAX_TRIES 3  /* wrong tries that burn a code */
 #define CODE_FIELD_MAX 96
 
-enum code_state { CODE_NONE, CODE_ISSUED, CODE_PASSED };
+enum code_state { CODE_NONE, CODE_ISSUED, CODE_PASSED, CODE_HELPDESK };
 
 struct code_field {
 	enum code_state state;

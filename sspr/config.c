@@ -17,6 +17,7 @@
 #include "sspr/config.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -79,6 +80,31 @@ static const struct cfg_key cfg_top_keys[] = {
     {"hash", JX_OBJECT},
     {"tls", JX_OBJECT},
     {"trusted_proxies", JX_ARRAY},
+    {"node", JX_STRING},
+    {"helpdesk", JX_OBJECT},
+    {"journal", JX_OBJECT},
+    {"inject", JX_OBJECT},
+};
+
+static const struct cfg_key cfg_helpdesk_keys[] = {
+    {"group", JX_STRING},
+    {"idle_minutes", JX_INTEGER},
+    {"max_hours", JX_INTEGER},
+    {"protected_groups", JX_ARRAY},
+};
+
+static const struct cfg_key cfg_journal_keys[] = {
+    {"retry_seconds", JX_INTEGER},
+    {"give_up_hours", JX_INTEGER},
+};
+
+static const struct cfg_key cfg_inject_keys[] = {
+    {"abort_after_writes", JX_INTEGER},
+};
+
+static const struct cfg_key cfg_sys_inject_keys[] = {
+    {"latency_ms", JX_INTEGER},
+    {"fail_writes", JX_INTEGER},
 };
 
 static const struct cfg_key cfg_tls_keys[] = {
@@ -93,6 +119,8 @@ static const struct cfg_key cfg_system_keys[] = {
     {"applid", JX_STRING},
     {"url", JX_STRING},
     {"dialect", JX_STRING},
+    {"role", JX_STRING},
+    {"inject", JX_OBJECT},
 };
 
 static const struct cfg_key cfg_mail_keys[] = {
@@ -135,6 +163,7 @@ static const struct cfg_key cfg_hash_keys[] = {
 
 /* Allowed values of the enumerated keys, in the order of their enums. */
 static const char *const cfg_backend_names[] = {"embedded", "ldap"};
+static const char *const cfg_role_names[] = {"primary", "replica"};
 static const char *const cfg_dialect_names[] = {"openldap", "sdbm"};
 static const char *const cfg_transport_names[] = {"smtp", "directory"};
 static const char *const cfg_starttls_names[] = {"required", "optional", "off"};
@@ -578,6 +607,31 @@ out:
 	return rc;
 }
 
+/* systems[N].inject: latency and failures for tests and benchmarks. */
+static int
+cfg_parse_sys_inject(
+    struct cfg_ctx *ctx, json_t *obj, const char *sysw, struct cfg_inject *in)
+{
+	char where[CFG_WHERE_MAX + 8];
+	long long n;
+
+	if (obj == NULL)
+		return 0;
+	(void)snprintf(where, sizeof(where), "%s.inject", sysw);
+	if (cfg_check_object(ctx, obj, where, cfg_sys_inject_keys,
+	        ARRAY_SIZE(cfg_sys_inject_keys)) == -1)
+		return -1;
+	if (cfg_get_int(ctx, obj, where, "latency_ms", 0, 60000, "", 0, &n) ==
+	    -1)
+		return -1;
+	in->latency_ms = (unsigned)n;
+	if (cfg_get_int(
+	        ctx, obj, where, "fail_writes", 0, 1000000, "", 0, &n) == -1)
+		return -1;
+	in->fail_writes = (unsigned)n;
+	return 0;
+}
+
 static int
 cfg_parse_system(struct cfg_ctx *ctx, json_t *obj, const char *where,
     struct cfg_system *sys, const struct cfg_system *prev, size_t nprev)
@@ -677,6 +731,44 @@ cfg_parse_system(struct cfg_ctx *ctx, json_t *obj, const char *where,
 		    ", not starting with a digit");
 		return -1;
 	}
+	if (cfg_get_enum(ctx, obj, where, "role", cfg_role_names,
+	        ARRAY_SIZE(cfg_role_names), CFG_ROLE_REPLICA, &v) == -1)
+		return -1;
+	sys->role = (enum cfg_role)v;
+	return cfg_parse_sys_inject(
+	    ctx, json_object_get(obj, "inject"), where, &sys->inject);
+}
+
+/* The primary: the one system whose role says so, else the first (whose
+ * role may not then say "replica" explicitly). */
+static int
+cfg_pick_primary(struct cfg_ctx *ctx, json_t *arr, struct cfg *c)
+{
+	char where[CFG_WHERE_MAX];
+	size_t i, n = 0;
+
+	for (i = 0; i < c->nsystems; i++) {
+		if (c->systems[i].role != CFG_ROLE_PRIMARY)
+			continue;
+		if (n++ > 0) {
+			(void)snprintf(where, sizeof(where), "systems[%zu]", i);
+			cfg_err(ctx, where, "role",
+			    "only one system may be the primary (%s is)",
+			    c->systems[c->primary].name);
+			return -1;
+		}
+		c->primary = i;
+	}
+	if (n == 0) {
+		if (cfg_has(json_array_get(arr, 0), "role")) {
+			cfg_err(ctx, "systems[0]", "role",
+			    "no system is the primary: give one \"role\": "
+			    "\"primary\"");
+			return -1;
+		}
+		c->primary = 0;
+		c->systems[0].role = CFG_ROLE_PRIMARY;
+	}
 	return 0;
 }
 
@@ -696,6 +788,11 @@ cfg_parse_systems(struct cfg_ctx *ctx, json_t *root, struct cfg *c)
 		cfg_err(ctx, NULL, "systems", "must not be empty");
 		return -1;
 	}
+	if (n > CFG_MAX_SYSTEMS) {
+		cfg_err(ctx, NULL, "systems", "more than %d systems",
+		    CFG_MAX_SYSTEMS);
+		return -1;
+	}
 	c->systems = xcalloc(n, sizeof(*c->systems));
 	c->nsystems = n;
 	for (i = 0; i < n; i++) {
@@ -704,7 +801,7 @@ cfg_parse_systems(struct cfg_ctx *ctx, json_t *root, struct cfg *c)
 		        &c->systems[i], c->systems, i) == -1)
 			return -1;
 	}
-	return 0;
+	return cfg_pick_primary(ctx, arr, c);
 }
 
 /* The SMTP relay's credentials, TLS files and timeouts.  Secrets never
@@ -1070,6 +1167,113 @@ cfg_parse_tls(struct cfg_ctx *ctx, json_t *obj, struct cfg_tls *t)
 	return 0;
 }
 
+static int
+cfg_parse_helpdesk(struct cfg_ctx *ctx, json_t *obj, struct cfg_helpdesk *h)
+{
+	static const char *const where = "helpdesk";
+	char key[48];
+	const char *s;
+	long long n;
+	json_t *v;
+	size_t i;
+
+	if (cfg_check_object(ctx, obj, where, cfg_helpdesk_keys,
+	        ARRAY_SIZE(cfg_helpdesk_keys)) == -1)
+		return -1;
+	if ((s = cfg_str(obj, "group")) == NULL) {
+		cfg_err_missing(ctx, where, "group");
+		return -1;
+	}
+	if (cfg_racf_name(s, 1, h->group, sizeof(h->group)) == -1) {
+		cfg_err(ctx, where, "group",
+		    "must be " CFG_RACF_NAME_CHARS ", not starting with a "
+		    "digit");
+		return -1;
+	}
+	if (cfg_get_int(ctx, obj, where, "idle_minutes", 1, 480, "", 15, &n) ==
+	    -1)
+		return -1;
+	h->idle_minutes = (int)n;
+	if (cfg_get_int(ctx, obj, where, "max_hours", 1, 24, "", 8, &n) == -1)
+		return -1;
+	h->max_hours = (int)n;
+	v = json_object_get(obj, "protected_groups");
+	if (json_array_size(v) > CFG_MAX_PROTECTED) {
+		cfg_err(ctx, where, "protected_groups", "more than %d groups",
+		    CFG_MAX_PROTECTED);
+		return -1;
+	}
+	for (i = 0; i < json_array_size(v); i++) {
+		(void)snprintf(key, sizeof(key), "protected_groups[%zu]", i);
+		s = json_string_value(json_array_get(v, i));
+		if (s == NULL || cfg_racf_name(s, 1, h->protected_groups[i],
+		                     sizeof(h->protected_groups[i])) == -1) {
+			cfg_err(ctx, where, key,
+			    "must be a group name, " CFG_RACF_NAME_CHARS);
+			return -1;
+		}
+		h->nprotected++;
+	}
+	h->configured = 1;
+	return 0;
+}
+
+static int
+cfg_parse_journal(struct cfg_ctx *ctx, json_t *obj, struct cfg_journal *j)
+{
+	static const char *const where = "journal";
+	long long n;
+
+	if (obj != NULL && cfg_check_object(ctx, obj, where, cfg_journal_keys,
+	                       ARRAY_SIZE(cfg_journal_keys)) == -1)
+		return -1;
+	if (cfg_get_int(
+	        ctx, obj, where, "retry_seconds", 1, 86400, "", 60, &n) == -1)
+		return -1;
+	j->retry_seconds = (int)n;
+	if (cfg_get_int(ctx, obj, where, "give_up_hours", 1, 720, "", 72, &n) ==
+	    -1)
+		return -1;
+	j->give_up_hours = (int)n;
+	return 0;
+}
+
+static int
+cfg_parse_inject(struct cfg_ctx *ctx, json_t *obj, struct cfg *c)
+{
+	long long n;
+
+	if (cfg_check_object(ctx, obj, "inject", cfg_inject_keys,
+	        ARRAY_SIZE(cfg_inject_keys)) == -1)
+		return -1;
+	if (cfg_get_int(ctx, obj, "inject", "abort_after_writes", 0, 1000000,
+	        "", 0, &n) == -1)
+		return -1;
+	c->inject_abort_after = (unsigned long)n;
+	return 0;
+}
+
+/* node: a name for this host in the audit trail. */
+static int
+cfg_parse_node(struct cfg_ctx *ctx, const char *s, struct cfg *c)
+{
+	size_t i, len = strlen(s);
+
+	if (len == 0 || len > 64) {
+		cfg_err(ctx, NULL, "node", "must be 1-64 characters");
+		return -1;
+	}
+	for (i = 0; i < len; i++)
+		if (!isalnum((unsigned char)s[i]) &&
+		    strchr(".-_", s[i]) == NULL) {
+			cfg_err(ctx, NULL, "node",
+			    "may hold only letters, digits, '.', '-' and '_'");
+			return -1;
+		}
+	c->node = xstrdup(s);
+	return 0;
+}
+
 /* trusted_proxies: the addresses of reverse proxies whose
  * X-Forwarded-For is believed, each an IPv4 or IPv6 address. */
 static int
@@ -1175,6 +1379,18 @@ cfg_parse(struct cfg_ctx *ctx, json_t *root, struct cfg *c)
 		return -1;
 	if ((obj = json_object_get(root, "trusted_proxies")) != NULL &&
 	    cfg_parse_proxies(ctx, obj, c) == -1)
+		return -1;
+	if ((obj = json_object_get(root, "helpdesk")) != NULL &&
+	    cfg_parse_helpdesk(ctx, obj, &c->helpdesk) == -1)
+		return -1;
+	if (cfg_parse_journal(
+	        ctx, json_object_get(root, "journal"), &c->journal) == -1)
+		return -1;
+	if ((obj = json_object_get(root, "inject")) != NULL &&
+	    cfg_parse_inject(ctx, obj, c) == -1)
+		return -1;
+	if (cfg_str(root, "node") != NULL &&
+	    cfg_parse_node(ctx, cfg_str(root, "node"), c) == -1)
 		return -1;
 	return 0;
 }
@@ -1315,6 +1531,7 @@ cfg_free(struct cfg *cfg)
 		strfreezero(cfg->systems[i].url);
 	}
 	freezero(cfg->systems, cfg->nsystems * sizeof(*cfg->systems));
+	free(cfg->node);
 	strfreezero(cfg->mail.url);
 	strfreezero(cfg->mail.from);
 	strfreezero(cfg->mail.path);

@@ -31,8 +31,22 @@
 enum cfg_backend { CFG_BACKEND_EMBEDDED, CFG_BACKEND_LDAP };
 enum cfg_ldap_dialect { CFG_LDAP_OPENLDAP, CFG_LDAP_SDBM };
 
+enum cfg_role { CFG_ROLE_PRIMARY, CFG_ROLE_REPLICA };
+
+/* Fault injection for tests and benchmarks ("inject"; esm.h). */
+struct cfg_inject {
+	unsigned latency_ms;  /* every ESM call first waits this long */
+	unsigned fail_writes; /* the first N writes fail (ESM unavailable) */
+};
+
+#define CFG_MAX_SYSTEMS 16
+
 struct cfg_system {
 	char name[SSPR_MAX_USERID + 1]; /* 1-8 of A-Z 0-9 # @ $, unique */
+	enum cfg_role role; /* one primary: the first unless another says
+	                       so; it holds the reset flow's state and signs
+	                       operators on */
+	struct cfg_inject inject;
 	enum cfg_backend backend;
 	char *db;                         /* embedded: absolute path */
 	char applid[SSPR_MAX_APPLID + 1]; /* PassTicket application */
@@ -112,14 +126,39 @@ struct cfg_tls {
 	char *key;  /* PEM private key (a private file), absolute path */
 };
 
+#define CFG_MAX_PROTECTED 16
+
+/* The helpdesk (absent: no helpdesk). */
+struct cfg_helpdesk {
+	int configured;
+	char group[SSPR_MAX_GROUP + 1]; /* operators are connected to it */
+	int idle_minutes;               /* session idle limit, default 15 */
+	int max_hours;                  /* session lifetime, default 8 */
+	char protected_groups[CFG_MAX_PROTECTED][SSPR_MAX_GROUP + 1];
+	size_t nprotected; /* members are not helpdesk targets */
+};
+
+/* The journal of operations on several systems. */
+struct cfg_journal {
+	int retry_seconds; /* retry pending applies this often, default 60 */
+	int give_up_hours; /* then report them failed, default 72 */
+};
+
 struct cfg {
 	char *path;      /* the configuration file as given */
+	char *node;      /* this node's name in the audit trail; NULL: the
+	                    host name */
 	char *listen;    /* host:port, default "127.0.0.1:8080" */
 	char *base_url;  /* default NULL (derived from listen) */
 	char *state_dir; /* absolute path; required */
 	char *key_file;  /* absolute path; default state_dir/keys.json */
-	struct cfg_system *systems; /* at least one */
+	struct cfg_system *systems; /* 1 to CFG_MAX_SYSTEMS */
 	size_t nsystems;
+	size_t primary; /* index of the primary system */
+	struct cfg_helpdesk helpdesk;
+	struct cfg_journal journal;
+	unsigned long inject_abort_after; /* tests: "inject":
+	                                     {"abort_after_writes": K} */
 	struct cfg_mail mail;
 	struct cfg_reset reset;
 	struct cfg_hash hash;

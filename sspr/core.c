@@ -4,12 +4,14 @@
  */
 #include "sspr/sspr_int.h"
 
+#include <errno.h>
 #include <nettle/hmac.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "compat/compat.h"
+#include "sspr/helpdesk.h"
 #include "compat/banned.h"
 
 #define SSPR_CAS_TRIES 8
@@ -23,6 +25,77 @@ sspr_derive(const struct keys *k, const char *label, unsigned char out[32])
 	hmac_sha256_update(&h, strlen(label), (const uint8_t *)label);
 	hmac_sha256_digest(&h, 32, out);
 	secure_zero(&h, sizeof(h));
+}
+
+/* ---- the retry timer ---- */
+
+static void *
+sspr_maint_loop(void *arg)
+{
+	struct sspr *s = arg;
+	struct timespec ts;
+
+	pthread_mutex_lock(&s->maint_mu);
+	while (!s->maint_stop) {
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += s->cfg->journal.retry_seconds;
+		while (!s->maint_stop && pthread_cond_timedwait(&s->maint_cv,
+		                             &s->maint_mu, &ts) != ETIMEDOUT)
+			;
+		if (s->maint_stop)
+			break;
+		pthread_mutex_unlock(&s->maint_mu);
+		(void)sspr_recover(s->maint);
+		pthread_mutex_lock(&s->maint_mu);
+	}
+	pthread_mutex_unlock(&s->maint_mu);
+	return NULL;
+}
+
+/* The retry timer works on a handle of its own (ESM handles are not
+ * shared between threads), sharing this one's mail sender and tables. */
+static int
+sspr_maint_start(
+    struct sspr *s, const struct sspr_opts *opts, char *err, size_t errsize)
+{
+	struct sspr_opts o = {0};
+
+	if (opts != NULL)
+		o = *opts;
+	o.no_recovery = 1;
+	o.no_mail_sender = 1;
+	o.sender = s->sender;
+	o.limits = s->rl;
+	o.hd_sessions = s->hd;
+	if (sspr_open(s->cfg, s->keys, &o, &s->maint, err, errsize) == -1)
+		return -1;
+	pthread_mutex_init(&s->maint_mu, NULL);
+	pthread_cond_init(&s->maint_cv, NULL);
+	if (pthread_create(&s->maint_thread, NULL, sspr_maint_loop, s) != 0) {
+		errf(err, errsize, "cannot start the retry timer");
+		sspr_close(s->maint);
+		s->maint = NULL;
+		return -1;
+	}
+	s->maint_running = 1;
+	return 0;
+}
+
+static void
+sspr_maint_stop(struct sspr *s)
+{
+	if (!s->maint_running)
+		return;
+	pthread_mutex_lock(&s->maint_mu);
+	s->maint_stop = 1;
+	pthread_cond_signal(&s->maint_cv);
+	pthread_mutex_unlock(&s->maint_mu);
+	pthread_join(s->maint_thread, NULL);
+	pthread_mutex_destroy(&s->maint_mu);
+	pthread_cond_destroy(&s->maint_cv);
+	sspr_close(s->maint);
+	s->maint = NULL;
+	s->maint_running = 0;
 }
 
 int
@@ -54,6 +127,7 @@ sspr_open(const struct cfg *cfg, const struct keys *keys,
 	sspr_derive(keys, "sspr-flow-token-v1", s->flow_key);
 	sspr_derive(keys, "sspr-access-code-v1", s->code_key);
 	sspr_derive(keys, "sspr-question-pick-v1", s->qsel_key);
+	sspr_derive(keys, "sspr-journal-v1", s->journal_key);
 	if (cfg->nsystems > SSPR_MAX_SYSTEMS) {
 		errf(err, errsize, "at most %d systems are supported",
 		    SSPR_MAX_SYSTEMS);
@@ -63,7 +137,9 @@ sspr_open(const struct cfg *cfg, const struct keys *keys,
 		struct esm_config ec = {.backend = "embedded",
 		    .db = cfg->systems[i].db,
 		    .now = s->now,
-		    .now_arg = s->now_arg};
+		    .now_arg = s->now_arg,
+		    .inject = {cfg->systems[i].inject.latency_ms,
+		        cfg->systems[i].inject.fail_writes}};
 
 		if (cfg->systems[i].backend != CFG_BACKEND_EMBEDDED) {
 			errf(err, errsize,
@@ -95,6 +171,23 @@ sspr_open(const struct cfg *cfg, const struct keys *keys,
 			s->sender_owned = 1;
 		}
 	}
+	if (journal_open(cfg->state_dir, &s->journal, err, errsize) == -1)
+		goto fail;
+	if (audit_open(cfg->state_dir, cfg->node, &s->audit, err, errsize) ==
+	    -1)
+		goto fail;
+	s->hd = opts != NULL ? opts->hd_sessions : NULL;
+	if (s->hd == NULL) {
+		s->hd = sspr_hd_sessions_new();
+		s->hd_owned = 1;
+	}
+	if (opts == NULL || !opts->no_recovery) {
+		if (cfg->inject_abort_after > 0)
+			esm_inject_abort_after(cfg->inject_abort_after);
+		(void)sspr_recover(s);
+		if (sspr_maint_start(s, opts, err, errsize) == -1)
+			goto fail;
+	}
 	*out = s;
 	return 0;
 fail:
@@ -109,6 +202,11 @@ sspr_close(struct sspr *s)
 
 	if (s == NULL)
 		return;
+	sspr_maint_stop(s);
+	journal_close(s->journal);
+	audit_close(s->audit);
+	if (s->hd_owned)
+		sspr_hd_sessions_free(s->hd);
 	if (s->sender_owned)
 		mail_sender_stop(s->sender);
 	if (s->rl_owned)
@@ -133,12 +231,93 @@ sspr_field(const struct sspr *s, enum cfg_field f)
 }
 
 struct sspr_sys *
+sspr_primary(struct sspr *s)
+{
+	return &s->sys[s->cfg->primary];
+}
+
+void
+sspr_audit(struct sspr *s, const struct audit_event *ev)
+{
+	struct audit_event e = *ev;
+
+	if (s->audit == NULL)
+		return;
+	if (e.time == 0)
+		e.time = sspr_now(s);
+	audit_write(s->audit, &e);
+}
+
+const char *
+sspr_outcome(enum sspr_status st)
+{
+	switch (st) {
+	case SSPR_OK:
+		return "ok";
+	case SSPR_PARTIAL:
+		return "partial";
+	case SSPR_UNAVAILABLE:
+		return "unavailable";
+	case SSPR_DENIED:
+	case SSPR_FORBIDDEN:
+	case SSPR_UNAUTHORIZED:
+		return "denied";
+	default:
+		return "refused";
+	}
+}
+
+void
+sspr_audit_res(struct sspr *s, const char *action, const char *reason,
+    const char *actor, const char *user, const char *client,
+    const struct sspr_result *res, const char *op)
+{
+	struct audit_event ev = {.action = action,
+	    .outcome = sspr_outcome(res->status),
+	    .reason = reason,
+	    .actor = actor,
+	    .user = user,
+	    .client = client,
+	    .op = op != NULL && op[0] != '\0' ? op : NULL};
+
+	sspr_audit_result(&ev, res);
+	sspr_audit(s, &ev);
+}
+
+void
+sspr_audit_result(struct audit_event *ev, const struct sspr_result *res)
+{
+	size_t i;
+
+	for (i = 0; i < res->nsystems && i < AUDIT_MAX_SYSTEMS; i++) {
+		ev->systems[i] = res->sys[i].name;
+		ev->results[i] = res->sys[i].result;
+	}
+	ev->nsystems = i;
+}
+
+void
+sspr_reset_recorded(struct sspr *s, const char *userid, time_t when)
+{
+	char date[32];
+	struct esm_field f[2];
+	struct esm_err e;
+
+	snprintf(date, sizeof(date), "%lld", (long long)when);
+	f[0].name = sspr_field(s, CFG_F_FAIL);
+	f[0].value = NULL;
+	f[1].name = sspr_field(s, CFG_F_RDATE);
+	f[1].value = date;
+	(void)esm_set_fields(sspr_primary(s)->esm, userid, f, 2, NULL, 0, &e);
+}
+
+struct sspr_sys *
 sspr_sys(struct sspr *s, const char *name)
 {
 	size_t i;
 
 	if (name == NULL)
-		return s->nsys > 0 ? &s->sys[0] : NULL;
+		return s->nsys > 0 ? sspr_primary(s) : NULL;
 	for (i = 0; i < s->nsys; i++)
 		if (strcmp(s->sys[i].cfg->name, name) == 0)
 			return &s->sys[i];

@@ -120,53 +120,33 @@ enroll_signon(struct sspr *s, struct sspr_sys *sys,
 	return enroll_fail(res, SSPR_DENIED, "");
 }
 
+/* The fields an enrollment writes: the hashes, the address, the
+ * question IDs, the enrollment date, and an empty code field (a
+ * re-enrollment voids any pending access code). */
 static void
-enroll_sysresult(struct sspr_result *res, const struct sspr_sys *sys,
-    const char *result, const char *detail)
+enroll_fields(struct sspr *s, const struct enroll_work *w, const char *email,
+    const char *date, struct repl_req *rq)
 {
-	struct sspr_sysresult *sr = &res->sys[res->nsystems++];
-
-	strlcpy_s(sr->name, sys->cfg->name, sizeof(sr->name));
-	strlcpy_s(sr->result, result, sizeof(sr->result));
-	strlcpy_s(sr->detail, detail, sizeof(sr->detail));
-}
-
-/* Write the enrollment to one system. */
-static void
-enroll_write(struct sspr *s, struct sspr_sys *sys, const struct enroll_work *w,
-    const char *email, const char *date, struct sspr_result *res)
-{
-	struct esm_field f[12];
-	struct esm_err e;
-	enum esm_result rv;
 	size_t n = 0;
 	int q;
 
-	f[n].name = sspr_field(s, CFG_F_PIN);
-	f[n++].value = w->pin_hash;
-	f[n].name = sspr_field(s, CFG_F_MAIL);
-	f[n++].value = email;
+	rq->fields[n].name = sspr_field(s, CFG_F_PIN);
+	rq->fields[n++].value = w->pin_hash;
+	rq->fields[n].name = sspr_field(s, CFG_F_MAIL);
+	rq->fields[n++].value = email;
 	for (q = 0; q < POLICY_QUESTIONS; q++) {
-		f[n].name = sspr_field(s, (enum cfg_field)(CFG_F_Q1 + q));
-		f[n++].value = w->qid[q];
-		f[n].name = sspr_field(s, (enum cfg_field)(CFG_F_A1 + q));
-		f[n++].value = w->ans_hash[q];
+		rq->fields[n].name =
+		    sspr_field(s, (enum cfg_field)(CFG_F_Q1 + q));
+		rq->fields[n++].value = w->qid[q];
+		rq->fields[n].name =
+		    sspr_field(s, (enum cfg_field)(CFG_F_A1 + q));
+		rq->fields[n++].value = w->ans_hash[q];
 	}
-	f[n].name = sspr_field(s, CFG_F_CODE);
-	f[n++].value = NULL;
-	f[n].name = sspr_field(s, CFG_F_SDATE);
-	f[n++].value = date;
-	rv = esm_set_fields(sys->esm, w->userid, f, n, NULL, 0, &e);
-	if (rv == ESM_OK)
-		enroll_sysresult(res, sys, "ok", "");
-	else if (rv == ESM_TEMPFAIL)
-		enroll_sysresult(res, sys, "unavailable", e.msg);
-	else
-		enroll_sysresult(res, sys,
-		    e.code == ESM_E_NOUSER    ? "not-found"
-		    : e.code == ESM_E_NOFIELD ? "no-fields"
-		                              : "refused",
-		    e.msg);
+	rq->fields[n].name = sspr_field(s, CFG_F_CODE);
+	rq->fields[n++].value = NULL;
+	rq->fields[n].name = sspr_field(s, CFG_F_SDATE);
+	rq->fields[n++].value = date;
+	rq->nfields = n;
 }
 
 int
@@ -177,10 +157,12 @@ sspr_enroll(
 	size_t idx[SSPR_MAX_SYSTEMS], i;
 	char err[SSPR_MAX_ERROR], date[32], old[SSPR_MAX_EMAIL + 1] = "";
 	struct sspr_user u;
+	struct repl_req rq;
 	int n, q, ok = 0, rc = -1;
 	time_t now = sspr_now(s);
 
 	memset(res, 0, sizeof(*res));
+	memset(&rq, 0, sizeof(rq));
 	if (enroll_check(s, r, w, res) == -1)
 		goto out;
 	if ((n = sspr_select(s, r->systems, idx, err, sizeof(err))) <= 0) {
@@ -201,11 +183,18 @@ sspr_enroll(
 		        w->ans[q], (size_t)w->anslen[q], w->ans_hash[q]) == -1)
 			goto hashfail;
 	snprintf(date, sizeof(date), "%lld", (long long)now);
-	for (i = 0; i < (size_t)n; i++) {
-		enroll_write(s, &s->sys[idx[i]], w, r->email, date, res);
-		ok += strcmp(res->sys[res->nsystems - 1].result, "ok") == 0;
-	}
-	res->status = ok > 0 ? SSPR_OK : SSPR_UNAVAILABLE;
+	rq.kind = REPL_FIELDS;
+	rq.name = "enroll";
+	rq.userid = rq.actor = w->userid;
+	rq.client = r->client;
+	rq.lang = r->lang;
+	rq.idx = idx;
+	rq.n = (size_t)n;
+	rq.check_fields = 1;
+	enroll_fields(s, w, r->email, date, &rq);
+	(void)sspr_replicate(s, &rq, res);
+	for (i = 0; i < res->nsystems; i++)
+		ok += strcmp(res->sys[i].result, "ok") == 0;
 	if (ok > 0) {
 		char when[64];
 		struct tm tm;
@@ -228,6 +217,13 @@ sspr_enroll(
 hashfail:
 	enroll_fail(res, SSPR_UNAVAILABLE, "hashing failed (out of memory)");
 out:
+	if (w->userid[0] != '\0')
+		sspr_audit_res(s, "enroll",
+		    res->status == SSPR_DENIED    ? "signon"
+		    : res->status == SSPR_EXPIRED ? "expired"
+		                                  : NULL,
+		    w->userid, w->userid, r->client, res, rq.op);
+	secure_zero(&rq, sizeof(rq));
 	freezero(w, sizeof(*w));
 	return rc;
 }

@@ -31,6 +31,53 @@
 
 #define RESET_FLOW_SECONDS (30 * 60) /* a flow's whole lifetime */
 
+static int reset_deny(struct sspr_flow *out);
+
+/* One audit event per step: outcome from out, reason from the step. */
+static void
+reset_log(struct sspr *s, const char *step, const char *uid, const char *client,
+    const struct sspr_flow *out, const char *why)
+{
+	struct audit_event ev = {.action = step,
+	    .actor = uid,
+	    .user = uid,
+	    .client = client,
+	    .reason = why};
+
+	ev.outcome = out->status == SSPR_OK       ? "ok"
+	             : out->status == SSPR_DENIED ? "denied"
+	                                          : "unavailable";
+	sspr_audit(s, &ev);
+}
+
+/* Why a user may not self-serve (for the audit trail only). */
+static const char *
+reset_why(const struct sspr *s, const struct sspr_user *u)
+{
+	if (!u->exists)
+		return "unknown-user";
+	if (!u->enrolled)
+		return "not-enrolled";
+	if (u->fail.locked_until > (long long)sspr_now(s))
+		return "locked";
+	if (u->special && !s->cfg->reset.allow_privileged)
+		return "privileged";
+	if (u->revoked)
+		return "revoked";
+	return NULL;
+}
+
+/* A refusal before the token is opened. */
+static int
+reset_early(struct sspr *s, const char *step, const char *client, int limited,
+    struct sspr_flow *out)
+{
+	reset_deny(out);
+	reset_log(s, step, NULL, client, out,
+	    limited ? "client-rate-limited" : "bad-token");
+	return -1;
+}
+
 static int
 reset_deny(struct sspr_flow *out)
 {
@@ -69,7 +116,6 @@ sspr_reset_start(struct sspr *s, const char *userid, const char *client,
 	struct sspr_token t;
 	size_t i;
 
-	(void)client;
 	memset(&t, 0, sizeof(t));
 	/* No ESM is asked anything here: the answer cannot depend on the
 	 * user.  An ID that cannot exist still gets a flow that will be
@@ -84,7 +130,10 @@ sspr_reset_start(struct sspr *s, const char *userid, const char *client,
 	if (code_flow_id(t.flow) == -1)
 		return reset_unavailable(out);
 	t.expires = (long long)sspr_now(s) + RESET_FLOW_SECONDS;
-	return reset_next(s, &t, SSPR_STEP_PIN, out);
+	if (reset_next(s, &t, SSPR_STEP_PIN, out) == -1)
+		return -1;
+	reset_log(s, "reset.start", t.userid, client, out, NULL);
+	return 0;
 }
 
 /* May this user use self-service at all (besides the proofs)? */
@@ -171,13 +220,15 @@ sspr_reset_pin(struct sspr *s, const char *token, const char *pin,
 	struct sspr_token t;
 	struct sspr_user u;
 	struct code_field next;
+	const char *why = NULL;
 	long len;
 	int ok, eligible, rc = -1;
 	time_t now = sspr_now(s);
 
-	if (!ratelimit_allowed(s->rl, client, now) ||
-	    sspr_token_open(s, token, SSPR_STEP_PIN, &t) == -1)
-		return reset_deny(out);
+	if (!ratelimit_allowed(s->rl, client, now))
+		return reset_early(s, "reset.pin", client, 1, out);
+	if (sspr_token_open(s, token, SSPR_STEP_PIN, &t) == -1)
+		return reset_early(s, "reset.pin", client, 0, out);
 	if (sspr_user_read(s, sys, t.userid, &u, err, sizeof(err)) == -1)
 		return reset_unavailable(out);
 	eligible = reset_eligible(s, &u);
@@ -190,6 +241,7 @@ sspr_reset_pin(struct sspr *s, const char *token, const char *pin,
 		ok = secret_dummy_verify(&s->params);
 	secure_zero(norm, sizeof(norm));
 	if (!eligible || !ok) {
+		why = !eligible ? reset_why(s, &u) : "wrong-pin";
 		if (u.exists && u.enrolled && !sspr_locked(s, &u))
 			(void)sspr_fail(s, sys, t.userid);
 		ratelimit_fail(s->rl, client, now);
@@ -199,6 +251,22 @@ sspr_reset_pin(struct sspr *s, const char *token, const char *pin,
 	reset_pick(s, &u, t.userid, &t);
 	memset(&next, 0, sizeof(next));
 	strlcpy_s(next.flow, t.flow, sizeof(next.flow));
+	if (u.code.state == CODE_HELPDESK && u.code.expires > (long long)now &&
+	    u.code.tries < CODE_MAX_TRIES &&
+	    s->cfg->reset.access_code != CFG_CODE_NONE) {
+		/* A code the helpdesk sent: this flow adopts it. */
+		next = u.code;
+		next.state = CODE_ISSUED;
+		strlcpy_s(t.flow, u.code.flow, sizeof(t.flow));
+		if (reset_cas_code(s, sys, t.userid, &u, &next) != 1) {
+			reset_deny(out);
+			goto out;
+		}
+		why = "helpdesk-code";
+		rc = reset_next(s, &t, SSPR_STEP_CODE, out);
+		out->code_kind = (int)CFG_CODE_EMAIL;
+		goto out;
+	}
 	switch (s->cfg->reset.access_code) {
 	case CFG_CODE_EMAIL: {
 		char code[CODE_LEN + 1], minutes[16];
@@ -247,6 +315,7 @@ sspr_reset_pin(struct sspr *s, const char *token, const char *pin,
 	}
 	out->code_kind = (int)s->cfg->reset.access_code;
 out:
+	reset_log(s, "reset.pin", t.userid, client, out, why);
 	sspr_user_wipe(&u);
 	return rc;
 }
@@ -282,20 +351,25 @@ sspr_reset_code(struct sspr *s, const char *token, const char *code,
 	struct sspr_token t;
 	struct sspr_user u;
 	struct code_field next;
+	const char *why = NULL;
 	int ok = 0, cas, rc = -1;
 	time_t now = sspr_now(s);
 
-	if (!ratelimit_allowed(s->rl, client, now) ||
-	    sspr_token_open(s, token, SSPR_STEP_CODE, &t) == -1)
-		return reset_deny(out);
+	if (!ratelimit_allowed(s->rl, client, now))
+		return reset_early(s, "reset.code", client, 1, out);
+	if (sspr_token_open(s, token, SSPR_STEP_CODE, &t) == -1)
+		return reset_early(s, "reset.code", client, 0, out);
 	if (sspr_user_read(s, sys, t.userid, &u, err, sizeof(err)) == -1)
 		return reset_unavailable(out);
 	if (!reset_eligible(s, &u)) {
+		why = reset_why(s, &u);
 		reset_deny(out);
 		goto out;
 	}
 	next = u.code;
-	if (s->cfg->reset.access_code == CFG_CODE_FIXED) {
+	if (s->cfg->reset.access_code == CFG_CODE_FIXED &&
+	    !(u.code.state == CODE_ISSUED &&
+	        strcmp(u.code.flow, t.flow) == 0)) {
 		ok = reset_fixed_ok(s, sys, t.userid, code);
 		memset(&next, 0, sizeof(next));
 		strlcpy_s(next.flow, t.flow, sizeof(next.flow));
@@ -318,6 +392,7 @@ sspr_reset_code(struct sspr *s, const char *token, const char *code,
 	}
 	secure_zero(norm, sizeof(norm));
 	if (!ok) {
+		why = "wrong-code";
 		(void)sspr_fail(s, sys, t.userid);
 		ratelimit_fail(s->rl, client, now);
 		reset_deny(out);
@@ -340,6 +415,7 @@ sspr_reset_code(struct sspr *s, const char *token, const char *code,
 	rc = reset_next(s, &t, SSPR_STEP_ANSWERS, out);
 	reset_fill_questions(&u, &t, out);
 out:
+	reset_log(s, "reset.code", t.userid, client, out, why);
 	sspr_user_wipe(&u);
 	return rc;
 }
@@ -377,12 +453,14 @@ sspr_reset_answers(struct sspr *s, const char *token,
 	char norm[SECRET_MAX_NORM], err[SSPR_MAX_ERROR];
 	struct sspr_token t;
 	struct sspr_user u;
+	const char *why = NULL;
 	int i, good = 1, rc = -1, eligible;
 	long len;
 
-	if (!ratelimit_allowed(s->rl, client, sspr_now(s)) ||
-	    sspr_token_open(s, token, SSPR_STEP_ANSWERS, &t) == -1)
-		return reset_deny(out);
+	if (!ratelimit_allowed(s->rl, client, sspr_now(s)))
+		return reset_early(s, "reset.answers", client, 1, out);
+	if (sspr_token_open(s, token, SSPR_STEP_ANSWERS, &t) == -1)
+		return reset_early(s, "reset.answers", client, 0, out);
 	if (sspr_user_read(s, sys, t.userid, &u, err, sizeof(err)) == -1)
 		return reset_unavailable(out);
 	eligible = reset_eligible(s, &u) && reset_passed(s, &u, &t) &&
@@ -402,6 +480,9 @@ sspr_reset_answers(struct sspr *s, const char *token,
 		secure_zero(norm, sizeof(norm));
 	}
 	if (!eligible || !good) {
+		why = !eligible
+		          ? (reset_why(s, &u) ? reset_why(s, &u) : "no-proof")
+		          : "wrong-answers";
 		if (u.exists && u.enrolled && !sspr_locked(s, &u))
 			(void)sspr_fail(s, sys, t.userid);
 		ratelimit_fail(s->rl, client, sspr_now(s));
@@ -411,6 +492,7 @@ sspr_reset_answers(struct sspr *s, const char *token,
 	rc = reset_next(s, &t, SSPR_STEP_ACTION, out);
 	out->actions = reset_actions(s, &u);
 out:
+	reset_log(s, "reset.answers", t.userid, client, out, why);
 	sspr_user_wipe(&u);
 	return rc;
 }
@@ -418,108 +500,6 @@ out:
 /* ---------------------------------------------------------------- *
  * Completing: the action on every selected system
  * ---------------------------------------------------------------- */
-
-static void
-reset_sysresult(struct sspr_result *res, const struct sspr_sys *sys,
-    const char *result, const char *detail)
-{
-	struct sspr_sysresult *sr = &res->sys[res->nsystems++];
-
-	strlcpy_s(sr->name, sys->cfg->name, sizeof(sr->name));
-	strlcpy_s(sr->result, result, sizeof(sr->result));
-	strlcpy_s(sr->detail, detail, sizeof(sr->detail));
-}
-
-static const char *
-reset_newsecret_code(enum esm_newsecret why)
-{
-	switch (why) {
-	case ESM_NEW_CURRENT:
-		return "current";
-	case ESM_NEW_HISTORY:
-		return "history";
-	case ESM_NEW_MINCHANGE:
-		return "minchange";
-	case ESM_NEW_USERID:
-		return "userid";
-	default:
-		return "rules";
-	}
-}
-
-/* Set the new secret on one system: resume first when the ID was revoked
- * by attempts or inactivity, then sign on with a PassTicket for the
- * system's APPLID and change the secret (the ESM's own rules apply). */
-static int
-reset_apply(struct sspr *s, struct sspr_sys *sys, const char *uid,
-    const struct sspr_complete_req *req, struct sspr_result *res)
-{
-	const struct passticket_key *key;
-	struct esm_verify_result vr;
-	struct esm_user eu;
-	struct esm_err e;
-	char t[PASSTICKET_LEN + 1];
-	enum esm_result rv;
-	long long tt;
-
-	rv = esm_lookup(sys->esm, uid, &eu, &e);
-	if (rv != ESM_OK) {
-		reset_sysresult(res, sys,
-		    rv == ESM_TEMPFAIL ? "unavailable" : "not-found", e.msg);
-		return -1;
-	}
-	if (eu.revoked) {
-		if (eu.revoke_reason == ESM_REVOKE_COMMAND ||
-		    !s->cfg->reset.allow_resume) {
-			reset_sysresult(
-			    res, sys, "revoked", "revoked by an administrator");
-			return -1;
-		}
-		if (esm_resume(sys->esm, uid, &e) != ESM_OK) {
-			reset_sysresult(res, sys, "unavailable", e.msg);
-			return -1;
-		}
-	}
-	if (req->action == SSPR_ACT_UNLOCK) {
-		reset_sysresult(res, sys, "ok", eu.revoked ? "resumed" : "");
-		return 0;
-	}
-	key = keys_passticket(s->keys, sys->cfg->applid);
-	if (key == NULL) {
-		reset_sysresult(res, sys, "no-key",
-		    "sspr's key file has no PassTicket key for the APPLID");
-		return -1;
-	}
-	/* Two tickets for one user made in the same second are the same
-	 * ticket, which replay protection refuses: step past the last. */
-	tt = (long long)sspr_now(s);
-	if (tt <= sys->last_ticket)
-		tt = sys->last_ticket + 1;
-	sys->last_ticket = tt;
-	if (passticket_generate(key, uid, sys->cfg->applid, (uint64_t)tt, t) ==
-	    -1) {
-		reset_sysresult(res, sys, "no-key", "cannot make a PassTicket");
-		return -1;
-	}
-	rv = esm_verify(
-	    sys->esm, uid, t, req->new_secret, sys->cfg->applid, &vr);
-	secure_zero(t, sizeof(t));
-	if (rv == ESM_OK) {
-		reset_sysresult(res, sys, "ok", "");
-		return 0;
-	}
-	if (rv == ESM_TEMPFAIL)
-		reset_sysresult(res, sys,
-		    vr.code == ESM_E_MASTERKEY ? "key-unavailable"
-		                               : "unavailable",
-		    vr.msg);
-	else if (vr.resp == ESM_RESP_NOTAUTH && vr.resp2 == 4)
-		reset_sysresult(
-		    res, sys, reset_newsecret_code(vr.newsecret), vr.msg);
-	else
-		reset_sysresult(res, sys, "passticket-refused", vr.msg);
-	return -1;
-}
 
 static int
 reset_action_ok(
@@ -537,29 +517,49 @@ reset_action_ok(
 	return len > SSPR_MAX_PASSWORD && len <= SSPR_MAX_PHRASE;
 }
 
+/* "PROD, DR" of the systems where the action landed. */
+static void
+reset_names(const struct sspr_result *res, char *out, size_t size)
+{
+	size_t i, off = 0;
+
+	out[0] = '\0';
+	for (i = 0; i < res->nsystems && off < size - 1; i++) {
+		int k;
+
+		if (strcmp(res->sys[i].result, "ok") != 0)
+			continue;
+		k = snprintf(out + off, size - off, "%s%s", off ? ", " : "",
+		    res->sys[i].name);
+		if (k > 0)
+			off += (size_t)k;
+	}
+}
+
 int
 sspr_reset_complete(struct sspr *s, const struct sspr_complete_req *req,
     struct sspr_result *res)
 {
 	struct sspr_sys *sys = sspr_sys(s, NULL);
-	size_t idx[SSPR_MAX_SYSTEMS], i;
-	char err[SSPR_MAX_ERROR], when[64], names[128] = "", date[32];
+	size_t idx[SSPR_MAX_SYSTEMS];
+	char err[SSPR_MAX_ERROR], when[64], names[160];
 	struct code_field none;
 	struct sspr_token t;
 	struct sspr_user u;
-	struct esm_field f[2];
-	struct esm_err e;
-	int n, ok = 0, rc = -1;
+	struct repl_req rq;
+	int n, rc = -1;
 	time_t now = sspr_now(s);
 	struct tm tm;
 
 	memset(res, 0, sizeof(*res));
+	memset(&rq, 0, sizeof(rq));
+	memset(&u, 0, sizeof(u));
 	res->status = SSPR_DENIED;
 	if (sspr_token_open(s, req->token, SSPR_STEP_ACTION, &t) == -1)
 		return -1;
 	if (sspr_user_read(s, sys, t.userid, &u, err, sizeof(err)) == -1) {
 		res->status = SSPR_UNAVAILABLE;
-		return -1;
+		goto out;
 	}
 	if (!reset_eligible(s, &u) || !reset_passed(s, &u, &t))
 		goto out;
@@ -583,37 +583,35 @@ sspr_reset_complete(struct sspr *s, const struct sspr_complete_req *req,
 	memset(&none, 0, sizeof(none));
 	if (reset_cas_code(s, sys, t.userid, &u, &none) != 1)
 		goto out;
-	for (i = 0; i < (size_t)n; i++)
-		if (reset_apply(s, &s->sys[idx[i]], t.userid, req, res) == 0) {
-			ok++;
-			if (strlen(names) + 10 < sizeof(names))
-				snprintf(names + strlen(names),
-				    sizeof(names) - strlen(names), "%s%s",
-				    names[0] ? ", " : "",
-				    s->sys[idx[i]].cfg->name);
-		}
-	res->status = ok > 0 ? SSPR_OK : SSPR_INVALID;
-	if (ok == 0) {
+	rq.kind = req->action == SSPR_ACT_UNLOCK ? REPL_UNLOCK : REPL_SECRET;
+	rq.name = req->action == SSPR_ACT_UNLOCK   ? "unlock"
+	          : req->action == SSPR_ACT_PHRASE ? "phrase"
+	                                           : "password";
+	rq.userid = rq.actor = t.userid;
+	rq.client = req->client;
+	rq.lang = req->lang;
+	rq.idx = idx;
+	rq.n = (size_t)n;
+	rq.new_secret = req->new_secret;
+	rq.keep_open = 1; /* closed after the notice below */
+	(void)sspr_replicate(s, &rq, res);
+	reset_names(res, names, sizeof(names));
+	if (names[0] == '\0') {
 		/* Nothing was changed anywhere: give the proof back, so the
 		 * user may choose another password in the same flow. */
 		struct sspr_user consumed;
 
 		memset(&consumed, 0, sizeof(consumed));
 		(void)reset_cas_code(s, sys, t.userid, &consumed, &u.code);
-		strlcpy_s(res->msg,
-		    "the new password was refused: see the result per system",
-		    sizeof(res->msg));
-		rc = -1;
+		if (res->msg[0] == '\0')
+			strlcpy_s(res->msg,
+			    "the new password was refused: see the result per "
+			    "system",
+			    sizeof(res->msg));
 		goto out;
 	}
 	/* The failure count is cleared and the reset recorded. */
-	snprintf(date, sizeof(date), "%lld", (long long)now);
-	f[0].name = sspr_field(s, CFG_F_FAIL);
-	f[0].value = NULL;
-	f[1].name = sspr_field(s, CFG_F_RDATE);
-	f[1].value = date;
-	if (ok > 0)
-		(void)esm_set_fields(sys->esm, t.userid, f, 2, NULL, 0, &e);
+	sspr_reset_recorded(s, t.userid, now);
 	gmtime_r(&now, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%d %H:%M UTC", &tm);
 	{
@@ -624,15 +622,20 @@ sspr_reset_complete(struct sspr *s, const struct sspr_complete_req *req,
 		               : req->action == SSPR_ACT_PHRASE
 		                   ? "password phrase changed"
 		                   : "password changed"},
-		    {"systems", ok > 0 ? names : "none (refused)"},
-		    {"time", when},
+		    {"systems", names}, {"time", when},
 		    {"base_url", s->cfg->base_url ? s->cfg->base_url : ""}};
 
 		(void)sspr_notify(s, "reset_done", req->lang, u.email, u.name,
 		    vars, ARRAY_SIZE(vars), now + 86400, err, sizeof(err));
 	}
-	rc = ok > 0 ? 0 : -1;
+	rc = res->status == SSPR_OK ? 0 : -1;
 out:
+	sspr_replicate_done(s, &rq, res);
+	sspr_audit_res(s, "reset.complete",
+	    req->action == SSPR_ACT_UNLOCK   ? "unlock"
+	    : req->action == SSPR_ACT_PHRASE ? "phrase"
+	                                     : "password",
+	    t.userid, t.userid, req->client, res, rq.op);
 	sspr_user_wipe(&u);
 	return rc;
 }

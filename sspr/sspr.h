@@ -48,6 +48,7 @@
 
 struct sspr;
 struct ratelimit;
+struct sspr_hd_sessions;
 
 struct sspr_opts {
 	time_t (*now)(void *arg); /* NULL: time(NULL) */
@@ -59,6 +60,11 @@ struct sspr_opts {
 	                               table (another handle's, so that all
 	                               handles of a process share one budget;
 	                               not owned); NULL: a table of its own */
+	struct sspr_hd_sessions *hd_sessions; /* helpdesk sessions shared by
+	                               the process's handles (not owned);
+	                               NULL: a table of its own */
+	int no_recovery; /* do not finish the journal's open operations at
+	                    open (another handle of the process does) */
 };
 
 /*
@@ -82,12 +88,18 @@ long sspr_mail_pending(struct sspr *s);
 
 enum sspr_status {
 	SSPR_OK = 0,
-	SSPR_DENIED,      /* generic refusal: never says why */
-	SSPR_EXPIRED,     /* enrollment: the password is expired; give a new
-	                     one */
-	SSPR_INVALID,     /* input refused; msg says why (enrollment, and
-	                     a new password that breaks the rules) */
-	SSPR_UNAVAILABLE, /* an ESM or the outbox could not answer */
+	SSPR_DENIED,       /* generic refusal: never says why */
+	SSPR_EXPIRED,      /* enrollment: the password is expired; give a new
+	                      one */
+	SSPR_INVALID,      /* input refused; msg says why (enrollment, and
+	                      a new password that breaks the rules) */
+	SSPR_UNAVAILABLE,  /* an ESM or the outbox could not answer */
+	SSPR_PARTIAL,      /* applied on some systems; the others are
+	                      retried from the journal ("pending") or were
+	                      not changed ("not-applied"): see sys[] */
+	SSPR_UNAUTHORIZED, /* helpdesk: no live session */
+	SSPR_FORBIDDEN,    /* helpdesk: not on this ID (protected, self) */
+	SSPR_NOT_FOUND,    /* helpdesk: no system defines the user */
 };
 
 /* What happened on each system written. */
@@ -95,7 +107,11 @@ struct sspr_sysresult {
 	char name[SSPR_MAX_USERID + 1];
 	char result[64];             /* "ok", or an error code: "unavailable",
 	                                "rules", "history", "minchange", "revoked",
-	                                "not-found", "no-fields", ... */
+	                                "not-found", "no-fields", "privileged",
+	                                ...; after a refusal elsewhere
+	                                "not-attempted"; in the apply phase
+	                                "pending" (retried from the journal),
+	                                "not-applied", "unknown" */
 	char detail[SSPR_MAX_ERROR]; /* for the operator's log */
 };
 

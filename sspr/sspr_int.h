@@ -11,7 +11,12 @@
 #ifndef SSPR_SSPR_INT_H
 #define SSPR_SSPR_INT_H
 
+#include <pthread.h>
+
 #include "esm/esm.h"
+#include "sspr/audit.h"
+#include "sspr/helpdesk.h"
+#include "sspr/journal.h"
 #include "mail/sender.h"
 #include "sspr/code.h"
 #include "sspr/mailer.h"
@@ -38,11 +43,22 @@ struct sspr {
 	int mail_ok;      /* mailer set up */
 	time_t (*now)(void *);
 	void *now_arg;
-	unsigned char flow_key[32]; /* seals flow tokens */
-	unsigned char code_key[32]; /* HMACs access codes */
-	unsigned char qsel_key[32]; /* picks the questions asked */
-	struct ratelimit *rl;       /* per client address */
-	int rl_owned;               /* rl is this handle's to free */
+	unsigned char flow_key[32];    /* seals flow tokens */
+	unsigned char code_key[32];    /* HMACs access codes */
+	unsigned char qsel_key[32];    /* picks the questions asked */
+	struct ratelimit *rl;          /* per client address */
+	int rl_owned;                  /* rl is this handle's to free */
+	unsigned char journal_key[32]; /* seals journal payloads */
+	struct journal *journal;
+	struct audit *audit;
+	struct sspr_hd_sessions *hd; /* helpdesk sessions */
+	int hd_owned;
+	/* The retry timer: a thread with a handle of its own. */
+	struct sspr *maint;
+	pthread_t maint_thread;
+	pthread_mutex_t maint_mu;
+	pthread_cond_t maint_cv;
+	int maint_running, maint_stop;
 };
 
 /* Per client address: at most this many failed steps in this window. */
@@ -99,6 +115,92 @@ int sspr_notify(struct sspr *s, const char *tmpl, const char *lang,
  * the count, or -1 with err naming an unknown system. */
 int sspr_select(struct sspr *s, const char *const *names, size_t *idx,
     char *err, size_t errsize);
+
+/* The primary system (holds the reset state, signs operators on). */
+struct sspr_sys *sspr_primary(struct sspr *s);
+
+/* Write an audit event with this handle's trail (no-op without one). */
+void sspr_audit(struct sspr *s, const struct audit_event *ev);
+
+/* "ok", "partial", "denied", "refused", "unavailable" for a status. */
+const char *sspr_outcome(enum sspr_status st);
+
+/* Audit an operation with a result per system (outcome from its
+ * status). */
+void sspr_audit_res(struct sspr *s, const char *action, const char *reason,
+    const char *actor, const char *user, const char *client,
+    const struct sspr_result *res, const char *op);
+
+/* Fill ev's systems from a result (borrowed pointers into res). */
+void sspr_audit_result(struct audit_event *ev, const struct sspr_result *res);
+
+/* ---- replication (replicate.c) ---- */
+
+/*
+ * An operation on several systems, in two phases (DESIGN.md §6):
+ *
+ *   check  every target, in parallel; any refusal and nothing is written
+ *          anywhere (res: INVALID, the refusing system named in msg, the
+ *          others "not-attempted");
+ *   apply  recorded in the journal first, then every target in parallel,
+ *          each with a few quick retries; a target still failing stays
+ *          "pending" for the retry timer (durable kinds) or is reported
+ *          "not-applied" (a new password: it is never stored).
+ *
+ * Kinds: REPL_FIELDS (enroll, replicate, clear-lockout: set custom
+ * fields, idempotent, durable), REPL_UNLOCK (resume, durable),
+ * REPL_SECRET (password, phrase: a PassTicket and the verify/change path;
+ * not durable).
+ */
+enum repl_kind { REPL_FIELDS, REPL_UNLOCK, REPL_SECRET };
+
+#define REPL_MAX_FIELDS 16
+
+struct repl_req {
+	enum repl_kind kind;
+	const char *name; /* journal and audit: "enroll", "replicate",
+	                     "clear-lockout", "unlock", "password", "phrase" */
+	const char *userid, *actor, *client, *lang;
+	const size_t *idx; /* target systems */
+	size_t n;
+	size_t nfields; /* REPL_FIELDS */
+	struct esm_field fields[REPL_MAX_FIELDS];
+	const char *new_secret; /* REPL_SECRET */
+	int check_fields;       /* REPL_FIELDS: the sspr fields must be
+	                           defined (enrollment, replication) */
+	int keep_open; /* the caller has more to do (the user's notice):
+	                  it calls sspr_replicate_done(); until then a crash
+	                  leaves the operation to the recovery, which
+	                  reports it */
+	char op[JOURNAL_ID_LEN + 1]; /* out: the journal operation */
+};
+
+/* Run req; res gets a result per target and the overall status (OK,
+ * PARTIAL, INVALID, UNAVAILABLE).  0 when every target is "ok". */
+int sspr_replicate(
+    struct sspr *s, struct repl_req *req, struct sspr_result *res);
+
+/* Close an operation run with keep_open (after its last step). */
+void sspr_replicate_done(
+    struct sspr *s, const struct repl_req *req, const struct sspr_result *res);
+
+/* Take over the journal's operations whose owner died or whose retry is
+ * due: apply durable ones again, report the rest; returns the number of
+ * operations finished, or -1 when the journal could not be read. */
+int sspr_recover(struct sspr *s);
+
+/* After a reset action on at least one system: clear the failure count
+ * and record the reset date on the primary. */
+void sspr_reset_recorded(struct sspr *s, const char *userid, time_t when);
+
+/* Plain words for a per-system result code ("not-found": "the user ID is
+ * not defined there"). */
+const char *sspr_result_words(const char *code);
+
+/* uid on one system as the helpdesk sees it (helpdesk.c): 0, or -1 when
+ * the system could not answer (o->available 0). */
+int sspr_hd_sys_read(struct sspr *s, struct sspr_sys *sys, const char *uid,
+    struct sspr_hd_sys *o);
 
 /* ---- flow tokens (flow.c) ---- */
 

@@ -98,6 +98,19 @@ api_status(struct web_req *rq, enum sspr_status st, const char *msg)
 {
 	switch (st) {
 	case SSPR_OK:
+	case SSPR_PARTIAL: /* answered with the result per system */
+		break;
+	case SSPR_UNAUTHORIZED:
+		web_error(rq, 401, "unauthorized",
+		    msg[0] ? msg : "sign on first (or again)");
+		break;
+	case SSPR_FORBIDDEN:
+		web_error(rq, 403, "forbidden",
+		    msg[0] ? msg : "not allowed on this user ID");
+		break;
+	case SSPR_NOT_FOUND:
+		web_error(rq, 404, "not-found",
+		    msg[0] ? msg : "no system defines this user ID");
 		break;
 	case SSPR_DENIED:
 		web_error(rq, 403, "denied", API_DENIED_MSG);

@@ -41,6 +41,11 @@ struct esm *fixture_esm(struct fixture *f);
  * message on stderr) on failure. */
 struct esm *fixture_esm_open(struct fixture *f);
 
+/* As fixture_esm_open(), with the faults of inject (esm.h struct
+ * esm_inject) injected into every call through the new handle. */
+struct esm *fixture_esm_open_inject(
+    struct fixture *f, const struct esm_inject *inject);
+
 /* Run one RACF command and return its RACF return code: 0 done, 4 done
  * with a warning, 8 refused (nothing changed), 12 storage error; -1 when
  * the fixture could not run it at all. */

@@ -44,9 +44,10 @@ fixture_clock(void *arg)
 	return f->now;
 }
 
-/* Open an ESM handle on the fixture's database. */
+/* Open an ESM handle on the fixture's database; inject may be NULL. */
 static struct esm *
-fixture_open_handle(struct fixture *f, int create)
+fixture_open_handle(
+    struct fixture *f, int create, const struct esm_inject *inject)
 {
 	struct esm_config cfg = {
 	    .backend = "embedded",
@@ -57,6 +58,9 @@ fixture_open_handle(struct fixture *f, int create)
 	};
 	struct esm_err err;
 	struct esm *esm = NULL;
+
+	if (inject != NULL)
+		cfg.inject = *inject;
 
 	if (esm_open(&cfg, &esm, &err) != ESM_OK) {
 		fprintf(stderr, "fixture: cannot open the ESM on '%s': %s\n",
@@ -144,7 +148,7 @@ fixture_new(void)
 		goto fail;
 	snprintf(f->mkey, sizeof(f->mkey), "%s.mkey", f->path);
 	f->racf.mkey_path = f->mkey;
-	if ((f->esm = fixture_open_handle(f, 1)) == NULL)
+	if ((f->esm = fixture_open_handle(f, 1, NULL)) == NULL)
 		goto fail;
 	if (racf_db_open(f->path, 0, &f->racf.db, err, sizeof(err)) == -1) {
 		fprintf(stderr, "fixture: %s\n", err);
@@ -204,7 +208,13 @@ fixture_esm(struct fixture *f)
 struct esm *
 fixture_esm_open(struct fixture *f)
 {
-	return fixture_open_handle(f, 0);
+	return fixture_open_handle(f, 0, NULL);
+}
+
+struct esm *
+fixture_esm_open_inject(struct fixture *f, const struct esm_inject *inject)
+{
+	return fixture_open_handle(f, 0, inject);
 }
 
 /* Run one command; its output goes to out. */

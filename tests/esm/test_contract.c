@@ -15,7 +15,9 @@
  * REVOKE(n) and SPECIAL users, ALTUSER REVOKE/RESUME, INTERVAL with
  * DAYSLEFT/CHANGETIME/EXPIRYTIME, INACTIVE, LASTUSETIME, custom fields
  * with CFDEF checks and compare-and-set, esm_set_secret(), CR/LF refusal,
- * and failure counting and compare-and-set under concurrent processes.
+ * and failure counting and compare-and-set under concurrent processes;
+ * esm_check_secret() (the same new-secret rules as verify/change, with no
+ * side effect) and esm_list_users().
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -64,6 +66,10 @@ enum op {
 	                  each must answer resp/resp2 */
 	OP_PAR_CAS,    /* n processes race to set arg1=arg2 expecting
 	                  arg1=expect; exactly one may succeed */
+	OP_CHECK,      /* esm_check_secret(user, arg1) -> resp, resp2,
+	                  esmresp, newsecret */
+	OP_LIST,       /* esm_list_users(arg1) -> want, err; the IDs joined
+	                  with commas are arg2 */
 };
 
 /* What OP_USER looks at in struct esm_user. */
@@ -200,6 +206,23 @@ static const char no_expect[] = "(no expectation)";
 	{                                                                      \
 		.op = OP_PAR_CAS, .user = (u), .arg1 = (f), .arg2 = (v),       \
 		.expect = (exp), .n = (procs)                                  \
+	}
+
+#define CHK(u, new, r, r2, er, why)                                            \
+	{                                                                      \
+		.op = OP_CHECK, .user = (u), .arg1 = (new), .resp = (r),       \
+		.resp2 = (r2), .esmresp = (er), .newsecret = (why)             \
+	}
+#define CHK_OK(u, new)       CHK(u, new, ESM_RESP_NORMAL, 0, 0, ESM_NEW_OK)
+#define CHK_BAD(u, new, why) CHK(u, new, ESM_RESP_NOTAUTH, 4, 16, why)
+#define LIST(f, ids)                                                           \
+	{                                                                      \
+		.op = OP_LIST, .arg1 = (f), .arg2 = (ids), .want = ESM_OK,     \
+		.err = DC                                                      \
+	}
+#define LIST_ERR(f, res, e)                                                    \
+	{                                                                      \
+		.op = OP_LIST, .arg1 = (f), .want = (res), .err = (e)          \
 	}
 
 #define SETUP(...) ((const char *const[]){__VA_ARGS__, NULL})
@@ -583,6 +606,79 @@ static const struct row rows[] = {
             VA("JOE", "PASS1", "TOOLONGAP", ESM_RESP_INVREQ, DC, DC),
             COUNT("JOE", 0))},
 
+    {"check_secret: the verify/change rules, with no side effect",
+        SETUP(RULE_6_8, "SETROPTS PASSWORD(HISTORY(3))", "ADDUSER USERA1",
+            "ALTUSER USERA1 PASSWORD(ABCDE0) NOEXPIRED",
+            "ALTUSER USERA1 PHRASE('first phrase 11') NOEXPIRED"),
+        STEPS(VC_OK("USERA1", "ABCDE0", "ABCDE1"),
+            VC_OK("USERA1", "ABCDE1", "ABCDE2"), V_WRONG("USERA1", "BAD1", 1),
+            ADVANCE(3600),
+            /* acceptable: a password (folded) and a phrase */
+            CHK_OK("USERA1", "ABCDE3"), CHK_OK("usera1", "abcde3"),
+            CHK_OK("USERA1", "a new phrase 12"),
+            /* each rule, as VC_BAD reports it */
+            CHK_BAD("USERA1", "AB", ESM_NEW_SYNTAX),
+            CHK_BAD("USERA1", "ABCDEF", ESM_NEW_SYNTAX),
+            CHK_BAD("USERA1", "ABC!E1", ESM_NEW_SYNTAX),
+            CHK_BAD("USERA1", "USERA1", ESM_NEW_USERID),
+            CHK_BAD("USERA1", "usera1", ESM_NEW_USERID),
+            CHK_BAD("USERA1", "ABCDE2", ESM_NEW_CURRENT),
+            CHK_BAD("USERA1", "abcde2", ESM_NEW_CURRENT),
+            CHK_BAD("USERA1", "ABCDE1", ESM_NEW_HISTORY),
+            CHK_BAD("USERA1", "ABCDE0", ESM_NEW_HISTORY),
+            CHK_BAD("USERA1", "first phrase 11", ESM_NEW_CURRENT),
+            CHK_BAD("USERA1", "paaass word 12", ESM_NEW_SYNTAX),
+            CHK_BAD("USERA1", "my usera1 phrase", ESM_NEW_USERID),
+            /* bounds, as the verify/change path checks them */
+            CHK("USERA1", "", ESM_RESP_LENGERR, 2, DC, DC),
+            CHK("USERA1", S101, ESM_RESP_LENGERR, 2, DC, DC),
+            CHK_BAD("USERA1", "ABCDE3\n", ESM_NEW_SYNTAX),
+            /* unknown or malformed user ID */
+            CHK("NOBODY", "ABCDE3", ESM_RESP_USERIDERR, 8, 4, ESM_NEW_OK),
+            CHK("1ABC", "ABCDE3", ESM_RESP_USERIDERR, 8, 4, ESM_NEW_OK),
+            /* nothing moved: count, last access, password, history */
+            COUNT("USERA1", 1), USER("USERA1", U_LAST, T0),
+            USER("USERA1", U_PWEXP, 0), V_OK("USERA1", "ABCDE2"),
+            COUNT("USERA1", 0), VC_OK("USERA1", "ABCDE2", "ABCDE3"),
+            CHK_BAD("USERA1", "ABCDE2", ESM_NEW_HISTORY),
+            CHK_BAD("USERA1", "ABCDE3", ESM_NEW_CURRENT))},
+
+    {"check_secret: MINCHANGE, MIXEDCASE, revoked and inactive users",
+        SETUP("SETROPTS PASSWORD(MINCHANGE(1))", "SETROPTS INACTIVE(10)",
+            "ADDUSER JOE", "ALTUSER JOE PASSWORD(PASS0)"),
+        STEPS(CHK_OK("JOE", "PASS1"), VC_OK("JOE", "PASS0", "PASS1"),
+            CHK_BAD("JOE", "PASS2", ESM_NEW_MINCHANGE), ADVANCE(3600),
+            CHK_BAD("JOE", "PASS2", ESM_NEW_MINCHANGE),
+            VC_BAD("JOE", "PASS1", "PASS2", ESM_NEW_MINCHANGE), ADVANCE(DAY),
+            CHK_OK("JOE", "PASS2"), CHK_BAD("JOE", "Pass1", ESM_NEW_CURRENT),
+            CMD("SETROPTS PASSWORD(MIXEDCASE)", 0), CHK_OK("JOE", "Pass1"),
+            CHK_BAD("JOE", "PASS1", ESM_NEW_CURRENT),
+            CMD("SETROPTS PASSWORD(NOMIXEDCASE)", 0),
+            /* the rules only: a revoked user may be given a new secret */
+            CMD("ALTUSER JOE REVOKE", 0), CHK_OK("JOE", "PASS2"),
+            REVOKED("JOE", ESM_REVOKE_COMMAND), RESUME("JOE", ESM_OK, DC),
+            /* unused past INACTIVE: checking does not revoke */
+            ADVANCE(11 * DAY), CHK_OK("JOE", "PASS2"), NOT_REVOKED("JOE"),
+            V_REVOKED("JOE", "PASS1"), REVOKED("JOE", ESM_REVOKE_INACTIVE))},
+
+    {"list_users: every user or those with a field set, in order",
+        SETUP(CF_CODE, CF_EMPSER, "ADDUSER ZED", "ADDUSER JOE2", "ADDUSER AMY",
+            "ADDUSER JOE", "ADDUSER $SYS"),
+        STEPS(LIST(NULL, "$SYS,AMY,JOE,JOE2,ZED"), LIST("CODE", ""),
+            SET("ZED", "CODE", "X", ESM_OK, DC),
+            SET("JOE", "CODE", "Y", ESM_OK, DC),
+            SET("AMY", "CODE", "Z", ESM_OK, DC),
+            SET("JOE2", "EMPSER", "1", ESM_OK, DC), LIST("CODE", "AMY,JOE,ZED"),
+            LIST("code", "AMY,JOE,ZED"), LIST("EMPSER", "JOE2"),
+            SET("AMY", "CODE", NULL, ESM_OK, DC), LIST("CODE", "JOE,ZED"),
+            CMD("DELUSER ZED", 0), LIST("CODE", "JOE"),
+            LIST(NULL, "$SYS,AMY,JOE,JOE2"),
+            LIST_ERR("NOSUCH", ESM_DENY, ESM_E_NOFIELD),
+            LIST_ERR("BAD NAME", ESM_DENY, ESM_E_INVALID),
+            LIST_ERR("TOOLONGNM", ESM_DENY, ESM_E_INVALID),
+            LIST_ERR("CO\nDE", ESM_DENY, ESM_E_INVALID),
+            LIST_ERR("", ESM_DENY, ESM_E_INVALID))},
+
     {"NOPASSWORD: a user without a password cannot verify",
         SETUP("ADDUSER JOE", "ALTUSER JOE PASSWORD(PASS1) NOEXPIRED",
             "ALTUSER JOE NOPASSWORD"),
@@ -615,6 +711,8 @@ static const char *const op_names[] = {
     [OP_SET] = "set field",
     [OP_PAR_VERIFY] = "parallel verify",
     [OP_PAR_CAS] = "parallel compare-and-set",
+    [OP_CHECK] = "check secret",
+    [OP_LIST] = "list users",
 };
 
 /* Fail the row unless got is want (or want is DC). */
@@ -672,6 +770,55 @@ step_verify(struct run *run, size_t k, const struct step *st)
 	check(
 	    run, k, "newsecret reason", vr->newsecret, st->newsecret, vr->msg);
 	check(run, k, "invalidcount", vr->invalidcount, st->count, vr->msg);
+}
+
+static void
+step_check(struct run *run, size_t k, const struct step *st)
+{
+	struct esm_verify_result vr;
+	enum esm_result rv, want;
+
+	rv = esm_check_secret(fixture_esm(run->f), st->user, st->arg1, &vr);
+	if (st->resp == ESM_RESP_NORMAL)
+		want = ESM_OK;
+	else if (st->resp == ESM_RESP_INVREQ && st->resp2 == 29)
+		want = ESM_TEMPFAIL;
+	else
+		want = ESM_DENY;
+	check(run, k, "resp", vr.resp, st->resp, vr.msg);
+	check(run, k, "resp2", vr.resp2, st->resp2, vr.msg);
+	check(run, k, "esmresp", vr.esmresp, st->esmresp, vr.msg);
+	check(run, k, "result", rv, want, vr.msg);
+	check(run, k, "newsecret reason", vr.newsecret, st->newsecret, vr.msg);
+	/* A refusal names its rule with the ESM's message. */
+	if (vr.resp == ESM_RESP_NOTAUTH && vr.msg[0] == '\0')
+		fail_msg("row '%s', step %zu: a refusal without a message",
+		    rows[run->row].name, k + 1);
+}
+
+static void
+step_list(struct run *run, size_t k, const struct step *st)
+{
+	char got[256] = "", **ids = NULL;
+	struct esm_err err;
+	enum esm_result rv;
+	size_t n = 0, i;
+
+	rv = esm_list_users(fixture_esm(run->f), st->arg1, &ids, &n, &err);
+	check(run, k, "result", rv, st->want, err.msg);
+	if (rv != ESM_OK) {
+		check(run, k, "error code", err.code, st->err, err.msg);
+		return;
+	}
+	/* Join and free before a failed check jumps away. */
+	for (i = 0; i < n; i++) {
+		size_t len = strlen(got);
+
+		snprintf(
+		    got + len, sizeof(got) - len, "%s%s", i ? "," : "", ids[i]);
+	}
+	esm_list_free(ids, n);
+	check_str(run, k, "the user IDs", got, st->arg2);
 }
 
 static void
@@ -988,6 +1135,12 @@ run_step(struct run *run, size_t k, const struct step *st)
 	case OP_PAR_VERIFY:
 	case OP_PAR_CAS:
 		step_parallel(run, k, st);
+		break;
+	case OP_CHECK:
+		step_check(run, k, st);
+		break;
+	case OP_LIST:
+		step_list(run, k, st);
 		break;
 	}
 }

@@ -1,7 +1,8 @@
 /*
  * test_racf_db.c - the embedded ESM's SQLite store: schema creation and
  * versioning, refusal of a newer schema, optimistic versions on user rows,
- * history trimming, custom field storage and cascading deletes.
+ * history trimming, custom field storage, listing users and cascading
+ * deletes.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -256,6 +257,50 @@ test_delete_cascades(void **state)
 	racf_db_close(db);
 }
 
+/* All users or those with a field, ascending, past the first growth of
+ * the array. */
+static void
+test_user_list(void **state)
+{
+	struct racf_cfdef d = {
+	    .name = "CODE", .type = RACF_CF_CHAR, .maxlength = 8};
+	struct racf_db *db = open_db(1);
+	char **list = NULL, id[32];
+	size_t n = 99, i;
+	int k;
+
+	(void)state;
+	assert_int_equal(racf_db_user_list(db, NULL, &list, &n), 0);
+	assert_int_equal(n, 0);
+	assert_null(list);
+	assert_int_equal(racf_db_cfdef_put(db, &d), 0);
+	for (k = 39; k >= 0; k--) {
+		snprintf(id, sizeof(id), "U%02d", k);
+		make_user(db, id);
+		if (k % 10 == 3)
+			assert_int_equal(
+			    racf_db_csdata_put(db, id, "CODE", "X"), 0);
+	}
+	assert_int_equal(racf_db_user_list(db, NULL, &list, &n), 0);
+	assert_int_equal(n, 40);
+	for (i = 0; i < n; i++) {
+		snprintf(id, sizeof(id), "U%02d", (int)i);
+		assert_string_equal(list[i], id);
+		free(list[i]);
+	}
+	free(list);
+	assert_int_equal(racf_db_user_list(db, "CODE", &list, &n), 0);
+	assert_int_equal(n, 4);
+	assert_string_equal(list[0], "U03");
+	assert_string_equal(list[3], "U33");
+	for (i = 0; i < n; i++)
+		free(list[i]);
+	free(list);
+	assert_int_equal(racf_db_user_list(db, "NOSUCH", &list, &n), 0);
+	assert_int_equal(n, 0);
+	racf_db_close(db);
+}
+
 static void
 test_rollback_discards(void **state)
 {
@@ -288,6 +333,7 @@ main(void)
 	        test_history_trimmed_newest_first, setup, teardown),
 	    cmocka_unit_test_setup_teardown(
 	        test_delete_cascades, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_user_list, setup, teardown),
 	    cmocka_unit_test_setup_teardown(
 	        test_rollback_discards, setup, teardown),
 	};

@@ -1,0 +1,106 @@
+/*
+ * journal.h - the durable record of operations on several systems.
+ *
+ * <state_dir>/journal.db (SQLite, WAL, synchronous FULL, created 0600).
+ * Before anything is written to any system, the operation and one row per
+ * target system ("pending") are committed; each system's row then moves
+ *
+ *	pending -> writing -> ok | failed | pending (retry) | not-applied
+ *	writing -> unknown        (the writer died: the outcome is not known)
+ *
+ * and the operation is "open" until every system has a final state.  An
+ * open operation belongs to its owner (node/pid/nonce) while the owner
+ * lives; the recovery of sspr/replicate.c takes over operations whose
+ * owner died (same node, process gone) or whose lease expired (another
+ * node), and operations left for retry (lease 0).
+ *
+ * The payload is opaque here: the caller seals it (sspr/replicate.c; it
+ * holds only hashed enrollment fields, never a password: a pending
+ * password change cannot be retried from the journal and is reported as
+ * not applied).
+ *
+ * Every function is safe to call from several threads on one handle (a
+ * mutex serialises them); several processes may share the file.
+ */
+#ifndef SSPR_JOURNAL_H
+#define SSPR_JOURNAL_H
+
+#include <stddef.h>
+
+#include "compat/ceilings.h"
+
+#define JOURNAL_FILE    "journal.db"
+#define JOURNAL_ID_LEN  32
+#define JOURNAL_MAX_SYS 16
+
+struct journal;
+
+struct journal_sys {
+	char name[SSPR_MAX_USERID + 1];
+	char state[16];  /* pending, writing, ok, failed, not-applied,
+	                    unknown */
+	char result[32]; /* "ok" or an error code */
+	char detail[SSPR_MAX_ERROR];
+};
+
+struct journal_op {
+	char id[JOURNAL_ID_LEN + 1];
+	char kind[24];
+	char userid[SSPR_MAX_USERID + 1];
+	char actor[SSPR_MAX_USERID + 1];
+	char client[64];
+	char lang[8];
+	long long created;
+	long long next_retry;
+	int attempts;
+	int open;               /* not every system is final */
+	unsigned char *payload; /* sealed; NULL when none (journal_op_free) */
+	size_t payload_len;
+	size_t nsys;
+	struct journal_sys sys[JOURNAL_MAX_SYS];
+};
+
+/* Open (creating) <state_dir>/journal.db.  0, or -1 with err. */
+int journal_open(
+    const char *state_dir, struct journal **out, char *err, size_t errsize);
+void journal_close(struct journal *j);
+
+/* A new random operation ID (hex). */
+int journal_new_id(char id[JOURNAL_ID_LEN + 1]);
+
+/* Record a new open operation owned by this process, with every system
+ * "pending", in one transaction.  lease: Unix time until which no other
+ * node may take it over.  0 or -1. */
+int journal_begin(
+    struct journal *j, const struct journal_op *op, long long lease);
+
+/* Move one system of an operation to state, with its result. */
+int journal_mark(struct journal *j, const char *id, const char *system,
+    const char *state, const char *result, const char *detail);
+
+/* Close the operation (done = 1), or leave it open for a retry at
+ * next_retry (lease released, attempts counted).  0 or -1. */
+int journal_finish(
+    struct journal *j, const char *id, int done, long long next_retry);
+
+/*
+ * The open operations that this process may take over at now: owner
+ * dead or lease expired, and next_retry reached.  Each is claimed (owner
+ * := this process, lease := lease) in the same transaction, so two
+ * recoveries never work on one operation.  *ops is a new array of *n
+ * (journal_ops_free).  0 or -1.
+ */
+int journal_claim(struct journal *j, long long now, long long lease,
+    struct journal_op **ops, size_t *n);
+
+/* The newest operations concerning userid (at most max), newest first. */
+int journal_user_ops(struct journal *j, const char *userid,
+    struct journal_op **ops, size_t *n, size_t max);
+
+/* One operation by ID: 1 found, 0 not, -1 error. */
+int journal_get(struct journal *j, const char *id, struct journal_op *op);
+
+void journal_op_free(struct journal_op *op);
+void journal_ops_free(struct journal_op *ops, size_t n);
+
+#endif
