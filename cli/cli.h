@@ -10,6 +10,9 @@
 #define SSPR_CLI_H
 
 #include "compat/compat.h"
+#include "sspr/config.h"
+#include "sspr/keys.h"
+#include "sspr/sspr.h"
 
 enum cli_exit { CLI_OK = 0, CLI_REFUSED = 1, CLI_USAGE = 2 };
 
@@ -21,6 +24,20 @@ int cli_check(int argc, char **argv);
 int cli_keys(int argc, char **argv);
 int cli_mail(int argc, char **argv);
 int cli_serve(int argc, char **argv);
+
+int cli_report(int argc, char **argv);
+int cli_replicate(int argc, char **argv);
+
+/* The configuration, keys and an sspr handle (cli_sspr.c). */
+struct cli_sspr {
+	struct cfg *cfg;
+	struct keys *keys;
+	struct sspr *s;
+};
+
+/* Open c from config; 0, or CLI_USAGE after a message naming what. */
+int cli_sspr_open(const char *config, const char *what, struct cli_sspr *c);
+void cli_sspr_close(struct cli_sspr *c);
 
 /* Print "sspr: <message>" to stderr; returns CLI_USAGE. */
 int cli_error(const char *fmt, ...) PRINTF_LIKE(1, 2);

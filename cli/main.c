@@ -21,6 +21,8 @@ static const char cli_usage[] =
     "  keys        manage sspr's key file (pepper, PassTicket keys)\n"
     "  mail        send a test message, list or deliver the outbox\n"
     "  passticket  generate or check a RACF PassTicket\n"
+    "  replicate   copy a user's enrollment from one system to others\n"
+    "  report      reports: drift (enrollment differing between systems)\n"
     "  version     print the version\n"
     "\n"
     "'sspr <command> --help' describes a command.\n";
@@ -71,6 +73,8 @@ main(int argc, char **argv)
 	    {"mail", cli_mail},
 	    {"verify", cli_verify},
 	    {"passticket", cli_passticket},
+	    {"replicate", cli_replicate},
+	    {"report", cli_report},
 	    {"serve", cli_serve},
 	    {"version", cli_version},
 	};

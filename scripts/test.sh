@@ -18,12 +18,14 @@ run() {
 	cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
 	cmake --build "$dir" -j "$jobs"
 	echo "== $dir: test"
-	rm -f "$dir/bench.txt" "$dir/bench.json"
+	rm -f "$dir/bench.txt" "$dir/bench.json" "$dir/bench_replicate.txt"
 	(cd "$dir" && ctest --output-on-failure -j "$jobs" --timeout 600 \
 		"${ctest_args[@]}")
-	if [[ -f $dir/bench.txt ]]; then
-		cat "$dir/bench.txt"
-	fi
+	for f in bench.txt bench_replicate.txt; do
+		if [[ -f $dir/$f ]]; then
+			cat "$dir/$f"
+		fi
+	done
 }
 
 ctest_args=("$@")

@@ -117,9 +117,11 @@ drift_user(struct sspr *s, const char *uid, struct sspr_drift_entry *e)
 	e->nsystems = s->nsys;
 	if (newest < 0 || (!missing && !undefined && !different))
 		return 0;
-	e->kind = different ? SSPR_DRIFT_DIFFERENT
-	          : missing ? SSPR_DRIFT_MISSING
-	                    : SSPR_DRIFT_UNDEFINED;
+	/* The worst first: a user not defined somewhere needs an
+	 * administrator before a replication can help. */
+	e->kind = different   ? SSPR_DRIFT_DIFFERENT
+	          : undefined ? SSPR_DRIFT_UNDEFINED
+	                      : SSPR_DRIFT_MISSING;
 	return 1;
 }
 

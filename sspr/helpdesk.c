@@ -176,6 +176,8 @@ hd_protected(
 	size_t i, g;
 
 	*prot = a != NULL && strcmp(a->userid, uid) == 0;
+	if (a != NULL && a->admin)
+		return 0;
 	for (i = 0; i < s->nsys; i++) {
 		rv = esm_lookup(s->sys[i].esm, uid, &eu, &e);
 		if (rv == ESM_TEMPFAIL)

@@ -47,10 +47,13 @@ struct sspr_hd_login {
 	char actor[SSPR_MAX_USERID + 1];
 };
 
-/* The signed-on operator, from a live session. */
+/* The signed-on operator, from a live session.  The command line acts
+ * as an administrator (admin = 1, userid "CLI"): it runs with the ESM's
+ * and the key file's own permissions, and may act on protected IDs. */
 struct sspr_hd_actor {
 	char userid[SSPR_MAX_USERID + 1];
 	char token_hash[65]; /* hex; for logout */
+	int admin;
 };
 
 int sspr_hd_login(struct sspr *s, const char *userid, const char *password,
