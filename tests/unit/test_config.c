@@ -404,6 +404,19 @@ test_valid_variants(void **state)
 	    {"utf-8 path", TOP(",\"key_file\":\"cl\\u00e9s.json\"")},
 	    {"two systems", "{\"state_dir\":\"st\",\"systems\":[" SYS_PROD
 	                    "," SYS_LDAP "]}"},
+	    {"second system primary",
+	        "{\"state_dir\":\"st\",\"systems\":[" SYS_PROD
+	        ",{\"name\":\"DR\",\"backend\":\"embedded\",\"db\":\"d\","
+	        "\"applid\":\"A\",\"role\":\"primary\"}]}"},
+	    {"inject", SYSX(",\"inject\":{\"latency_ms\":50,"
+	                    "\"fail_writes\":3}")},
+	    {"helpdesk", TOP(",\"helpdesk\":{\"group\":\"sspRhelp\","
+	                     "\"idle_minutes\":480,\"max_hours\":24,"
+	                     "\"protected_groups\":[\"SYS1\",\"SYSADM\"]}")},
+	    {"journal and node", TOP(",\"journal\":{\"retry_seconds\":1,"
+	                             "\"give_up_hours\":720},\"node\":"
+	                             "\"web-1.example\",\"inject\":"
+	                             "{\"abort_after_writes\":3}")},
 	};
 	char err[SSPR_MAX_ERROR];
 	size_t i;
@@ -419,6 +432,45 @@ test_valid_variants(void **state)
 			fail_msg("row %zu (%s): no cfg", i, cases[i].name);
 		cfg_free(cfg);
 	}
+}
+
+/* The values of the several-systems keys, and their defaults. */
+static void
+test_systems_helpdesk(void **state)
+{
+	char err[SSPR_MAX_ERROR];
+	struct cfg *cfg = NULL;
+
+	(void)state;
+	assert_int_equal(
+	    load_text(
+	        "{\"state_dir\":\"st\",\"systems\":[" SYS_PROD
+	        ",{\"name\":\"DR\",\"backend\":\"embedded\",\"db\":"
+	        "\"d\",\"applid\":\"A\",\"role\":\"primary\","
+	        "\"inject\":{\"latency_ms\":50}}],\"helpdesk\":{\"group\":"
+	        "\"help\",\"protected_groups\":[\"sysadm\"]}}",
+	        &cfg, err, sizeof(err)),
+	    0);
+	assert_int_equal(cfg->primary, 1);
+	assert_int_equal(cfg->systems[0].role, CFG_ROLE_REPLICA);
+	assert_int_equal(cfg->systems[1].role, CFG_ROLE_PRIMARY);
+	assert_int_equal(cfg->systems[1].inject.latency_ms, 50);
+	assert_int_equal(cfg->systems[0].inject.latency_ms, 0);
+	assert_true(cfg->helpdesk.configured);
+	assert_string_equal(cfg->helpdesk.group, "HELP");
+	assert_int_equal(cfg->helpdesk.idle_minutes, 15);
+	assert_int_equal(cfg->helpdesk.max_hours, 8);
+	assert_int_equal(cfg->helpdesk.nprotected, 1);
+	assert_string_equal(cfg->helpdesk.protected_groups[0], "SYSADM");
+	assert_int_equal(cfg->journal.retry_seconds, 60);
+	assert_int_equal(cfg->journal.give_up_hours, 72);
+	assert_null(cfg->node);
+	cfg_free(cfg);
+	assert_int_equal(load_text(TOP(""), &cfg, err, sizeof(err)), 0);
+	assert_int_equal(cfg->primary, 0);
+	assert_int_equal(cfg->systems[0].role, CFG_ROLE_PRIMARY);
+	assert_false(cfg->helpdesk.configured);
+	cfg_free(cfg);
 }
 
 enum row_match { EXACT, PREFIX };
@@ -447,6 +499,47 @@ test_errors(void **state)
 	        ":1:14: NUL byte in object key not supported"},
 	    {"top level array", "[]", EXACT,
 	        ": expected an object at top level, got an array"},
+
+	    /* several systems, the helpdesk, the journal */
+	    {"two primaries",
+	        "{\"state_dir\":\"st\",\"systems\":["
+	        "{\"name\":\"P\",\"backend\":\"embedded\",\"db\":\"p\","
+	        "\"applid\":\"A\",\"role\":\"primary\"},"
+	        "{\"name\":\"D\",\"backend\":\"embedded\",\"db\":\"d\","
+	        "\"applid\":\"A\",\"role\":\"primary\"}]}",
+	        EXACT,
+	        ": systems[1].role: only one system may be the primary (P is)"},
+	    {"no primary", SYSX(",\"role\":\"replica\""), EXACT,
+	        ": systems[0].role: no system is the primary: give one "
+	        "\"role\": \"primary\""},
+	    {"bad role", SYSX(",\"role\":\"backup\""), EXACT,
+	        ": systems[0].role: 'backup' is not one of primary, replica"},
+	    {"inject latency", SYSX(",\"inject\":{\"latency_ms\":60001}"),
+	        EXACT,
+	        ": systems[0].inject.latency_ms: 60001 is above the ceiling of "
+	        "60000"},
+	    {"inject unknown", SYSX(",\"inject\":{\"crash\":1}"), PREFIX,
+	        ": systems[0].inject: unknown key 'crash'"},
+	    {"helpdesk group", TOP(",\"helpdesk\":{\"idle_minutes\":5}"), EXACT,
+	        ": helpdesk: missing required key 'group'"},
+	    {"helpdesk bad group", TOP(",\"helpdesk\":{\"group\":\"1HELP\"}"),
+	        EXACT,
+	        ": helpdesk.group: must be 1-8 characters A-Z 0-9 # @ $, not "
+	        "starting with a digit"},
+	    {"helpdesk idle",
+	        TOP(",\"helpdesk\":{\"group\":\"H\","
+	            "\"idle_minutes\":0}"),
+	        EXACT, ": helpdesk.idle_minutes: 0 is below the floor of 1"},
+	    {"protected group",
+	        TOP(",\"helpdesk\":{\"group\":\"H\","
+	            "\"protected_groups\":[\"OK\",7]}"),
+	        EXACT,
+	        ": helpdesk.protected_groups[1]: must be a group name, 1-8 "
+	        "characters A-Z 0-9 # @ $"},
+	    {"journal retry", TOP(",\"journal\":{\"retry_seconds\":0}"), EXACT,
+	        ": journal.retry_seconds: 0 is below the floor of 1"},
+	    {"node", TOP(",\"node\":\"a b\""), EXACT,
+	        ": node: may hold only letters, digits, '.', '-' and '_'"},
 
 	    /* tls and trusted_proxies */
 	    {"tls without key", TOP(",\"tls\":{\"cert\":\"c.pem\"}"), EXACT,
@@ -913,6 +1006,7 @@ main(void)
 	    cmocka_unit_test(test_relative_config_path),
 	    cmocka_unit_test(test_valid_variants),
 	    cmocka_unit_test(test_errors),
+	    cmocka_unit_test(test_systems_helpdesk),
 	    cmocka_unit_test(test_missing_file),
 	    cmocka_unit_test(test_file_size),
 	    cmocka_unit_test(test_small_err),
