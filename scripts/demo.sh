@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # demo.sh - build sspr and show it working on a demo embedded ESM.
 #
-# Installs missing Debian packages, builds sspr, creates demo/esm.db with a
-# few users (one revoked, one with a password phrase, one whose password an
-# administrator reset) and the custom fields sspr uses, then shows RACF
+# Installs missing Debian packages, builds sspr, creates two systems, PROD
+# (demo/esm.db) and DR (demo/dr.db), with a few users (one revoked, one
+# with a password phrase, one whose password an administrator reset, a
+# helpdesk operator) and the custom fields sspr uses, then shows RACF
 # listings and verify outcomes.  Run it again to start from a fresh demo.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,11 +16,13 @@ sspr=build/sspr
 
 mkdir -p demo
 rm -rf demo/esm.db demo/esm.db-wal demo/esm.db-shm demo/esm.db.mkey \
-	demo/keys.json demo/sspr.json demo/mail demo/outbox.db*
+	demo/dr.db demo/dr.db-wal demo/dr.db-shm demo/dr.db.mkey \
+	demo/keys.json demo/sspr.json demo/mail demo/outbox.db* \
+	demo/journal.db* demo/audit.log
 db=demo/esm.db
+dr=demo/dr.db
 
-echo "== creating the demo ESM in $db"
-"$sspr" esm --db "$db" <<'CMDS'
+esm_setup=$(cat <<'CMDS'
 /* Installation password rules, as an administrator would set them. */
 SETROPTS PASSWORD(INTERVAL(90) HISTORY(5) MINCHANGE(1) REVOKE(5) -
   WARNING(10) RULE1(LENGTH(6:8) ALPHA(1) NUMERIC(6:8)))
@@ -51,8 +54,12 @@ ALU EVE PASSWORD(TEMP01)
 AU FRED NAME('FRED FISCHER') WORKATTR(WAEMAIL('fred@example.com'))
 ALU FRED PASSWORD(LOST01)
 CMDS
-
-"$sspr" esm --db "$db" <scripts/cfields.racf
+)
+for d in "$db" "$dr"; do
+	echo "== creating the demo ESM in $d"
+	"$sspr" esm --db "$d" <<<"$esm_setup"
+	"$sspr" esm --db "$d" <scripts/cfields.racf
+done
 
 echo
 echo "== SETROPTS LIST"
@@ -82,7 +89,9 @@ echo "== sspr's key file and a PassTicket key shared with the ESM"
 "$sspr" keys init --file demo/keys.json >/dev/null
 key=$("$sspr" keys passticket --file demo/keys.json --appl SSPRAPPL \
 	--generate 2>/dev/null | sed -n 's/^SSPRAPPL legacy key: //p')
-"$sspr" esm --db "$db" "RDEFINE PTKTDATA SSPRAPPL SSIGNON(KEYMASKED($key))"
+for d in "$db" "$dr"; do
+	"$sspr" esm --db "$d" "RDEFINE PTKTDATA SSPRAPPL SSIGNON(KEYMASKED($key))"
+done
 "$sspr" esm --db "$db" RLIST PTKTDATA SSPRAPPL SSIGNON
 "$sspr" keys list --file demo/keys.json
 cat >demo/sspr.json <<'CFG'
@@ -92,9 +101,11 @@ cat >demo/sspr.json <<'CFG'
   "state_dir": ".",
   "key_file": "keys.json",
   "systems": [
-    {"name": "DEMO", "backend": "embedded", "db": "esm.db", "applid": "SSPRAPPL"}
+    {"name": "PROD", "backend": "embedded", "db": "esm.db", "applid": "SSPRAPPL", "role": "primary"},
+    {"name": "DR", "backend": "embedded", "db": "dr.db", "applid": "SSPRAPPL"}
   ],
-  "mail": {"transport": "directory", "path": "mail", "from": "sspr@demo.example"}
+  "mail": {"transport": "directory", "path": "mail", "from": "sspr@demo.example"},
+  "helpdesk": {"group": "SSPRHELP"}
 }
 CFG
 mkdir -p demo/mail
@@ -131,11 +142,15 @@ The demo ESM is $db; sspr's configuration is demo/sspr.json.  Try:
   $sspr esm --db $db LISTUSER BOB
   $sspr esm --db $db ALTUSER CAROL RESUME
   $sspr check -c demo/sspr.json
-  mv $db.mkey /tmp/ && $sspr check -c demo/sspr.json   # a DR site without the master key
+  mv $dr.mkey /tmp/ && $sspr check -c demo/sspr.json   # a DR site without the master key
+  $sspr report drift -c demo/sspr.json                 # enrollment differing between PROD and DR
+  $sspr audit -c demo/sspr.json --since 1h             # who did what
 
 == starting the service: open http://localhost:8080/ in a browser (Ctrl-C stops it)
 Enroll ALICE (password SUNNY42), then reset her password; the access code
-and the notices arrive as e-mail in demo/mail/*.eml.
+and the notices arrive as e-mail in demo/mail/*.eml.  Both systems, PROD
+and DR, are changed.  The helpdesk is at http://localhost:8080/helpdesk
+(DAVE, password HELP2024).
 The same through the JSON API, for example:
   curl -s -H 'Content-Type: application/json' http://localhost:8080/api/v1/enroll \\
     -d '{"userid":"ALICE","password":"SUNNY42","email":"alice@example.com","pin":"583920",
