@@ -146,9 +146,8 @@ esm_valid_name(const char *s)
 	return 1;
 }
 
-/* Copy a valid name into out (SSPR_MAX_USERID + 1 bytes), upper-cased. */
-static int
-esm_norm_name(const char *in, char *out)
+int
+esm_norm_name(const char *in, char out[SSPR_MAX_USERID + 1])
 {
 	size_t i;
 

@@ -425,6 +425,10 @@ void esm_err_set(struct esm_err *err, enum esm_errcode code, const char *fmt,
  * not a digit), case-insensitively; else 0. */
 int esm_valid_name(const char *s);
 
+/* Copy a valid name (esm_valid_name) into out, upper-cased: 0, or -1
+ * (out untouched) when in is NULL or not valid. */
+int esm_norm_name(const char *in, char out[SSPR_MAX_USERID + 1]);
+
 extern const struct esm_backend esm_embedded;
 
 #endif

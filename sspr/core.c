@@ -428,6 +428,12 @@ sspr_locked(const struct sspr *s, const struct sspr_user *u)
 	return u->fail.locked_until > (long long)sspr_now(s);
 }
 
+int
+sspr_userid(const char *in, char out[SSPR_MAX_USERID + 1])
+{
+	return esm_norm_name(in, out);
+}
+
 struct mail_sender *
 sspr_mail_sender(struct sspr *s)
 {

@@ -21,21 +21,6 @@
 #include "sspr/helpdesk.h"
 #include "compat/banned.h"
 
-/* Upper-case a valid user ID into out; -1 when not valid. */
-static int
-hd_norm(const char *in, char out[SSPR_MAX_USERID + 1])
-{
-	size_t i;
-
-	if (in == NULL || !esm_valid_name(in))
-		return -1;
-	for (i = 0; in[i] != '\0'; i++)
-		out[i] = (char)(in[i] >= 'a' && in[i] <= 'z' ? in[i] - 'a' + 'A'
-		                                             : in[i]);
-	out[i] = '\0';
-	return 0;
-}
-
 static int
 hd_in_group(const struct esm_user *eu, const char *group)
 {
@@ -82,7 +67,7 @@ sspr_hd_login(struct sspr *s, const char *userid, const char *password,
 	out->status = SSPR_DENIED;
 	if (!h->configured)
 		why = "no-helpdesk";
-	else if (hd_norm(userid, uid) == -1 || password == NULL)
+	else if (esm_norm_name(userid, uid) == -1 || password == NULL)
 		why = "signon";
 	if (why != NULL)
 		goto out;
@@ -206,7 +191,7 @@ hd_target(struct sspr *s, const struct sspr_hd_actor *a, const char *userid,
 		res->status = SSPR_UNAUTHORIZED;
 		return -1;
 	}
-	if (hd_norm(userid, uid) == -1) {
+	if (esm_norm_name(userid, uid) == -1) {
 		res->status = SSPR_INVALID;
 		strlcpy_s(res->msg,
 		    "a user ID is 1-8 characters A-Z 0-9 # @ $, not starting "
@@ -418,7 +403,7 @@ sspr_hd_lookup(struct sspr *s, const struct sspr_hd_actor *a,
 		out->status = SSPR_UNAUTHORIZED;
 		return -1;
 	}
-	if (hd_norm(userid, out->userid) == -1) {
+	if (esm_norm_name(userid, out->userid) == -1) {
 		out->status = SSPR_INVALID;
 		strlcpy_s(out->msg,
 		    "a user ID is 1-8 characters A-Z 0-9 # @ $, not starting "

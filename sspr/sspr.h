@@ -76,6 +76,10 @@ int sspr_open(const struct cfg *cfg, const struct keys *keys,
     const struct sspr_opts *opts, struct sspr **out, char *err, size_t errsize);
 void sspr_close(struct sspr *s);
 
+/* A user ID as the ESMs take it: 1-8 of A-Z 0-9 # @ $, not starting
+ * with a digit, upper-cased into out.  0, or -1 when not valid. */
+int sspr_userid(const char *in, char out[SSPR_MAX_USERID + 1]);
+
 /* The outbox sender this handle wakes (borrowed), or NULL. */
 struct mail_sender *sspr_mail_sender(struct sspr *s);
 

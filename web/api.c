@@ -22,8 +22,7 @@
 	"self-service is not available for this user ID. Start again or call " \
 	"your helpdesk."
 
-/* Answer with a JSON value (stolen). */
-static void
+void
 api_reply(struct web_req *rq, int status, json_t *o)
 {
 	char *txt = o != NULL ? json_dumps(o, JSON_COMPACT) : NULL;
@@ -34,10 +33,9 @@ api_reply(struct web_req *rq, int status, json_t *o)
 	json_decref(o);
 }
 
-/* Parse the body as one object whose members are all in keys; NULL after
- * a 400 answer. */
-static json_t *
-api_body(struct web_req *rq, const char *const *keys, size_t nkeys)
+json_t *
+api_body(
+    struct web_req *rq, const char *const *keys, size_t nkeys, int empty_ok)
 {
 	json_error_t jerr;
 	const char *k;
@@ -45,6 +43,8 @@ api_body(struct web_req *rq, const char *const *keys, size_t nkeys)
 	char msg[256];
 	size_t i;
 
+	if (empty_ok && rq->len == 0)
+		return json_object();
 	o = json_loadb(rq->body != NULL ? rq->body : "", rq->len,
 	    JSON_REJECT_DUPLICATES, &jerr);
 	if (o == NULL || !json_is_object(o)) {
@@ -73,9 +73,7 @@ api_body(struct web_req *rq, const char *const *keys, size_t nkeys)
 	return o;
 }
 
-/* A string member: its value, or NULL after a 400 when required (or
- * present with the wrong type). */
-static const char *
+const char *
 api_str(struct web_req *rq, json_t *o, const char *key, int required, int *bad)
 {
 	json_t *v = json_object_get(o, key);
@@ -93,7 +91,7 @@ api_str(struct web_req *rq, json_t *o, const char *key, int required, int *bad)
 	return json_string_value(v);
 }
 
-static void
+void
 api_status(struct web_req *rq, enum sspr_status st, const char *msg)
 {
 	switch (st) {
@@ -101,8 +99,7 @@ api_status(struct web_req *rq, enum sspr_status st, const char *msg)
 	case SSPR_PARTIAL: /* answered with the result per system */
 		break;
 	case SSPR_UNAUTHORIZED:
-		web_error(rq, 401, "unauthorized",
-		    msg[0] ? msg : "sign on first (or again)");
+		web_unauthorized(rq);
 		break;
 	case SSPR_FORBIDDEN:
 		web_error(rq, 403, "forbidden",
@@ -217,7 +214,7 @@ api_reset(struct web_req *rq, struct sspr *s)
 	json_t *o;
 	int bad = 0;
 
-	if ((o = api_body(rq, keys, ARRAY_SIZE(keys))) == NULL)
+	if ((o = api_body(rq, keys, ARRAY_SIZE(keys), 0)) == NULL)
 		return;
 	if ((uid = api_str(rq, o, "userid", 1, &bad)) != NULL) {
 		(void)sspr_reset_start(s, uid, rq->client, &fl);
@@ -235,7 +232,7 @@ api_reset_pin(struct web_req *rq, struct sspr *s)
 	json_t *o;
 	int bad = 0;
 
-	if ((o = api_body(rq, keys, ARRAY_SIZE(keys))) == NULL)
+	if ((o = api_body(rq, keys, ARRAY_SIZE(keys), 0)) == NULL)
 		return;
 	flow = api_str(rq, o, "flow", 1, &bad);
 	pin = bad ? NULL : api_str(rq, o, "pin", 1, &bad);
@@ -255,7 +252,7 @@ api_reset_code(struct web_req *rq, struct sspr *s)
 	json_t *o;
 	int bad = 0;
 
-	if ((o = api_body(rq, keys, ARRAY_SIZE(keys))) == NULL)
+	if ((o = api_body(rq, keys, ARRAY_SIZE(keys), 0)) == NULL)
 		return;
 	flow = api_str(rq, o, "flow", 1, &bad);
 	code = bad ? NULL : api_str(rq, o, "code", 1, &bad);
@@ -276,7 +273,7 @@ api_reset_answers(struct web_req *rq, struct sspr *s)
 	size_t i, n;
 	int bad = 0;
 
-	if ((o = api_body(rq, keys, ARRAY_SIZE(keys))) == NULL)
+	if ((o = api_body(rq, keys, ARRAY_SIZE(keys), 0)) == NULL)
 		return;
 	flow = api_str(rq, o, "flow", 1, &bad);
 	a = json_object_get(o, "answers");
@@ -331,17 +328,37 @@ api_systems(struct web_req *rq, json_t *o, const char **names)
 	return 0;
 }
 
-static void
-api_result(struct web_req *rq, const struct sspr_result *res, int ok)
+json_t *
+api_systems_json(const struct sspr_result *res)
 {
-	json_t *sys = json_object(), *o;
+	json_t *sys = json_object();
 	size_t i;
 
 	for (i = 0; i < res->nsystems; i++)
 		json_object_set_new(
 		    sys, res->sys[i].name, json_string(res->sys[i].result));
-	if (ok) {
-		api_reply(rq, 200, json_pack("{s:o}", "systems", sys));
+	return sys;
+}
+
+/*
+ * The answer of an operation on several systems: 200 with the result per
+ * system when it was done everywhere, and also when it was done on some
+ * (SSPR_PARTIAL: "status": "partial", and each other system says
+ * "pending", retried from the journal, or why it was not changed); 422
+ * with the reason and the result per system when a system refused it;
+ * the error of the status otherwise.
+ */
+static void
+api_result(struct web_req *rq, const struct sspr_result *res, int ok)
+{
+	json_t *sys = api_systems_json(res), *o;
+
+	if (ok || res->status == SSPR_OK || res->status == SSPR_PARTIAL) {
+		o = json_pack("{s:o}", "systems", sys);
+		if (res->status == SSPR_PARTIAL)
+			json_object_set_new(
+			    o, "status", json_string("partial"));
+		api_reply(rq, 200, o);
 		return;
 	}
 	if (res->status == SSPR_INVALID && res->nsystems > 0) {
@@ -365,7 +382,7 @@ api_reset_complete(struct web_req *rq, struct sspr *s)
 	int bad = 0, rc;
 
 	memset(&cr, 0, sizeof(cr));
-	if ((o = api_body(rq, keys, ARRAY_SIZE(keys))) == NULL)
+	if ((o = api_body(rq, keys, ARRAY_SIZE(keys), 0)) == NULL)
 		return;
 	cr.token = api_str(rq, o, "flow", 1, &bad);
 	act = bad ? NULL : api_str(rq, o, "action", 1, &bad);
@@ -408,7 +425,7 @@ api_enroll(struct web_req *rq, struct sspr *s)
 	int bad = 0, rc;
 
 	memset(&er, 0, sizeof(er));
-	if ((o = api_body(rq, keys, ARRAY_SIZE(keys))) == NULL)
+	if ((o = api_body(rq, keys, ARRAY_SIZE(keys), 0)) == NULL)
 		return;
 	er.userid = api_str(rq, o, "userid", 1, &bad);
 	er.password = bad ? NULL : api_str(rq, o, "password", 1, &bad);

@@ -46,8 +46,94 @@ page_csrf(struct web_req *rq, char out[CSRF_LEN + 1])
 	web_set_cookie(rq, "__Host-csrf=%s" PAGE_COOKIE_ATTRS, out);
 }
 
-/* Render page name with data (stolen); errors become a plain 500. */
+void
+page_csrf_renew(struct web_req *rq)
+{
+	char tok[CSRF_LEN + 1];
+	unsigned char r[16];
+
+	if (random_bytes(r, sizeof(r)) == -1)
+		fatalx("no randomness for a CSRF token");
+	code_base32(r, sizeof(r), tok);
+	web_set_cookie(rq, "__Host-csrf=%s" PAGE_COOKIE_ATTRS, tok);
+}
+
+enum web_outcome
+web_outcome(const char *code)
+{
+	if (strcmp(code, "ok") == 0)
+		return WO_CHANGED;
+	if (strcmp(code, "pending") == 0)
+		return WO_PENDING;
+	if (strcmp(code, "unknown") == 0)
+		return WO_UNKNOWN;
+	return WO_UNCHANGED;
+}
+
+const char *
+web_outcome_text(const struct web *w, const char *lang, const char *code)
+{
+	char key[64];
+	const char *t;
+	size_t i, n = strlen("outcome.");
+
+	if (strlen(code) + n >= sizeof(key))
+		return code;
+	memcpy(key, "outcome.", n);
+	for (i = 0; code[i] != '\0'; i++) {
+		char c = code[i];
+
+		if (c == '-')
+			c = '_';
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		        c == '_'))
+			return code;
+		key[n + i] = c;
+	}
+	key[n + i] = '\0';
+	t = tmpl_text(w->tmpl, lang, key);
+	return t != NULL ? t : code;
+}
+
+/* Append name to the comma-separated list at key of d. */
 static void
+page_list_add(json_t *d, const char *key, const char *name)
+{
+	const char *cur = json_string_value(json_object_get(d, key));
+	char buf[SSPR_MAX_SYSTEMS * (SSPR_MAX_USERID + 2) + 1];
+
+	if (cur == NULL)
+		json_object_set_new(d, key, json_string(name));
+	else {
+		snprintf(buf, sizeof(buf), "%s, %s", cur, name);
+		json_object_set_new(d, key, json_string(buf));
+	}
+}
+
+json_t *
+page_results(struct web_req *rq, const struct sspr_result *res, json_t *d)
+{
+	static const char *const lists[] = {
+	    "changed", "pending", "unknown", "unchanged"};
+	static const char *const classes[] = {
+	    "ok", "pending", "pending", "bad"};
+	json_t *rows = json_array();
+	enum web_outcome o;
+	size_t i;
+
+	for (i = 0; res != NULL && i < res->nsystems; i++) {
+		o = web_outcome(res->sys[i].result);
+		json_array_append_new(rows,
+		    json_pack("{s:s,s:s,s:s,s:b,s:s}", "name", res->sys[i].name,
+		        "result", res->sys[i].result, "text",
+		        web_outcome_text(rq->w, rq->lang, res->sys[i].result),
+		        "ok", o == WO_CHANGED, "class", classes[o]));
+		page_list_add(d, lists[o], res->sys[i].name);
+	}
+	return rows;
+}
+
+void
 page_render(struct web_req *rq, int status, const char *name, json_t *data)
 {
 	char csrf[CSRF_LEN + 1], err[256];
@@ -86,9 +172,7 @@ page_error(struct web_req *rq, int status)
 	page_message(rq, status, "error");
 }
 
-/* A form POST: urlencoded, same site, the right CSRF token.  Returns 0
- * with f parsed, or -1 after answering. */
-static int
+int
 page_form(struct web_req *rq, struct form *f)
 {
 	const char *ct = web_header(rq, "Content-Type");
@@ -221,11 +305,20 @@ page_catalog(const char *lang, size_t sel)
 	return a;
 }
 
+/* The enrollment form, with error and the result per system (res may
+ * be NULL) when it was refused. */
 static void
-page_enroll_render(struct web_req *rq, int status, const char *error)
+page_enroll_render(struct web_req *rq, int status, const char *error,
+    const struct sspr_result *res)
 {
-	json_t *d = json_object(), *slots = json_array();
+	json_t *d = json_object(), *slots = json_array(), *rows;
 	int i;
+
+	if (res != NULL && res->nsystems > 0) {
+		rows = page_results(rq, res, d);
+		json_object_set_new(d, "has_results", json_true());
+		json_object_set_new(d, "results", rows);
+	}
 
 	for (i = 1; i <= POLICY_QUESTIONS; i++)
 		json_array_append_new(
@@ -241,31 +334,33 @@ void
 page_enroll_form(struct web_req *rq, struct sspr *s)
 {
 	(void)s;
-	page_enroll_render(rq, 200, NULL);
+	page_enroll_render(rq, 200, NULL, NULL);
 }
 
-/* The result page with one row per system; kind "enrolled" or
- * "reset" (the catalog's text for it), message shown as is. */
+/*
+ * The result page with one row per system; kind "enrolled" or "reset"
+ * (the catalog's text for it, on full success), message shown as is.
+ * Status 200 with res->status SSPR_PARTIAL is the partial page: it names
+ * the systems changed, those that will be changed when they answer
+ * ("pending") and those not changed.
+ */
 static void
 page_result(struct web_req *rq, int status, const char *kind,
     const char *message, const struct sspr_result *res)
 {
-	json_t *d = json_object(), *rows = json_array();
-	size_t i;
-	int ok = 0;
+	json_t *d = json_object(), *rows;
+	int partial =
+	    status == 200 && res != NULL && res->status == SSPR_PARTIAL;
 
-	for (i = 0; res != NULL && i < res->nsystems; i++) {
-		ok |= strcmp(res->sys[i].result, "ok") == 0;
-		json_array_append_new(
-		    rows, json_pack("{s:s,s:s,s:b}", "name", res->sys[i].name,
-		              "result", res->sys[i].result, "ok",
-		              strcmp(res->sys[i].result, "ok") == 0));
-	}
+	rows = page_results(rq, res, d);
 	json_object_set_new(
 	    d, "has_results", json_boolean(json_array_size(rows) > 0));
 	json_object_set_new(d, "results", rows);
-	json_object_set_new(d, "success", json_boolean(ok && status == 200));
-	if (status == 200 && kind != NULL)
+	json_object_set_new(d, "partial", json_boolean(partial));
+	json_object_set_new(d, "success",
+	    json_boolean(status == 200 && !partial &&
+	                 json_object_get(d, "changed") != NULL));
+	if (status == 200 && !partial && kind != NULL)
 		json_object_set_new(d, kind, json_true());
 	if (message != NULL)
 		json_object_set_new(d, "message", json_string(message));
@@ -303,15 +398,18 @@ page_enroll(struct web_req *rq, struct sspr *s)
 	atomic_fetch_add(
 	    rc == 0 ? &rq->w->enrolls_ok : &rq->w->enrolls_failed, 1);
 	form_release(&f);
-	if (rc == 0)
+	if (rc == 0 || res.status == SSPR_OK || res.status == SSPR_PARTIAL)
 		page_result(rq, 200, "enrolled", NULL, &res);
 	else if (res.status == SSPR_INVALID || res.status == SSPR_EXPIRED)
-		page_enroll_render(rq, 422, res.msg);
+		/* msg names the system that refused, if one did; the table
+		 * says what each did */
+		page_enroll_render(rq, 422, res.msg, &res);
 	else if (res.status == SSPR_UNAVAILABLE)
-		page_enroll_render(rq, 503, "The service cannot answer now.");
+		page_enroll_render(
+		    rq, 503, "The service cannot answer now.", NULL);
 	else
 		page_enroll_render(rq, 403,
-		    "Sign-on failed: check your user ID and password.");
+		    "Sign-on failed: check your user ID and password.", NULL);
 }
 
 /* ---------------------------------------------------------------- *
@@ -532,11 +630,16 @@ page_reset_complete(struct web_req *rq, struct sspr *s)
 	form_release(&f);
 	atomic_fetch_add(
 	    rc == 0 ? &rq->w->resets_ok : &rq->w->resets_denied, 1);
-	if (rc == 0) {
+	if (rc == 0 || res.status == SSPR_OK || res.status == SSPR_PARTIAL) {
 		page_flow_cookie(rq, NULL);
 		page_result(rq, 200, "reset", NULL, &res);
 	} else if (res.status == SSPR_INVALID)
 		page_result(rq, 422, NULL, res.msg, &res);
+	else if (res.status == SSPR_UNAVAILABLE && res.nsystems > 0)
+		/* every system was asked and none could be changed now: say
+		 * so, system by system (nothing was changed) */
+		page_result(rq, 503, NULL,
+		    tmpl_text(rq->w->tmpl, rq->lang, "msg.unavailable"), &res);
 	else
 		page_denied(rq);
 }

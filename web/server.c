@@ -24,6 +24,12 @@
 static void web_health(struct web_req *rq, struct sspr *s);
 static void web_metrics(struct web_req *rq, struct sspr *s);
 
+/*
+ * Every route, and who may call it (SECURITY AUTHZ-01): everyone, or, with
+ * WR_OPERATOR, only a signed-on helpdesk operator (checked in
+ * web_dispatch before the handler runs).  What is not here is 404, another
+ * method 405.
+ */
 static const struct web_route web_routes[] = {
     {"GET", "/", page_home, 0},
     {"GET", "/enroll", page_enroll_form, 0},
@@ -45,6 +51,36 @@ static const struct web_route web_routes[] = {
     {"POST", "/api/v1/reset/code", api_reset_code, WR_POOL | WR_POST},
     {"POST", "/api/v1/reset/answers", api_reset_answers, WR_POOL | WR_POST},
     {"POST", "/api/v1/reset/complete", api_reset_complete, WR_POOL | WR_POST},
+    /* the helpdesk's pages */
+    {"GET", "/helpdesk", page_hd_login_form, WR_HELPDESK},
+    {"POST", "/helpdesk", page_hd_login, WR_POOL | WR_PAGE | WR_HELPDESK},
+    {"POST", "/helpdesk/logout", page_hd_logout,
+        WR_POOL | WR_PAGE | WR_HELPDESK | WR_OPERATOR},
+    {"GET", "/helpdesk/user", page_hd_user,
+        WR_POOL | WR_HELPDESK | WR_OPERATOR},
+    {"POST", "/helpdesk/replicate", page_hd_replicate,
+        WR_POOL | WR_PAGE | WR_HELPDESK | WR_OPERATOR},
+    {"POST", "/helpdesk/clear-lockout", page_hd_clear_lockout,
+        WR_POOL | WR_PAGE | WR_HELPDESK | WR_OPERATOR},
+    {"POST", "/helpdesk/send-code", page_hd_send_code,
+        WR_POOL | WR_PAGE | WR_HELPDESK | WR_OPERATOR},
+    {"GET", "/helpdesk/drift", page_hd_drift,
+        WR_POOL | WR_HELPDESK | WR_OPERATOR},
+    /* the helpdesk's API */
+    {"POST", "/api/v1/helpdesk/login", api_hd_login,
+        WR_POOL | WR_POST | WR_HELPDESK},
+    {"POST", "/api/v1/helpdesk/logout", api_hd_logout,
+        WR_POOL | WR_POST | WR_HELPDESK | WR_OPERATOR},
+    {"GET", "/api/v1/helpdesk/users/" WEB_PARAM, api_hd_user,
+        WR_POOL | WR_HELPDESK | WR_OPERATOR},
+    {"POST", "/api/v1/helpdesk/users/" WEB_PARAM "/replicate", api_hd_replicate,
+        WR_POOL | WR_POST | WR_HELPDESK | WR_OPERATOR},
+    {"POST", "/api/v1/helpdesk/users/" WEB_PARAM "/clear-lockout",
+        api_hd_clear_lockout, WR_POOL | WR_POST | WR_HELPDESK | WR_OPERATOR},
+    {"POST", "/api/v1/helpdesk/users/" WEB_PARAM "/send-code", api_hd_send_code,
+        WR_POOL | WR_POST | WR_HELPDESK | WR_OPERATOR},
+    {"GET", "/api/v1/helpdesk/drift", api_hd_drift,
+        WR_POOL | WR_HELPDESK | WR_OPERATOR},
 };
 _Static_assert(ARRAY_SIZE(web_routes) <= WEB_MAX_ROUTES,
     "raise WEB_MAX_ROUTES for the route table's counters");
@@ -190,6 +226,10 @@ web_queue(struct web_req *rq)
 		MHD_add_response_header(r, "Retry-After", rq->retry_after);
 	if (rq->location != NULL)
 		MHD_add_response_header(r, "Location", rq->location);
+	if (rq->www_auth != NULL)
+		MHD_add_response_header(r, "WWW-Authenticate", rq->www_auth);
+	if (rq->clear_site != NULL)
+		MHD_add_response_header(r, "Clear-Site-Data", rq->clear_site);
 	for (i = 0; i < rq->ncookies; i++)
 		MHD_add_response_header(r, "Set-Cookie", rq->cookies[i]);
 	if (rq->status == MHD_HTTP_METHOD_NOT_ALLOWED && rq->route != NULL)
@@ -391,12 +431,109 @@ web_set_cookie(struct web_req *rq, const char *fmt, ...)
 	rq->cookies[rq->ncookies++] = xstrdup(buf);
 }
 
+const char *
+web_query(struct web_req *rq, const char *name)
+{
+	return MHD_lookup_connection_value(
+	    rq->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+int
+web_userid(const char *in, char out[SSPR_MAX_USERID + 1])
+{
+	return sspr_userid(in, out);
+}
+
+void
+web_time(long long t, char out[24])
+{
+	struct tm tm;
+	time_t tt = (time_t)t;
+
+	out[0] = '\0';
+	if (t <= 0 || gmtime_r(&tt, &tm) == NULL)
+		return;
+	(void)strftime(out, 24, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+#define WEB_BEARER_REALM "Bearer realm=\"sspr helpdesk\""
+
+void
+web_unauthorized(struct web_req *rq)
+{
+	if (strncmp(rq->path, "/api/", 5) == 0) {
+		/* RFC 6750 3: a token was sent but is not (or no longer)
+		 * good, or none was sent. */
+		rq->www_auth = web_header(rq, "Authorization") != NULL
+		                   ? WEB_BEARER_REALM
+		                   ", error=\"invalid_token\""
+		                   : WEB_BEARER_REALM;
+		web_error(rq, MHD_HTTP_UNAUTHORIZED, "unauthorized",
+		    "sign on to the helpdesk first (or again)");
+		return;
+	}
+	if (web_cookie(rq, "__Host-hd") != NULL)
+		web_set_cookie(rq, "__Host-hd=; Path=/; Secure; HttpOnly; "
+		                   "SameSite=Strict; Max-Age=0");
+	rq->status = MHD_HTTP_SEE_OTHER;
+	rq->location = "/helpdesk";
+	strfreezero(rq->resp);
+	rq->resp = xstrdup("");
+	rq->ctype = "text/plain; charset=utf-8";
+}
+
+/* The helpdesk token a request carries: "Authorization: Bearer T" for the
+ * API, the __Host-hd cookie for the pages (never the other way round, so
+ * that no cookie authorizes an API call); NULL when none or malformed. */
+static const char *
+web_hd_token(struct web_req *rq)
+{
+	const char *t;
+	size_t n;
+
+	if (strncmp(rq->path, "/api/", 5) == 0) {
+		t = web_header(rq, "Authorization");
+		if (t == NULL || strncasecmp(t, "Bearer ", 7) != 0)
+			return NULL;
+		t += 7;
+		while (*t == ' ')
+			t++;
+	} else
+		t = web_cookie(rq, "__Host-hd");
+	if (t == NULL)
+		return NULL;
+	n = strnlen(t, SSPR_HD_TOKEN_MAX);
+	if (n == 0 || n >= SSPR_HD_TOKEN_MAX ||
+	    strspn(t, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	              "0123456789-_") != n)
+		return NULL;
+	return t;
+}
+
+/* Run rq's handler with s, after the route's authorization: the one place
+ * where it is enforced. */
+static void
+web_dispatch(struct web_req *rq, struct sspr *s)
+{
+	if (rq->route->flags & WR_OPERATOR) {
+		const char *tok = web_hd_token(rq);
+
+		if (tok == NULL ||
+		    sspr_hd_session(s, tok, rq->client, &rq->op) == -1) {
+			memset(&rq->op, 0, sizeof(rq->op));
+			web_unauthorized(rq);
+			return;
+		}
+	}
+	rq->route->fn(rq, s);
+}
+
 static void
 web_job_run(void *arg, int worker)
 {
 	struct web_req *rq = arg;
 
-	rq->route->fn(rq, rq->w->sspr[worker]);
+	web_dispatch(rq, rq->w->sspr[worker]);
 }
 
 static void
@@ -408,19 +545,52 @@ web_job_done(void *arg)
 	MHD_resume_connection(rq->conn);
 }
 
+/* path matches r's path (see WEB_PARAM); the {id} segment goes to param
+ * ("" when it does not fit: the handler then refuses it as no user ID). */
+static int
+web_path_match(
+    const struct web_route *r, const char *path, char *param, size_t psize)
+{
+	const char *p = r->path, *q = path;
+	size_t plen = strlen(WEB_PARAM), n;
+
+	param[0] = '\0';
+	while (*p != '\0') {
+		if (strncmp(p, WEB_PARAM, plen) == 0) {
+			n = strcspn(q, "/");
+			if (n == 0)
+				return 0;
+			if (n < psize) {
+				memcpy(param, q, n);
+				param[n] = '\0';
+			}
+			p += plen;
+			q += n;
+			continue;
+		}
+		if (*p != *q)
+			return 0;
+		p++;
+		q++;
+	}
+	if (*q == '\0')
+		return 1;
+	/* a prefix: one more segment, not empty */
+	return (r->flags & WR_PREFIX) && strchr(q, '/') == NULL;
+}
+
 static const struct web_route *
-web_route(const char *method, const char *path, int *path_known)
+web_route(const struct web *w, const char *method, const char *path,
+    char *param, size_t psize, int *path_known)
 {
 	size_t i;
 
 	*path_known = 0;
-	for (i = 0; i < ARRAY_SIZE(web_routes); i++)
-		if (strcmp(web_routes[i].path, path) == 0 ||
-		    ((web_routes[i].flags & WR_PREFIX) &&
-		        strncmp(web_routes[i].path, path,
-		            strlen(web_routes[i].path)) == 0 &&
-		        strchr(path + strlen(web_routes[i].path), '/') ==
-		            NULL)) {
+	for (i = 0; i < ARRAY_SIZE(web_routes); i++) {
+		if ((web_routes[i].flags & WR_HELPDESK) &&
+		    !w->cfg->helpdesk.configured)
+			continue;
+		if (web_path_match(&web_routes[i], path, param, psize)) {
 			*path_known = 1;
 			/* HEAD is GET without the body (RFC 9110 9.3.2);
 			 * libmicrohttpd drops the body. */
@@ -429,6 +599,7 @@ web_route(const char *method, const char *path, int *path_known)
 			        strcmp(web_routes[i].method, "GET") == 0))
 				return &web_routes[i];
 		}
+	}
 	return NULL;
 }
 
@@ -485,15 +656,18 @@ web_access(void *cls, struct MHD_Connection *c, const char *url,
 	if (rq->done)
 		return web_queue(rq);
 	atomic_fetch_add(&w->requests, 1);
-	rq->route = web_route(method, url, &known);
+	rq->route =
+	    web_route(w, method, url, rq->param, sizeof(rq->param), &known);
 	if (rq->route == NULL) {
 		if (known) {
 			/* Name the allowed method (Allow header). */
 			int k;
 
-			rq->route = web_route("GET", url, &k);
+			rq->route = web_route(
+			    w, "GET", url, rq->param, sizeof(rq->param), &k);
 			if (rq->route == NULL)
-				rq->route = web_route("POST", url, &k);
+				rq->route = web_route(w, "POST", url, rq->param,
+				    sizeof(rq->param), &k);
 			web_refuse(rq, MHD_HTTP_METHOD_NOT_ALLOWED,
 			    "method-not-allowed",
 			    "this method is not allowed here");
@@ -514,7 +688,7 @@ web_access(void *cls, struct MHD_Connection *c, const char *url,
 		return web_queue(rq);
 	}
 	if (!(rq->route->flags & WR_POOL)) {
-		rq->route->fn(rq, w->sspr[0]);
+		web_dispatch(rq, w->sspr[0]);
 		return web_queue(rq);
 	}
 	job.run = web_job_run;
@@ -610,17 +784,29 @@ web_start(const struct cfg *cfg, const struct keys *keys,
 	w->nworkers = opts->workers > 0 ? opts->workers
 	              : cores > 0       ? (int)cores
 	                                : 2;
+	for (i = 0; i < (int)ARRAY_SIZE(web_routes); i++)
+		if ((web_routes[i].flags & WR_OPERATOR) &&
+		    !(web_routes[i].flags & WR_POOL))
+			fatalx("route %s %s: an operator's route must run on "
+			       "the worker pool",
+			    web_routes[i].method, web_routes[i].path);
 	if (opts->sspr != NULL)
 		so = *opts->sspr;
+	/* One table of helpdesk sessions for the process: an operator
+	 * signed on through one worker is signed on for all. */
+	if (so.hd_sessions == NULL)
+		so.hd_sessions = w->hd = sspr_hd_sessions_new();
 	w->sspr = xcalloc((size_t)w->nworkers, sizeof(*w->sspr));
 	for (i = 0; i < w->nworkers; i++) {
-		/* The first handle runs the outbox's sender and owns the
-		 * client-address table; the others wake the sender after an
-		 * enqueue and count failures in that one table, so an address
-		 * has one budget however many workers serve it. */
+		/* The first handle runs the outbox's sender, owns the
+		 * client-address table and finishes the journal's open
+		 * operations; the others wake the sender after an enqueue
+		 * and count failures in that one table, so an address has one
+		 * budget however many workers serve it. */
 		if (i > 0) {
 			so.sender = sspr_mail_sender(w->sspr[0]);
 			so.limits = sspr_client_limits(w->sspr[0]);
+			so.no_recovery = 1;
 		}
 		if (sspr_open(cfg, keys, &so, &w->sspr[i], err, errsize) == -1)
 			goto fail;
@@ -703,9 +889,11 @@ web_stop(struct web *w)
 	web_pool_free(w->pool); /* finishes the queued jobs */
 	if (w->d != NULL)
 		MHD_stop_daemon(w->d);
-	for (i = w->nworkers - 1; i >= 0; i--)
+	for (i = w->nworkers - 1; i >= 0 && w->sspr != NULL; i--)
 		sspr_close(w->sspr[i]);
 	free(w->sspr);
+	if (w->hd != NULL)
+		sspr_hd_sessions_free(w->hd);
 	tmpl_free(w->tmpl);
 	page_static_free(w);
 	if (w->tls_cert != NULL)

@@ -12,6 +12,12 @@
  * when the browser says they come from another site (Sec-Fetch-Site,
  * Origin).  One log line per request: no secret, no code, no body.
  *
+ * Also served: the browser pages (pages.c), and, when the configuration
+ * has "helpdesk", the helpdesk's pages under /helpdesk and API under
+ * /api/v1/helpdesk (pages_hd.c, api_hd.c) for signed-on operators only;
+ * one table of helpdesk sessions serves every worker (web_start makes it
+ * unless opts->sspr brings one).
+ *
  * RFC 9110 (HTTP semantics), RFC 8259 (JSON).
  */
 #ifndef SSPR_WEB_SERVER_H

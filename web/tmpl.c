@@ -1076,6 +1076,19 @@ out:
 	return rc;
 }
 
+const char *
+tmpl_text(const struct tmpl_set *ts, const char *lang, const char *key)
+{
+	const json_t *s;
+
+	if (ts == NULL || !ts->linked || key == NULL)
+		return NULL;
+	s = json_object_get(tmpl_catalog_for(ts, lang)->msgs, key);
+	if (!json_is_string(s))
+		s = json_object_get(ts->en->msgs, key);
+	return json_is_string(s) ? json_string_value(s) : NULL;
+}
+
 const char *const *
 tmpl_languages(const struct tmpl_set *ts)
 {

@@ -49,6 +49,11 @@ void tmpl_free(struct tmpl_set *ts);
 int tmpl_render(const struct tmpl_set *ts, const char *name, const char *lang,
     const struct json_t *data, struct strbuf *out, char *err, size_t errsize);
 
+/* The catalog's text for key in lang (English when lang lacks it), or
+ * NULL when no catalog has key.  Borrowed from ts. */
+const char *tmpl_text(
+    const struct tmpl_set *ts, const char *lang, const char *key);
+
 /* The languages that have a catalog ("de", "en", "fr"), as a static list
  * terminated by NULL. */
 const char *const *tmpl_languages(const struct tmpl_set *ts);

@@ -1,8 +1,22 @@
 /*
  * web_int.h - what web/'s files share; not for use outside web/.
  *
- *   server.c  the daemon, routing, suspension, headers, logging
- *   api.c     the JSON API handlers (run on the worker pool)
+ *   server.c    the daemon, routing, suspension, headers, logging, and
+ *               the one place where routes are authorized (route flags)
+ *   api.c       the JSON API handlers (run on the worker pool)
+ *   api_hd.c    the helpdesk's JSON API
+ *   pages.c     the browser pages of enrollment and reset
+ *   pages_hd.c  the helpdesk's pages
+ *
+ * Authorization (SECURITY AUTHZ-01): the route table in server.c is the
+ * only list of what exists and who may call it.  A route without
+ * WR_OPERATOR is open to everyone (what it does then depends on what the
+ * request proves: a flow token, a password); a WR_OPERATOR route runs its
+ * handler only for a live helpdesk session (rq->op), taken from the
+ * Authorization header (API, "Bearer TOKEN") or the __Host-hd cookie
+ * (pages), and answers 401 (API) or a redirect to the sign-on page
+ * (pages) otherwise.  WR_HELPDESK routes do not exist (404) when the
+ * configuration has no "helpdesk".
  */
 #ifndef SSPR_WEB_INT_H
 #define SSPR_WEB_INT_H
@@ -13,6 +27,7 @@
 #include <time.h>
 
 #include "compat/compat.h"
+#include "sspr/helpdesk.h"
 #include "web/pool.h"
 #include "web/server.h"
 
@@ -26,7 +41,16 @@ enum web_route_flags {
 	WR_POST = (1 << 1),   /* a state-changing POST: JSON + same-site only */
 	WR_PAGE = (1 << 2),   /* a page: a form POST (CSRF token) or HTML */
 	WR_PREFIX = (1 << 3), /* path is a prefix (/static/, /lang/) */
+	WR_HELPDESK = (1 << 4), /* exists only when the helpdesk is
+	                           configured */
+	WR_OPERATOR = (1 << 5), /* only for a signed-on helpdesk operator;
+	                           must also be WR_POOL */
 };
+
+/* A route's path is matched literally, except that a segment written
+ * WEB_PARAM ("{id}") matches any one non-empty segment, which the handler
+ * finds in rq->param (a WR_PREFIX path matches one more segment). */
+#define WEB_PARAM "{id}"
 
 struct web_route {
 	const char *method, *path;
@@ -38,7 +62,7 @@ struct tmpl_set;
 
 #define WEB_STATIC_FILES 3 /* sspr.css, site.css, logo.svg */
 #define WEB_STATIC_MAX   (256 * 1024)
-#define WEB_MAX_ROUTES   32           /* size of the route table's counters */
+#define WEB_MAX_ROUTES   48           /* size of the route table's counters */
 #define WEB_TLS_FILE_MAX (256 * 1024) /* a PEM certificate chain or key */
 /* TLS 1.2 and 1.3 only, GnuTLS's NORMAL ciphers otherwise. */
 #define WEB_TLS_PRIORITIES                                                     \
@@ -48,7 +72,10 @@ struct web {
 	struct MHD_Daemon *d;
 	struct tmpl_set *tmpl; /* the pages */
 	const struct cfg *cfg;
-	struct sspr **sspr; /* one per worker */
+	struct sspr **sspr;          /* one per worker */
+	struct sspr_hd_sessions *hd; /* the helpdesk sessions of every
+	                                worker's handle, when web_start made
+	                                the table (else the caller's) */
 	int nworkers;
 	struct web_pool *pool;
 	unsigned short port;
@@ -71,6 +98,7 @@ struct web_req {
 	const struct web_route *route;
 	char method[8];
 	char path[128];
+	char param[72]; /* the {id} segment of the path, or "" */
 	char client[64];
 	char lang[8];
 	char *body;
@@ -81,8 +109,12 @@ struct web_req {
 	char *resp; /* its body (JSON), new */
 	const char *ctype;
 	const char *retry_after;
-	const char *location; /* a redirect */
-	char *cookies[4];     /* Set-Cookie values, new */
+	const char *location; /* a redirect (static, or loc_buf) */
+	char loc_buf[96];
+	const char *www_auth;    /* a WWW-Authenticate value (401) */
+	const char *clear_site;  /* a Clear-Site-Data value */
+	struct sspr_hd_actor op; /* WR_OPERATOR routes: the operator */
+	char *cookies[4];        /* Set-Cookie values, new */
 	int ncookies;
 	struct timespec start;
 };
@@ -98,7 +130,47 @@ const char *web_cookie(struct web_req *rq, const char *name);
 /* Add a Set-Cookie value (copied). */
 void web_set_cookie(struct web_req *rq, const char *fmt, ...) PRINTF_LIKE(2, 3);
 
+/* A query-string argument (decoded), borrowed; NULL. */
+const char *web_query(struct web_req *rq, const char *name);
+
+/* Answer "no live helpdesk session": 401 with WWW-Authenticate (API), or
+ * a redirect to the helpdesk's sign-on page that drops the cookie. */
+void web_unauthorized(struct web_req *rq);
+
+/* A user ID as typed (1-8 of A-Z a-z 0-9 # @ $, not starting with a
+ * digit) upper-cased into out: 0, or -1 when it is not one. */
+int web_userid(const char *in, char out[SSPR_MAX_USERID + 1]);
+
+/* t (Unix time) as ISO-8601 UTC, "2026-11-22T10:00:00Z"; "" for 0. */
+void web_time(long long t, char out[24]);
+
+/* The outcome code of one system ("ok", "pending", "rules", ...) in
+ * words of the language, for pages; the code itself when the catalog has
+ * no words for it. */
+const char *web_outcome_text(
+    const struct web *w, const char *lang, const char *code);
+
+/* What an outcome code means for the user: changed (ok), pending
+ * (retried from the journal), unknown, or not changed (anything else). */
+enum web_outcome { WO_CHANGED, WO_PENDING, WO_UNKNOWN, WO_UNCHANGED };
+enum web_outcome web_outcome(const char *code);
+
 /* The page handlers (pages.c). */
+/* Render template name with data (stolen) and status; errors become a
+ * plain 500.  Adds lang and csrf to data. */
+void page_render(
+    struct web_req *rq, int status, const char *name, json_t *data);
+/* A form POST: urlencoded, the right CSRF token.  0 with f parsed, or -1
+ * after answering (400, 403). */
+struct form;
+int page_form(struct web_req *rq, struct form *f);
+/* A new CSRF token for this browser (at a privilege change). */
+void page_csrf_renew(struct web_req *rq);
+/* Rows of per-system results for a page: [{name, result, text, ok,
+ * class}], and the systems by outcome into d: changed, pending, unknown,
+ * unchanged (comma-separated names, absent when none). */
+json_t *page_results(
+    struct web_req *rq, const struct sspr_result *res, json_t *d);
 /* The error page (in the request's language) with status: what a browser
  * gets for a refusal where the API would answer JSON. */
 void page_error(struct web_req *rq, int status);
@@ -118,6 +190,41 @@ void page_static(struct web_req *rq, struct sspr *s);
  * them. */
 int page_static_load(struct web *w, char *err, size_t errsize);
 void page_static_free(struct web *w);
+
+/* The helpdesk's pages (pages_hd.c). */
+void page_hd_login_form(struct web_req *rq, struct sspr *s);
+void page_hd_login(struct web_req *rq, struct sspr *s);
+void page_hd_logout(struct web_req *rq, struct sspr *s);
+void page_hd_user(struct web_req *rq, struct sspr *s);
+void page_hd_replicate(struct web_req *rq, struct sspr *s);
+void page_hd_clear_lockout(struct web_req *rq, struct sspr *s);
+void page_hd_send_code(struct web_req *rq, struct sspr *s);
+void page_hd_drift(struct web_req *rq, struct sspr *s);
+
+/* Shared by the API's files (api.c). */
+/* Answer with a JSON value (stolen). */
+void api_reply(struct web_req *rq, int status, json_t *o);
+/* Parse the body as one object whose members are all in keys; NULL after
+ * a 400.  With empty_ok an empty body is an empty object. */
+json_t *api_body(
+    struct web_req *rq, const char *const *keys, size_t nkeys, int empty_ok);
+/* A string member's value, or NULL (after a 400 when required, or
+ * present with another type: *bad is then set). */
+const char *api_str(
+    struct web_req *rq, json_t *o, const char *key, int required, int *bad);
+/* The error answer of a status other than OK and PARTIAL. */
+void api_status(struct web_req *rq, enum sspr_status st, const char *msg);
+/* {"PROD": "ok", ...} of res. */
+json_t *api_systems_json(const struct sspr_result *res);
+
+/* The helpdesk's API (api_hd.c). */
+void api_hd_login(struct web_req *rq, struct sspr *s);
+void api_hd_logout(struct web_req *rq, struct sspr *s);
+void api_hd_user(struct web_req *rq, struct sspr *s);
+void api_hd_replicate(struct web_req *rq, struct sspr *s);
+void api_hd_clear_lockout(struct web_req *rq, struct sspr *s);
+void api_hd_send_code(struct web_req *rq, struct sspr *s);
+void api_hd_drift(struct web_req *rq, struct sspr *s);
 
 /* The API handlers (api.c). */
 void api_questions(struct web_req *rq, struct sspr *s);

@@ -2,6 +2,7 @@
 // playwright-core): enrollment and a whole reset through the forms; a new
 // password phrase; an unlock; a wrong answer; a user ID an administrator
 // revoked; the language switch; the reset start with JavaScript disabled;
+// the helpdesk (sign-on, look-up, clear-lockout, drift, sign-off);
 // a screenshot of every page, a simple accessibility check (and axe-core's)
 // and the first Tab on each.
 //
@@ -384,6 +385,7 @@ try {
 	// the JSON API with PIN 583920 and ALICE's answers; BOB was revoked by
 	// three wrong passwords, ERIN by an administrator.
 	const PIN = '583920';
+	const HELP_PW = 'HELPA12';
 	const answerFor = (q) => /pet/.test(q) ? 'Whiskers' : /town/.test(q) ? 'Oldtown' : 'Jonathan';
 	async function open(name, refused = []) {
 		const ctx = await browser.newContext({ baseURL: base, locale: 'en-US', viewport: { width: 1024, height: 768 } });
@@ -555,6 +557,68 @@ try {
 		statusIs(resp, 200, 'lang en');
 		check('lang en: html lang', (await page.locator('html').getAttribute('lang')) === 'en', 'not en');
 		await h1Is(page, 'Forgot your password, or is your user ID revoked?', 'lang en');
+		consoleCheck();
+		await ctx.close();
+	});
+	// ---- The helpdesk: sign-on, look-up, an action, drift, sign-off ----
+	await flow('helpdesk', async () => {
+		const { ctx, page, consoleCheck } = await open('helpdesk', ['/helpdesk']);
+		// click SELECTOR: submit the form of the button, wait for the page.
+		const click = async (sel, name) => {
+			const [resp] = await Promise.all([
+				page.waitForNavigation({ timeout: 10000 }),
+				page.locator(sel).click(),
+			]);
+			statusIs(resp, 200, name);
+			return resp;
+		};
+		let resp = await page.goto('/helpdesk/user?id=FRED');
+		statusIs(resp, 200, 'helpdesk without a session');
+		check('helpdesk without a session: the sign-on page',
+			new URL(page.url()).pathname === '/helpdesk', page.url());
+		await h1Is(page, 'Helpdesk sign-on', 'helpdesk sign-on');
+		await inspect(page, '21-helpdesk-signon');
+		await page.getByLabel('User ID').fill('HELP01');
+		await page.getByLabel('Password or phrase').fill('WRONG12');
+		[resp] = await Promise.all([page.waitForNavigation(), page.locator('main form button[type=submit]').click()]);
+		statusIs(resp, 403, 'helpdesk wrong password');
+		check('helpdesk wrong password: said so',
+			(await page.locator('#form-error').textContent()).includes('Sign-on failed'), 'no error shown');
+		check('helpdesk wrong password: not echoed', !(await page.content()).includes('WRONG12'), 'echoed');
+		await page.getByLabel('User ID').fill('HELP01');
+		await page.getByLabel('Password or phrase').fill(HELP_PW);
+		await click('main form button[type=submit]', 'helpdesk sign-on');
+		check('helpdesk sign-on: on the look-up page',
+			new URL(page.url()).pathname === '/helpdesk/user', page.url());
+		const hd = (await ctx.cookies()).find((c) => c.name === '__Host-hd');
+		check('helpdesk cookie: HttpOnly, Secure, Strict, session',
+			hd && hd.httpOnly && hd.secure && hd.sameSite === 'Strict' && hd.expires === -1,
+			JSON.stringify(hd));
+		await h1Is(page, 'Look up a user', 'helpdesk look-up');
+		await page.getByLabel('User ID').fill('FRED');
+		await click('form.lookup button[type=submit]', 'helpdesk look-up FRED');
+		check('helpdesk look-up: FRED shown', (await page.locator('main h2').first().textContent()) === 'FRED',
+			'no FRED');
+		check('helpdesk look-up: the masked address',
+			(await page.locator('table.data').first().textContent()).includes('@example.com') &&
+			!(await page.content()).includes('fred@example.com'), 'address not masked');
+		await inspect(page, '22-helpdesk-user');
+		await click('form[action="/helpdesk/clear-lockout"] button[type=submit]', 'helpdesk clear-lockout');
+		await h1Is(page, 'Done', 'helpdesk clear-lockout');
+		const rows = await page.locator('table.results tbody tr.ok').count();
+		check('helpdesk clear-lockout: PROD done', rows === 1, `${rows} ok rows`);
+		await inspect(page, '23-helpdesk-result');
+		await click('nav.hd a[href="/helpdesk/drift"]', 'helpdesk drift');
+		await h1Is(page, 'Drift report', 'helpdesk drift');
+		await inspect(page, '24-helpdesk-drift');
+		await click('nav.hd button[type=submit]', 'helpdesk sign-off');
+		check('helpdesk sign-off: back on the sign-on page',
+			new URL(page.url()).pathname === '/helpdesk', page.url());
+		const gone = (await ctx.cookies()).find((c) => c.name === '__Host-hd' && c.value !== '');
+		check('helpdesk sign-off: the cookie is gone', !gone, 'still set');
+		resp = await page.goto('/helpdesk/drift');
+		check('helpdesk after sign-off: the sign-on page again',
+			new URL(page.url()).pathname === '/helpdesk', page.url());
 		consoleCheck();
 		await ctx.close();
 	});

@@ -5,9 +5,10 @@
 # here; a new password phrase (DAVE); unlocking a user ID revoked by failed
 # attempts (BOB); a wrong answer refused with nothing changed (CAROL); a user
 # ID revoked by an administrator refused (ERIN); the language switch; the
-# reset start with JavaScript off.  The mail goes through a real SMTP server
-# (tests/mail/smtpd.py, aiosmtpd) on loopback; the access codes are read from
-# the messages it stored.  A screenshot of every page into
+# reset start with JavaScript off; the helpdesk (HELP01 signs on, looks
+# FRED up, clears his lockout, views the drift report, signs off).  The
+# mail goes through a real SMTP server (tests/mail/smtpd.py, aiosmtpd) on
+# loopback; the access codes are read from the messages it stored.  A screenshot of every page into
 # ${SSPR_TEST_TMP:-/tmp}/screenshots/; on each page a label/h1/lang/alt
 # check, axe-core's serious and critical rules, and the first Tab.
 #
@@ -86,6 +87,14 @@ for u in BOB CAROL DAVE ERIN; do
 	run "${u,,}" 0 esm "ADDUSER $u NAME('$u TEST')"
 	run "${u,,} pw" 0 esm "ALTUSER $u PASSWORD(${pw[$u]}) NOEXPIRED"
 done
+# The helpdesk: HELP01 is an operator; FRED the user he helps.
+run "helpdesk group" 0 esm "ADDGROUP SSPRHELP"
+run "help01" 0 esm "ADDUSER HELP01 NAME('HELP DESK')"
+run "help01 pw" 0 esm "ALTUSER HELP01 PASSWORD(HELPA12) NOEXPIRED"
+run "help01 connect" 0 esm "CONNECT HELP01 GROUP(SSPRHELP)"
+pw[FRED]=FOGGY42
+run "fred" 0 esm "ADDUSER FRED NAME('FRED TEST')"
+run "fred pw" 0 esm "ALTUSER FRED PASSWORD(${pw[FRED]}) NOEXPIRED"
 # Three wrong passwords revoke a user ID (BOB's, below).
 run "revoke after 3" 0 esm "SETROPTS PASSWORD(REVOKE(3))"
 
@@ -101,7 +110,8 @@ cat >sspr.json <<CFG
 {"state_dir": ".", "key_file": "keys.json",
  "systems": [{"name": "PROD", "backend": "embedded", "db": "prod.db", "applid": "SSPRAPPL"}],
  "mail": {"transport": "smtp", "url": "smtp://127.0.0.1:$smtp_port", "starttls": "off",
-          "from": "sspr@example.com", "timeout_seconds": 5}}
+          "from": "sspr@example.com", "timeout_seconds": 5},
+ "helpdesk": {"group": "SSPRHELP"}}
 CFG
 http_serve
 
@@ -117,7 +127,7 @@ print(json.dumps({"userid": u, "password": p, "email": u.lower() + "@example.com
 	curl -sS --max-time 20 -H 'Content-Type: application/json' --data-binary "$body" \
 		"http://127.0.0.1:$port/api/v1/enroll"
 }
-for u in BOB CAROL DAVE ERIN; do
+for u in BOB CAROL DAVE ERIN FRED; do
 	run "enroll ${u,,}" 0 enroll "$u" "${pw[$u]}"
 	has "enroll ${u,,}" '{"systems":{"PROD":"ok"}}'
 done
@@ -127,11 +137,11 @@ for i in 1 2 3; do run "bob wrong $i" 1 sh -c "printf 'WRONG1\n' | '$SSPR' verif
 run "bob revoked" 0 esm "LISTUSER BOB"
 has "bob revoked" "ATTRIBUTES=REVOKED"
 run "erin revoked" 0 esm "ALTUSER ERIN REVOKE"
-# The four enrollment notices (sent in the background) are in; what the
+# The five enrollment notices (sent in the background) are in; what the
 # browser paths send is counted from here.
-for _ in $(seq 100); do [[ $(ls spool | grep -c '\.json$') -ge 4 ]] && break; sleep 0.1; done
+for _ in $(seq 100); do [[ $(ls spool | grep -c '\.json$') -ge 5 ]] && break; sleep 0.1; done
 run "enrollment notices" 0 sh -c "ls spool | grep -c '\.json\$'" || true
-is "enrollment notices" 4
+is "enrollment notices" 5
 ls spool >spool.before
 rm -rf "$shots" && mkdir -p "$shots"
 
@@ -181,6 +191,7 @@ run "carol mail" 0 mailed 1 carol@example.com && echo "ok CAROL got the access c
 run "erin still revoked" 0 esm "LISTUSER ERIN" || true
 has "erin still revoked" "ATTRIBUTES=REVOKED"
 run "erin mail" 0 mailed 0 erin@example.com && echo "ok ERIN got no mail"
+run "fred mail" 0 mailed 1 fred@example.com && echo "ok FRED got the notice of the helpdesk's action"
 n=$(find "$shots" -name '*.png' | wc -l)
 checks=$((checks + 1))
 if [[ $n -ge 30 ]]; then echo "ok $n screenshots in $shots"; else echo "FAIL screenshots: $n in $shots"; failures=$((failures + 1)); fi

@@ -10,6 +10,10 @@
 #                             sets $server (its pid) and $port, or fails
 #                             the test showing serve.log
 #   stop_server               stop it (SIGTERM, then SIGKILL after 10 s)
+#   http_esm_more DB          a second system's database: the fields and
+#                             the same PTKTDATA profile
+#   jget EXPR                 a Python expression over the JSON in
+#                             last.body (as d)
 
 server=
 stop_server() {
@@ -33,6 +37,13 @@ http_esm_init() {
 	run "ptkt esm" 0 esm "RDEFINE PTKTDATA SSPRAPPL SSIGNON(KEYMASKED(0123456789ABCDEF))"
 	mkdir -p mail
 }
+
+http_esm_more() {
+	run "$1 fields" 0 sh -c "'$SSPR' esm --db '$1' < '$SSPR_SRC/scripts/cfields.racf'"
+	run "$1 ptkt" 0 "$SSPR" esm --db "$1" "RDEFINE PTKTDATA SSPRAPPL SSIGNON(KEYMASKED(0123456789ABCDEF))"
+}
+
+jget() { /usr/bin/python3 -c 'import json,sys; d=json.load(open("last.body")); print(eval(sys.argv[1]))' "$1"; }
 
 http_serve() {
 	"$SSPR" serve -c sspr.json --port 0 --workers 2 </dev/null >/dev/null 2>serve.log &

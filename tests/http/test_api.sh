@@ -66,8 +66,6 @@ api() {
 	cat last.body
 	printf '\nstatus=%s\n' "$st"
 }
-# jget EXPR: evaluate a Python expression over the last body (as d).
-jget() { "$py" -c 'import json,sys; d=json.load(open("last.body")); print(eval(sys.argv[1]))' "$1"; }
 
 # secure NAME: the last answer carries every security header.
 secure() {

@@ -11,8 +11,7 @@ source "$SSPR_SRC/tests/http/lib.sh"
 py=/usr/bin/python3
 
 http_esm_init
-run "dr fields" 0 sh -c "'$SSPR' esm --db dr.db < '$SSPR_SRC/scripts/cfields.racf'"
-run "dr ptkt" 0 "$SSPR" esm --db dr.db "RDEFINE PTKTDATA SSPRAPPL SSIGNON(KEYMASKED(0123456789ABCDEF))"
+http_esm_more dr.db
 for db in prod.db dr.db; do
 	run "alice $db" 0 "$SSPR" esm --db $db "ADDUSER ALICE NAME('ALICE ADAMS')"
 	run "alice pw $db" 0 "$SSPR" esm --db $db "ALTUSER ALICE PASSWORD(SUNNY42) NOEXPIRED"
