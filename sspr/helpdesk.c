@@ -67,6 +67,8 @@ sspr_hd_login(struct sspr *s, const char *userid, const char *password,
 	out->status = SSPR_DENIED;
 	if (!h->configured)
 		why = "no-helpdesk";
+	else if (!ratelimit_allowed(s->rl, client, sspr_now(s)))
+		why = "client-rate-limited";
 	else if (esm_norm_name(userid, uid) == -1 || password == NULL)
 		why = "signon";
 	if (why != NULL)
@@ -99,6 +101,12 @@ sspr_hd_login(struct sspr *s, const char *userid, const char *password,
 	out->expires_in = (long)h->idle_minutes * 60;
 	strlcpy_s(out->actor, uid, sizeof(out->actor));
 out:
+	/* Failed sign-ons count against the client address, like failed
+	 * reset steps (the ESM counts them against the user ID as well). */
+	if (out->status == SSPR_DENIED && why != NULL &&
+	    strcmp(why, "client-rate-limited") != 0 &&
+	    strcmp(why, "no-helpdesk") != 0)
+		ratelimit_fail(s->rl, client, sspr_now(s));
 	hd_audit(s, "helpdesk.login", sspr_outcome(out->status), why,
 	    uid[0] ? uid : NULL, uid[0] ? uid : NULL, client);
 	return out->status == SSPR_OK ? 0 : -1;

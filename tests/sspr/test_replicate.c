@@ -574,6 +574,17 @@ test_helpdesk_sessions(void **state)
 	assert_int_equal(sspr_hd_session(W.s, lg2.token, NULL, &a), 0);
 	esm_cmds("prod.db", remove);
 	assert_int_equal(sspr_hd_session(W.s, lg2.token, NULL, &a), -1);
+	/* Failed sign-ons count against the client address: past the
+	 * budget even the right password is refused from there. */
+	for (int i = 0; i < 20; i++)
+		assert_int_equal(
+		    sspr_hd_login(W.s, "NOBODY", "WRONG1", "192.0.2.99", &lg),
+		    -1);
+	assert_int_equal(
+	    sspr_hd_login(W.s, "HELP1", "HELPA1PW", "192.0.2.99", &lg), -1);
+	assert_int_equal(lg.status, SSPR_DENIED);
+	assert_int_equal(
+	    sspr_hd_login(W.s, "HELP1", "HELPA1PW", "192.0.2.98", &lg), 0);
 	/* Logout. */
 	assert_int_equal(sspr_hd_login(W.s, "HELP1", "HELPA1PW", NULL, &lg), 0);
 	assert_int_equal(sspr_hd_session(W.s, lg.token, NULL, &a), 0);
