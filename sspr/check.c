@@ -7,9 +7,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "esm/esm.h"
 #include "esm/passticket.h"
+#include "sspr/journal.h"
 #include "sspr/keys.h"
 #include "sspr/mailer.h"
 #include "sspr/tlscheck.h"
@@ -268,6 +270,39 @@ check_tls(const struct cfg *cfg, time_t now, struct check_report *rep)
 		    cfg->base_url);
 }
 
+/* Operations not finished on every system are waiting for a retry: a
+ * system has been unreachable, or sspr stopped mid-way. */
+static void
+check_journal(const struct cfg *cfg, struct check_report *rep)
+{
+	char err[SSPR_MAX_ERROR], when[32];
+	long long oldest;
+	long open;
+	time_t t;
+	struct tm tm;
+	int rc =
+	    journal_summary(cfg->state_dir, &open, &oldest, err, sizeof(err));
+
+	if (rc == -1) {
+		check_add(rep, "", "journal", CHECK_FAIL, "%s", err);
+		return;
+	}
+	if (rc == 1 || open == 0) {
+		check_add(rep, "", "journal", CHECK_OK,
+		    "no operation is waiting for a system");
+		return;
+	}
+	t = (time_t)oldest;
+	gmtime_r(&t, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%d %H:%M UTC", &tm);
+	check_add(rep, "", "journal", CHECK_WARN,
+	    "%ld operation%s not yet done on every system (the oldest from "
+	    "%s): retried every %d s; 'sspr audit' and the helpdesk page show "
+	    "which",
+	    open, open == 1 ? " is" : "s are", when,
+	    cfg->journal.retry_seconds);
+}
+
 int
 sspr_check(const struct cfg *cfg, time_t now, struct check_report *rep)
 {
@@ -285,6 +320,7 @@ sspr_check(const struct cfg *cfg, time_t now, struct check_report *rep)
 		check_system(cfg, &cfg->systems[i], keys, now, rep);
 	check_mail(cfg, rep);
 	check_tls(cfg, now, rep);
+	check_journal(cfg, rep);
 	keys_free(keys);
 	return rep->failed == 0;
 }

@@ -472,6 +472,41 @@ journal_get(struct journal *j, const char *id, struct journal_op *op)
 	return rc;
 }
 
+int
+journal_summary(const char *state_dir, long *open, long long *oldest, char *err,
+    size_t errsize)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	char path[4096];
+	int rc = -1;
+
+	*open = 0;
+	*oldest = 0;
+	snprintf(path, sizeof(path), "%s/%s", state_dir, JOURNAL_FILE);
+	if (access(path, F_OK) == -1)
+		return 1;
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) !=
+	        SQLITE_OK ||
+	    sqlite3_busy_timeout(db, JOURNAL_BUSY_MS) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db,
+	        "SELECT count(*), coalesce(min(created), 0) FROM ops WHERE "
+	        "open = 1",
+	        -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_step(st) != SQLITE_ROW) {
+		errf(err, errsize, "cannot read the journal '%s': %s", path,
+		    db != NULL ? sqlite3_errmsg(db) : "out of memory");
+		goto out;
+	}
+	*open = (long)sqlite3_column_int64(st, 0);
+	*oldest = sqlite3_column_int64(st, 1);
+	rc = 0;
+out:
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return rc;
+}
+
 void
 journal_op_free(struct journal_op *op)
 {

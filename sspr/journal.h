@@ -100,6 +100,12 @@ int journal_user_ops(struct journal *j, const char *userid,
 /* One operation by ID: 1 found, 0 not, -1 error. */
 int journal_get(struct journal *j, const char *id, struct journal_op *op);
 
+/* Read-only, for sspr check: the number of open operations and the
+ * creation time of the oldest.  0, 1 when there is no journal yet, -1
+ * with err. */
+int journal_summary(const char *state_dir, long *open, long long *oldest,
+    char *err, size_t errsize);
+
 void journal_op_free(struct journal_op *op);
 void journal_ops_free(struct journal_op *ops, size_t n);
 

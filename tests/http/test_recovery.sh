@@ -49,6 +49,10 @@ is "one system written" "1"
 run "prod written" 0 "$SSPR" esm --db prod.db "LISTUSER ALICE CSDATA"
 has "prod written" "SSPRPIN"
 
+# sspr check sees the operation waiting (a warning, not a failure).
+run "check" 0 "$SSPR" check -c sspr.json
+has "check" "1 operation is not yet done on every system"
+
 # Started again (without the setting): the journal finishes the job.
 config '' ''
 http_serve
@@ -61,6 +65,8 @@ is "both written, alike" "1"
 out=$(pins | grep -c .)
 is "both written" "2"
 stop_server
+run "check again" 0 "$SSPR" check -c sspr.json
+has "check again" "no operation is waiting for a system"
 run "audit" 0 "$SSPR" audit -c sspr.json --user ALICE
 has "audit" "enroll.recovered  ok  user=ALICE actor=recovery"
 has "audit" "systems=PROD:ok,DR:ok"
