@@ -175,13 +175,37 @@ repl_newsecret_code(enum esm_newsecret why)
 	}
 }
 
+/* The time for a ticket that signs uid on at sys: now, or one second past
+ * the last one for uid when that is not earlier (remembered). */
+static long long
+repl_ticket_time(struct sspr_sys *sys, const char *uid, long long now)
+{
+	size_t i, n = ARRAY_SIZE(sys->tickets);
+
+	for (i = 0; i < n; i++)
+		if (strcmp(sys->tickets[i].userid, uid) == 0)
+			break;
+	if (i == n) {
+		i = sys->next_ticket++ % n;
+		strlcpy_s(sys->tickets[i].userid, uid,
+		    sizeof(sys->tickets[i].userid));
+		sys->tickets[i].t = 0;
+	}
+	if (now <= sys->tickets[i].t)
+		now = sys->tickets[i].t + 1;
+	sys->tickets[i].t = now;
+	return now;
+}
+
 /* A PassTicket for the user and the system's APPLID: 0, or -1 with the
- * result set. */
+ * result set.  A ticket to sign on with (consume) is never one made
+ * before for the same user; a probe's is not used up, so it is made for
+ * now. */
 static int
-repl_ticket(struct repl_job *jb, char t[PASSTICKET_LEN + 1])
+repl_ticket(struct repl_job *jb, int consume, char t[PASSTICKET_LEN + 1])
 {
 	const struct passticket_key *key;
-	long long tt;
+	long long tt = (long long)sspr_now(jb->s);
 
 	key = keys_passticket(jb->s->keys, jb->sys->cfg->applid);
 	if (key == NULL) {
@@ -189,12 +213,8 @@ repl_ticket(struct repl_job *jb, char t[PASSTICKET_LEN + 1])
 		    "sspr's key file has no PassTicket key for the APPLID");
 		return -1;
 	}
-	/* Two tickets for one user made in the same second are the same
-	 * ticket, which replay protection refuses: step past the last. */
-	tt = (long long)sspr_now(jb->s);
-	if (tt <= jb->sys->last_ticket)
-		tt = jb->sys->last_ticket + 1;
-	jb->sys->last_ticket = tt;
+	if (consume)
+		tt = repl_ticket_time(jb->sys, jb->req->userid, tt);
 	if (passticket_generate(key, jb->req->userid, jb->sys->cfg->applid,
 	        (uint64_t)tt, t) == -1) {
 		repl_set(&jb->r, jb->sys, "no-key", "cannot make a PassTicket");
@@ -213,7 +233,7 @@ repl_check_secret(struct repl_job *jb)
 	char t[PASSTICKET_LEN + 1];
 	enum esm_result rv;
 
-	if (repl_ticket(jb, t) == -1)
+	if (repl_ticket(jb, 0, t) == -1)
 		return -1;
 	rv = esm_passticket_probe(
 	    jb->sys->esm, jb->sys->cfg->applid, jb->req->userid, t, &pr, &e);
@@ -332,7 +352,7 @@ repl_apply_secret(struct repl_job *jb, int attempt)
 
 	if ((rc = repl_resume(jb, &resumed)) != 0)
 		return rc;
-	if (repl_ticket(jb, t) == -1)
+	if (repl_ticket(jb, 1, t) == -1)
 		return -1;
 	rv = esm_verify(jb->sys->esm, jb->req->userid, t, jb->req->new_secret,
 	    jb->sys->cfg->applid, &vr);
