@@ -456,6 +456,19 @@ sspr_mail_pending(struct sspr *s)
 	return mail_outbox_pending(s->mailer.outbox_path, err, sizeof(err));
 }
 
+long
+sspr_journal_pending(struct sspr *s)
+{
+	char err[SSPR_MAX_ERROR];
+	long long oldest;
+	long open;
+
+	return journal_summary(
+	           s->cfg->state_dir, &open, &oldest, err, sizeof(err)) == -1
+	           ? -1
+	           : open;
+}
+
 int
 sspr_fail(struct sspr *s, struct sspr_sys *sys, const char *userid)
 {

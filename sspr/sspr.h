@@ -90,6 +90,10 @@ struct ratelimit *sspr_client_limits(struct sspr *s);
  * not configured or the outbox cannot be read. */
 long sspr_mail_pending(struct sspr *s);
 
+/* Operations of the journal not yet done on every system; -1 when the
+ * journal cannot be read.  Safe from any thread (reads on its own). */
+long sspr_journal_pending(struct sspr *s);
+
 enum sspr_status {
 	SSPR_OK = 0,
 	SSPR_DENIED,       /* generic refusal: never says why */

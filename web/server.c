@@ -157,6 +157,13 @@ web_metrics(struct web_req *rq, struct sspr *s)
 		    "# TYPE sspr_mail_queue_length gauge\n"
 		    "sspr_mail_queue_length %ld\n",
 		    pending);
+	if ((pending = sspr_journal_pending(w->sspr[0])) >= 0)
+		bad |= strbuf_addf(&sb,
+		    "# HELP sspr_journal_pending Operations not yet done on "
+		    "every system (retried).\n"
+		    "# TYPE sspr_journal_pending gauge\n"
+		    "sspr_journal_pending %ld\n",
+		    pending);
 	bad |= strbuf_addstr(&sb,
 	    "# HELP sspr_http_responses_total Answers by route and status "
 	    "class.\n"

@@ -146,6 +146,11 @@ has "enroll bob page: changed" "Changed on: PROD"
 has "enroll bob page: retried" "Not changed yet, will be retried automatically on: DR"
 lacks "enroll bob page: not the full success" "Your enrollment was saved."
 has "enroll bob page: the code" "<code>pending</code>"
+# Two enrollments wait for DR: the metrics and the readiness check say so.
+out=$(curl -sS "$base/metrics" | grep '^sspr_journal_pending ')
+is "metrics: journal" "sspr_journal_pending 2"
+run "check" 0 "$SSPR" check -c sspr.json
+has "check" "2 operations are not yet done on every system"
 
 api_reset ALICE NEWPW12
 has "reset alice" "status=200"
