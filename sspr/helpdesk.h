@@ -49,7 +49,9 @@ struct sspr_hd_login {
 
 /* The signed-on operator, from a live session.  The command line acts
  * as an administrator (admin = 1, userid "CLI"): it runs with the ESM's
- * and the key file's own permissions, and may act on protected IDs. */
+ * and the key file's own permissions, and may act on protected IDs
+ * (the check phase still refuses SPECIAL users unless
+ * reset.allow_privileged). */
 struct sspr_hd_actor {
 	char userid[SSPR_MAX_USERID + 1];
 	char token_hash[65]; /* hex; for logout */
