@@ -400,43 +400,6 @@ test_client_address_limit(void **state)
 	    sspr_reset_pin(W.s, fl.token, PIN, "198.51.100.9", "en", &fl), 0);
 }
 
-/* Every file written holds none of the secrets typed. */
-static void
-grep_tree(const char *dir, const char *const *marks, int *hits)
-{
-	char p[1024], buf[65536];
-	struct dirent *e;
-	DIR *d = opendir(dir);
-	size_t i, n;
-	FILE *f;
-
-	assert_non_null(d);
-	while ((e = readdir(d)) != NULL) {
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(p, sizeof(p), "%s/%s", dir, e->d_name);
-		if ((f = fopen(p, "rb")) == NULL)
-			continue;
-		if (e->d_type == DT_DIR) {
-			fclose(f);
-			grep_tree(p, marks, hits);
-			continue;
-		}
-		while ((n = fread(buf, 1, sizeof(buf) - 1, f)) > 0) {
-			buf[n] = '\0';
-			for (i = 0; marks[i] != NULL; i++)
-				if (memmem(buf, n, marks[i],
-				        strlen(marks[i])) != NULL) {
-					print_message(
-					    "'%s' found in %s\n", marks[i], p);
-					(*hits)++;
-				}
-		}
-		fclose(f);
-	}
-	closedir(d);
-}
-
 static void
 test_canary(void **state)
 {

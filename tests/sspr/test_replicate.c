@@ -537,6 +537,18 @@ test_crash_sweep_password(void **state)
 	}
 	assert_true(seen_unknown > 0);
 	assert_true(seen_ok > 0);
+	/* No new password was ever written anywhere but into the ESMs'
+	 * one-way hashes: not in the journal, the audit trail or the mail. */
+	{
+		static const char *const marks[] = {"NEWAB1XY", "NEWAB2XY",
+		    "NEWAB3XY", "NEWAB4XY", "NEWAB5XY", "NEWAB6XY", PIN,
+		    "Whiskers", "Oldtown", NULL};
+		int hits = 0;
+
+		(void)flow_test_deliver();
+		grep_tree(W.dir, marks, &hits);
+		assert_int_equal(hits, 0);
+	}
 }
 
 /* ---------------------------------------------------------------- *

@@ -314,3 +314,51 @@ to_action(const char *user, const char *rcpt, char token[SSPR_TOKEN_MAX])
 	assert_int_equal(fl.step, SSPR_STEP_ACTION);
 	memcpy(token, fl.token, SSPR_TOKEN_MAX);
 }
+
+void
+grep_tree(const char *dir, const char *const *marks, int *hits)
+{
+	char p[1024], buf[65536];
+	struct dirent *e;
+	struct stat st;
+	DIR *d = opendir(dir);
+	size_t i, n;
+	FILE *f;
+
+	assert_non_null(d);
+	while ((e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		snprintf(p, sizeof(p), "%s/%s", dir, e->d_name);
+		assert_int_equal(lstat(p, &st), 0);
+		if (S_ISDIR(st.st_mode)) {
+			grep_tree(p, marks, hits);
+			continue;
+		}
+		if (!S_ISREG(st.st_mode))
+			continue;
+		/* A file that cannot be read cannot be vouched for. */
+		f = fopen(p, "rb");
+		if (f == NULL)
+			fail_msg("cannot read %s", p);
+		/* Overlapping reads: a mark cut by a read boundary is found
+		 * in the next one. */
+		while ((n = fread(buf, 1, sizeof(buf) - 1, f)) > 0) {
+			buf[n] = '\0';
+			for (i = 0; marks[i] != NULL; i++)
+				if (memmem(buf, n, marks[i],
+				        strlen(marks[i])) != NULL) {
+					print_message(
+					    "'%s' found in %s\n", marks[i], p);
+					(*hits)++;
+				}
+			if (n == sizeof(buf) - 1 &&
+			    fseek(f, -256, SEEK_CUR) != 0)
+				fail_msg("cannot seek in %s", p);
+			if (n < sizeof(buf) - 1)
+				break;
+		}
+		fclose(f);
+	}
+	closedir(d);
+}

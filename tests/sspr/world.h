@@ -68,6 +68,10 @@ void verify_at(const char *db, const char *user, const char *secret,
     struct esm_verify_result *vr);
 void verify_on(
     const char *db, const char *user, const char *secret, enum esm_resp want);
+/* Count in *hits the files under dir (recursively) holding any of
+ * marks; each is named in the test output.  Fails on a file it cannot
+ * read. */
+void grep_tree(const char *dir, const char *const *marks, int *hits);
 void to_action(const char *user, const char *rcpt, char token[SSPR_TOKEN_MAX]);
 
 #endif
