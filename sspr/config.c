@@ -96,6 +96,7 @@ static const struct cfg_key cfg_helpdesk_keys[] = {
 static const struct cfg_key cfg_journal_keys[] = {
     {"retry_seconds", JX_INTEGER},
     {"give_up_hours", JX_INTEGER},
+    {"keep_days", JX_INTEGER},
 };
 
 static const struct cfg_key cfg_inject_keys[] = {
@@ -1235,6 +1236,10 @@ cfg_parse_journal(struct cfg_ctx *ctx, json_t *obj, struct cfg_journal *j)
 	    -1)
 		return -1;
 	j->give_up_hours = (int)n;
+	if (cfg_get_int(ctx, obj, where, "keep_days", 1, 3650, "", 90, &n) ==
+	    -1)
+		return -1;
+	j->keep_days = (int)n;
 	return 0;
 }
 

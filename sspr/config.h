@@ -142,6 +142,8 @@ struct cfg_helpdesk {
 struct cfg_journal {
 	int retry_seconds; /* retry pending applies this often, default 60 */
 	int give_up_hours; /* then report them failed, default 72 */
+	int keep_days;     /* finished operations kept (helpdesk page),
+	                      default 90; the audit trail keeps them all */
 };
 
 struct cfg {

@@ -450,6 +450,39 @@ journal_user_ops(struct journal *j, const char *userid, struct journal_op **ops,
 	return rc;
 }
 
+long
+journal_prune(struct journal *j, long long before)
+{
+	sqlite3_stmt *st;
+	long n = -1;
+
+	pthread_mutex_lock(&j->mu);
+	if (journal_exec(j, "BEGIN IMMEDIATE") == -1)
+		goto out;
+	st = journal_prep(j, "DELETE FROM op_systems WHERE op IN (SELECT id "
+	                     "FROM ops WHERE open = 0 AND created < ?)");
+	if (st != NULL) {
+		sqlite3_bind_int64(st, 1, before);
+		if (journal_step_done(st) == 0) {
+			st = journal_prep(j,
+			    "DELETE FROM ops WHERE open = 0 AND "
+			    "created < ?");
+			if (st != NULL) {
+				sqlite3_bind_int64(st, 1, before);
+				if (journal_step_done(st) == 0)
+					n = (long)sqlite3_changes(j->sql);
+			}
+		}
+	}
+	if (n >= 0 && journal_exec(j, "COMMIT") == 0)
+		goto out;
+	n = -1;
+	(void)journal_exec(j, "ROLLBACK");
+out:
+	pthread_mutex_unlock(&j->mu);
+	return n;
+}
+
 int
 journal_get(struct journal *j, const char *id, struct journal_op *op)
 {

@@ -97,6 +97,10 @@ int journal_claim(struct journal *j, long long now, long long lease,
 int journal_user_ops(struct journal *j, const char *userid,
     struct journal_op **ops, size_t *n, size_t max);
 
+/* Forget finished operations created before `before`; the number
+ * removed, or -1. */
+long journal_prune(struct journal *j, long long before);
+
 /* One operation by ID: 1 found, 0 not, -1 error. */
 int journal_get(struct journal *j, const char *id, struct journal_op *op);
 

@@ -896,5 +896,7 @@ sspr_recover(struct sspr *s)
 	for (i = 0; i < n; i++)
 		done += repl_recover_op(s, &ops[i]);
 	journal_ops_free(ops, n);
+	(void)journal_prune(
+	    s->journal, now - (long long)s->cfg->journal.keep_days * 86400);
 	return done;
 }

@@ -193,7 +193,8 @@ void sspr_replicate_done(
     struct sspr *s, const struct repl_req *req, const struct sspr_result *res);
 
 /* Take over the journal's operations whose owner died or whose retry is
- * due: apply durable ones again, report the rest; returns the number of
+ * due: apply durable ones again, report the rest; then forget finished
+ * operations older than journal.keep_days.  Returns the number of
  * operations finished, or -1 when the journal could not be read. */
 int sspr_recover(struct sspr *s);
 

@@ -269,6 +269,26 @@ test_outage_retry_converges(void **state)
 	assert_int_equal(sspr_recover(W.s), 1);
 	assert_true(enrolled_everywhere_alike("ALICE"));
 	assert_int_equal(sspr_recover(W.s), 0);
+	/* Finished operations are kept for the helpdesk page, then
+	 * forgotten (journal.keep_days, 90 by default). */
+	{
+		struct sspr_hd_actor a = {.userid = "HELP1"};
+		struct sspr_hd_user hu;
+
+		assert_int_equal(
+		    sspr_hd_lookup(W.s, &a, "ALICE", NULL, &hu), 0);
+		assert_int_equal(hu.nops, 1);
+		W.now += 89 * 86400;
+		(void)sspr_recover(W.s);
+		assert_int_equal(
+		    sspr_hd_lookup(W.s, &a, "ALICE", NULL, &hu), 0);
+		assert_int_equal(hu.nops, 1);
+		W.now += 2 * 86400;
+		(void)sspr_recover(W.s);
+		assert_int_equal(
+		    sspr_hd_lookup(W.s, &a, "ALICE", NULL, &hu), 0);
+		assert_int_equal(hu.nops, 0);
+	}
 }
 
 static void
