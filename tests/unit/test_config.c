@@ -413,10 +413,11 @@ test_valid_variants(void **state)
 	    {"helpdesk", TOP(",\"helpdesk\":{\"group\":\"sspRhelp\","
 	                     "\"idle_minutes\":480,\"max_hours\":24,"
 	                     "\"protected_groups\":[\"SYS1\",\"SYSADM\"]}")},
-	    {"journal and node", TOP(",\"journal\":{\"retry_seconds\":1,"
-	                             "\"give_up_hours\":720},\"node\":"
-	                             "\"web-1.example\",\"inject\":"
-	                             "{\"abort_after_writes\":3}")},
+	    {"journal and node",
+	        TOP(",\"journal\":{\"retry_seconds\":1,"
+	            "\"give_up_hours\":720,\"keep_days\":3650},\"node\":"
+	            "\"web-1.example\",\"inject\":"
+	            "{\"abort_after_writes\":3}")},
 	};
 	char err[SSPR_MAX_ERROR];
 	size_t i;
@@ -464,6 +465,7 @@ test_systems_helpdesk(void **state)
 	assert_string_equal(cfg->helpdesk.protected_groups[0], "SYSADM");
 	assert_int_equal(cfg->journal.retry_seconds, 60);
 	assert_int_equal(cfg->journal.give_up_hours, 72);
+	assert_int_equal(cfg->journal.keep_days, 90);
 	assert_null(cfg->node);
 	cfg_free(cfg);
 	assert_int_equal(load_text(TOP(""), &cfg, err, sizeof(err)), 0);
