@@ -540,6 +540,8 @@ test_errors(void **state)
 	        "characters A-Z 0-9 # @ $"},
 	    {"journal retry", TOP(",\"journal\":{\"retry_seconds\":0}"), EXACT,
 	        ": journal.retry_seconds: 0 is below the floor of 1"},
+	    {"journal keep", TOP(",\"journal\":{\"keep_days\":3651}"), EXACT,
+	        ": journal.keep_days: 3651 is above the ceiling of 3650"},
 	    {"node", TOP(",\"node\":\"a b\""), EXACT,
 	        ": node: may hold only letters, digits, '.', '-' and '_'"},
 
