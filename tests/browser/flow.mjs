@@ -2,7 +2,8 @@
 // playwright-core): enrollment and a whole reset through the forms; a new
 // password phrase; an unlock; a wrong answer; a user ID an administrator
 // revoked; the language switch; the reset start with JavaScript disabled;
-// the helpdesk (sign-on, look-up, clear-lockout, drift, sign-off);
+// the helpdesk (sign-on, look-up, clear-lockout, the drift report and its
+// one-click replication, sign-off); two systems, PROD and DR, throughout;
 // a screenshot of every page, a simple accessibility check (and axe-core's)
 // and the first Tab on each.
 //
@@ -179,6 +180,19 @@ function newMail(before) {
 	return names.sort((a, b) => parseInt(a) - parseInt(b));
 }
 
+// The systems, in order, of the rows of the result table (table.results),
+// only those of class `cls` if given.
+const SYSTEMS = ['PROD', 'DR'];
+async function resultSystems(page, cls = null) {
+	return page.locator(`table.results tbody tr${cls ? '.' + cls : ''} th`).allTextContents()
+		.then((a) => a.map((t) => t.trim()));
+}
+async function allChanged(page, name, want = SYSTEMS) {
+	const all = await resultSystems(page), ok = await resultSystems(page, 'ok');
+	check(`${name}: ${want.join(' and ')} changed`, all.join(',') === want.join(',') && ok.join(',') === want.join(','),
+		`rows ${all.join(',') || 'none'}, ok ${ok.join(',') || 'none'}`);
+}
+
 async function submit(page, name) {
 	const [resp] = await Promise.all([
 		page.waitForNavigation({ timeout: 10000 }),
@@ -294,6 +308,7 @@ try {
 		const html = await page.content();
 		for (const secret of ['SUNNY42', 'Whiskers', '583920'])
 			check(`enroll: page does not echo ${secret}`, !html.includes(secret), 'echoed');
+		await allChanged(page, 'enroll');
 		await inspect(page, '03-enroll-done');
 
 		// The reset, from the home page's button.
@@ -335,16 +350,20 @@ try {
 		statusIs(resp, 200, 'answers');
 		await h1Is(page, 'What should happen?', 'answers');
 		await inspect(page, '08-reset-action');
-		check('action: PROD offered and ticked',
-			await page.locator('input[name=sys_prod]').isChecked().catch(() => false), 'no ticked sys_prod box');
+		const boxes = await page.locator('input[type=checkbox]').evaluateAll(
+			(els) => els.map((e) => `${e.name}=${e.checked}`));
+		check('action: PROD and DR offered and ticked', boxes.join(',') === 'sys_prod=true,sys_dr=true',
+			`boxes: ${boxes.join(',') || 'none'}`);
 		check('action: "password" chosen', await page.locator('input[name=action][value=password]').isChecked(), 'not checked');
 		await page.locator('#new').fill('NEWPW123');
 		await page.locator('#confirm').fill('NEWPW123');
 		resp = await submit(page, 'complete');
 		statusIs(resp, 200, 'complete');
 		await h1Is(page, 'Done', 'complete');
-		const rows = await page.locator('table.results tbody tr').count();
-		check('complete: a result row per system', rows === 1, `${rows} rows`);
+		await allChanged(page, 'complete');
+		check('complete: the list says both changed',
+			(await page.locator('ul.outcomes li.ok').textContent().catch(() => '')).trim() === 'Changed on: PROD, DR',
+			'no "Changed on: PROD, DR"');
 		await inspect(page, '09-reset-done');
 		consoleCheck();
 		await ctx.close();
@@ -382,8 +401,9 @@ try {
 	// ---- The other paths, one user each (the per-user failure count and
 	// the flow cookie are their own), each in a fresh browser context.
 	// BOB, CAROL, DAVE and ERIN were enrolled by test_browser.sh through
-	// the JSON API with PIN 583920 and ALICE's answers; BOB was revoked by
-	// three wrong passwords, ERIN by an administrator.
+	// the JSON API with PIN 583920 and ALICE's answers, on PROD and DR
+	// (FRED on PROD only); BOB was revoked by three wrong passwords, ERIN
+	// by an administrator, on both.
 	const PIN = '583920';
 	const HELP_PW = 'HELPA12';
 	const answerFor = (q) => /pet/.test(q) ? 'Whiskers' : /town/.test(q) ? 'Oldtown' : 'Jonathan';
@@ -463,8 +483,7 @@ try {
 		statusIs(resp, 200, 'phrase complete');
 		await h1Is(page, 'Done', 'phrase complete');
 		check('phrase complete: page does not echo the phrase', !(await page.content()).includes(phrase), 'echoed');
-		const rows = await page.locator('table.results tbody tr.ok').count();
-		check('phrase complete: PROD done', rows === 1, `${rows} ok rows`);
+		await allChanged(page, 'phrase complete');
 		await inspect(page, '14-phrase-done');
 		check('phrase complete: notice mailed through SMTP',
 			await mailWith(before, 'dave@example.com', 'password phrase changed'),
@@ -491,8 +510,7 @@ try {
 		resp = await submit(page, 'unlock complete');
 		statusIs(resp, 200, 'unlock complete');
 		await h1Is(page, 'Done', 'unlock complete');
-		const rows = await page.locator('table.results tbody tr.ok').count();
-		check('unlock complete: PROD done', rows === 1, `${rows} ok rows`);
+		await allChanged(page, 'unlock complete');
 		await inspect(page, '16-unlock-done');
 		consoleCheck();
 		await ctx.close();
@@ -602,15 +620,91 @@ try {
 		check('helpdesk look-up: the masked address',
 			(await page.locator('table.data').first().textContent()).includes('@example.com') &&
 			!(await page.content()).includes('fred@example.com'), 'address not masked');
+		// The look-up's table of systems: per row the system, its cells
+		// (Defined, Revoked, Enrolled, ...) and the enrollment digest.
+		const systemRows = () => page.locator('table.data').first().locator('tbody tr').evaluateAll(
+			(trs) => trs.map((tr) => ({
+				name: tr.querySelector('th')?.textContent.trim(),
+				cells: [...tr.querySelectorAll('td')].map((td) => td.textContent.trim()),
+				digest: tr.querySelector('td code')?.textContent.trim() ?? '',
+			})));
+		let sys = await systemRows();
+		check('helpdesk look-up: two systems, PROD and DR', sys.map((r) => r.name).join(',') === 'PROD,DR',
+			`systems: ${sys.map((r) => r.name).join(',')}`);
+		check('helpdesk look-up: defined on both, enrolled on PROD only',
+			sys.length === 2 && sys.every((r) => r.cells[0] === 'Yes') &&
+			/^Yes/.test(sys[0].cells[2]) && sys[1].cells[2] === 'No',
+			JSON.stringify(sys));
+		check('helpdesk look-up: the digests differ',
+			sys.length === 2 && sys[0].digest !== '' && sys[0].digest !== sys[1].digest, JSON.stringify(sys));
 		await inspect(page, '22-helpdesk-user');
 		await click('form[action="/helpdesk/clear-lockout"] button[type=submit]', 'helpdesk clear-lockout');
 		await h1Is(page, 'Done', 'helpdesk clear-lockout');
-		const rows = await page.locator('table.results tbody tr.ok').count();
-		check('helpdesk clear-lockout: PROD done', rows === 1, `${rows} ok rows`);
+		await allChanged(page, 'helpdesk clear-lockout');
 		await inspect(page, '23-helpdesk-result');
+
+		// The drift report: FRED enrolled on PROD, not on DR, one button
+		// to replicate him from PROD.
 		await click('nav.hd a[href="/helpdesk/drift"]', 'helpdesk drift');
 		await h1Is(page, 'Drift report', 'helpdesk drift');
+		const heads = (await page.locator('table.data thead th').allTextContents()).map((t) => t.trim());
+		check('helpdesk drift: a column per system',
+			heads.join(',') === 'User ID,Drift,PROD,DR,Action', `columns: ${heads.join(',')}`);
+		const drift = page.locator('table.data tbody tr');
+		const ndrift = await drift.count();
+		check('helpdesk drift: one row', ndrift === 1, `${ndrift} rows`);
+		const row = drift.filter({ has: page.locator('th', { hasText: /^FRED$/ }) });
+		const cells = (await row.locator('td').allTextContents()).map((t) => t.trim());
+		check('helpdesk drift: FRED missing (not enrolled everywhere)', cells[0] === 'Not enrolled everywhere',
+			`FRED's row: ${JSON.stringify(cells)}`);
+		check('helpdesk drift: FRED enrolled on PROD, not on DR',
+			/^Enrolled/.test(cells[1] ?? '') && cells[2] === 'Not enrolled', JSON.stringify(cells));
+		const replicate = row.locator('form[action="/helpdesk/replicate"] button[type=submit]');
+		check('helpdesk drift: the button replicates FRED from PROD',
+			(await replicate.count()) === 1 &&
+			(await row.locator('input[name=from]').getAttribute('value')) === 'PROD' &&
+			(await row.locator('input[name=id]').getAttribute('value')) === 'FRED' &&
+			(await replicate.textContent()).trim() === 'Replicate from PROD (FRED)',
+			`button: ${await replicate.first().textContent().catch(() => 'none')}`);
+		await row.scrollIntoViewIfNeeded();
+		check('helpdesk drift: FRED\'s row and button are visible',
+			(await row.isVisible()) && (await replicate.isVisible()), 'not visible');
 		await inspect(page, '24-helpdesk-drift');
+		await click('table.data tbody tr form[action="/helpdesk/replicate"] button[type=submit]',
+			'helpdesk replicate');
+		await h1Is(page, 'Done', 'helpdesk replicate');
+		check('helpdesk replicate: the page says DR changed',
+			(await page.locator('ul.outcomes li.ok').textContent().catch(() => '')).trim() === 'Changed on: DR',
+			`outcomes: ${(await page.locator('ul.outcomes').textContent().catch(() => 'none')).trim()}`);
+		check('helpdesk replicate: about FRED', (await page.locator('main p strong').first().textContent()) === 'FRED',
+			'no FRED');
+		await allChanged(page, 'helpdesk replicate', ['DR']);
+		await inspect(page, '25-helpdesk-replicated');
+		await click('main a.button[href="/helpdesk/drift"]', 'helpdesk drift again');
+		await h1Is(page, 'Drift report', 'helpdesk drift again');
+		check('helpdesk drift again: no drift reported',
+			(await page.locator('table.data').count()) === 0 &&
+			(await page.locator('main').textContent()).includes('Every enrolled user is enrolled alike on every system.'),
+			'a drift table, or no "enrolled alike" text');
+		check('helpdesk drift again: none counted',
+			/With drift: 0\./.test(await page.locator('main').textContent()), 'no "With drift: 0."');
+		await inspect(page, '26-helpdesk-no-drift');
+
+		// FRED again: enrolled alike on both.
+		await page.goto('/helpdesk/user?id=FRED');
+		await h1Is(page, 'Look up a user', 'helpdesk look-up FRED again');
+		sys = await systemRows();
+		check('helpdesk look-up again: two systems, enrolled on both',
+			sys.map((r) => r.name).join(',') === 'PROD,DR' && sys.every((r) => /^Yes/.test(r.cells[2])),
+			JSON.stringify(sys));
+		check('helpdesk look-up again: equal enrollment digests',
+			sys.length === 2 && sys[0].digest !== '' && sys[0].digest === sys[1].digest, JSON.stringify(sys));
+		const op = (await page.locator('table.data').nth(1).locator('tbody tr').first().locator('td')
+			.allTextContents()).map((t) => t.trim());
+		check('helpdesk look-up again: the replication, newest, by HELP01, DR done',
+			op[1] === 'Replication' && op[2] === 'HELP01' && /DR: /.test(op[4] ?? '') && !/PROD/.test(op[4] ?? ''),
+			`newest operation: ${JSON.stringify(op)}`);
+		await inspect(page, '27-helpdesk-user-fixed');
 		await click('nav.hd button[type=submit]', 'helpdesk sign-off');
 		check('helpdesk sign-off: back on the sign-on page',
 			new URL(page.url()).pathname === '/helpdesk', page.url());

@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # test_browser.sh - the browser pages of `sspr serve` in a real browser:
 # Debian's chromium, headless, driven by playwright-core (flow.mjs).
-# Enrollment and a whole reset through the forms, the new password verified
-# here; a new password phrase (DAVE); unlocking a user ID revoked by failed
-# attempts (BOB); a wrong answer refused with nothing changed (CAROL); a user
-# ID revoked by an administrator refused (ERIN); the language switch; the
-# reset start with JavaScript off; the helpdesk (HELP01 signs on, looks
-# FRED up, clears his lockout, views the drift report, signs off).  The
+# Two embedded systems, PROD (primary, prod.db) and DR (replica, dr.db),
+# with the same users, passwords and rules.  Enrollment and a whole reset
+# through the forms, the new password verified here on both; a new password
+# phrase (DAVE); unlocking a user ID revoked by failed attempts (BOB); a
+# wrong answer refused with nothing changed (CAROL); a user ID revoked by an
+# administrator refused (ERIN); the language switch; the reset start with
+# JavaScript off; the helpdesk (HELP01 signs on, looks FRED up, clears his
+# lockout, finds him enrolled on PROD only in the drift report, replicates
+# him to DR with its one-click button, sees no drift left and equal
+# enrollment digests, signs off).  The
 # mail goes through a real SMTP server (tests/mail/smtpd.py, aiosmtpd) on
 # loopback; the access codes are read from the messages it stored.  A screenshot of every page into
 # ${SSPR_TEST_TMP:-/tmp}/screenshots/; on each page a label/h1/lang/alt
@@ -78,25 +82,42 @@ trap 'exit 129' HUP
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
+# PROD and DR: the same fields, PassTicket profile, rules and users.
 http_esm_init
-run "alice" 0 esm "ADDUSER ALICE NAME('ALICE ADAMS')"
-run "alice pw" 0 esm "ALTUSER ALICE PASSWORD(SUNNY42) NOEXPIRED"
+http_esm_more dr.db
+dbs=(prod.db dr.db)
+# both NAME RACF-COMMAND: the command on PROD and on DR.
+both() {
+	local db
+	for db in "${dbs[@]}"; do run "$1 (${db%.db})" 0 "$SSPR" esm --db "$db" "$2"; done
+}
+# verify_both NAME USER SECRET: SECRET signs USER on, on PROD and on DR.
+verify_both() {
+	local db
+	for db in "${dbs[@]}"; do
+		run "$1 (${db%.db})" 0 sh -c "printf '%s\n' \"\$1\" | '$SSPR' verify --db $db $2" sh "$3" &&
+			echo "ok $1 (${db%.db})"
+	done
+}
+run "dr rules" 0 "$SSPR" esm --db dr.db "SETROPTS PASSWORD(RULE1(LENGTH(6:8) ALPHA(1) NUMERIC(6)))"
+both "alice" "ADDUSER ALICE NAME('ALICE ADAMS')"
+both "alice pw" "ALTUSER ALICE PASSWORD(SUNNY42) NOEXPIRED"
 # One user per path: the per-user failure count is not shared.
 declare -A pw=([BOB]=CLOUD42 [CAROL]=RAINY42 [DAVE]=WINDY42 [ERIN]=MISTY42)
 for u in BOB CAROL DAVE ERIN; do
-	run "${u,,}" 0 esm "ADDUSER $u NAME('$u TEST')"
-	run "${u,,} pw" 0 esm "ALTUSER $u PASSWORD(${pw[$u]}) NOEXPIRED"
+	both "${u,,}" "ADDUSER $u NAME('$u TEST')"
+	both "${u,,} pw" "ALTUSER $u PASSWORD(${pw[$u]}) NOEXPIRED"
 done
 # The helpdesk: HELP01 is an operator; FRED the user he helps.
-run "helpdesk group" 0 esm "ADDGROUP SSPRHELP"
-run "help01" 0 esm "ADDUSER HELP01 NAME('HELP DESK')"
-run "help01 pw" 0 esm "ALTUSER HELP01 PASSWORD(HELPA12) NOEXPIRED"
-run "help01 connect" 0 esm "CONNECT HELP01 GROUP(SSPRHELP)"
+both "helpdesk group" "ADDGROUP SSPRHELP"
+both "help01" "ADDUSER HELP01 NAME('HELP DESK')"
+both "help01 pw" "ALTUSER HELP01 PASSWORD(HELPA12) NOEXPIRED"
+both "help01 connect" "CONNECT HELP01 GROUP(SSPRHELP)"
 pw[FRED]=FOGGY42
-run "fred" 0 esm "ADDUSER FRED NAME('FRED TEST')"
-run "fred pw" 0 esm "ALTUSER FRED PASSWORD(${pw[FRED]}) NOEXPIRED"
+both "fred" "ADDUSER FRED NAME('FRED TEST')"
+both "fred pw" "ALTUSER FRED PASSWORD(${pw[FRED]}) NOEXPIRED"
 # Three wrong passwords revoke a user ID (BOB's, below).
-run "revoke after 3" 0 esm "SETROPTS PASSWORD(REVOKE(3))"
+both "revoke after 3" "SETROPTS PASSWORD(REVOKE(3))"
 
 # The SMTP server: every message stored as spool/<n>.json.
 mkdir -p spool
@@ -108,35 +129,48 @@ for _ in $(seq 100); do [[ -s smtp.port ]] && break; sleep 0.1; done
 smtp_port=$(cat smtp.port)
 cat >sspr.json <<CFG
 {"state_dir": ".", "key_file": "keys.json",
- "systems": [{"name": "PROD", "backend": "embedded", "db": "prod.db", "applid": "SSPRAPPL"}],
+ "systems": [{"name": "PROD", "role": "primary", "backend": "embedded", "db": "prod.db", "applid": "SSPRAPPL"},
+             {"name": "DR", "role": "replica", "backend": "embedded", "db": "dr.db", "applid": "SSPRAPPL"}],
  "mail": {"transport": "smtp", "url": "smtp://127.0.0.1:$smtp_port", "starttls": "off",
           "from": "sspr@example.com", "timeout_seconds": 5},
  "helpdesk": {"group": "SSPRHELP"}}
 CFG
 http_serve
 
-# BOB, CAROL, DAVE and ERIN enroll through the JSON API (ALICE through the
-# browser), with ALICE's PIN and answers.
-enroll() {
+# BOB, CAROL, DAVE and ERIN enroll through the JSON API on every system
+# (ALICE through the browser), with ALICE's PIN and answers; FRED on PROD
+# only (the request's "systems"), the drift the helpdesk finds and fixes.
+enroll() { # enroll USER PASSWORD [SYSTEMS-JSON-ARRAY]
 	local body
 	body=$("$py" -c 'import json, sys
-u, p = sys.argv[1:]
-print(json.dumps({"userid": u, "password": p, "email": u.lower() + "@example.com",
+u, p, systems = sys.argv[1:]
+b = {"userid": u, "password": p, "email": u.lower() + "@example.com",
     "pin": "583920", "questions": [{"question": "Q01", "answer": "Whiskers"},
-    {"question": "Q02", "answer": "Oldtown"}, {"question": "Q03", "answer": "Jonathan"}]}))' "$1" "$2")
+    {"question": "Q02", "answer": "Oldtown"}, {"question": "Q03", "answer": "Jonathan"}]}
+if systems:
+    b["systems"] = json.loads(systems)
+print(json.dumps(b))' "$1" "$2" "${3:-}")
 	curl -sS --max-time 20 -H 'Content-Type: application/json' --data-binary "$body" \
 		"http://127.0.0.1:$port/api/v1/enroll"
 }
-for u in BOB CAROL DAVE ERIN FRED; do
+for u in BOB CAROL DAVE ERIN; do
 	run "enroll ${u,,}" 0 enroll "$u" "${pw[$u]}"
-	has "enroll ${u,,}" '{"systems":{"PROD":"ok"}}'
+	is "enroll ${u,,}" '{"systems":{"PROD":"ok","DR":"ok"}}'
 done
+run "enroll fred" 0 enroll FRED "${pw[FRED]}" '["PROD"]'
+is "enroll fred" '{"systems":{"PROD":"ok"}}'
+# The drift the helpdesk is to find: FRED, on PROD only.
+run "drift before" 1 "$SSPR" report drift -c sspr.json
+has "drift before" "drift: 1 user differs"
+run "drift before: fred" 0 sh -c "'$SSPR' report drift -c sspr.json | grep -E '^FRED +missing +PROD:enrolled DR:not-enrolled\$'"
 # BOB: revoked by failed attempts (self-service may resume him); ERIN: by
-# an administrator (never self-served).
-for i in 1 2 3; do run "bob wrong $i" 1 sh -c "printf 'WRONG1\n' | '$SSPR' verify --db prod.db BOB"; done
-run "bob revoked" 0 esm "LISTUSER BOB"
-has "bob revoked" "ATTRIBUTES=REVOKED"
-run "erin revoked" 0 esm "ALTUSER ERIN REVOKE"
+# an administrator (never self-served); on both systems.
+for db in "${dbs[@]}"; do
+	for i in 1 2 3; do run "bob wrong $i (${db%.db})" 1 sh -c "printf 'WRONG1\n' | '$SSPR' verify --db $db BOB"; done
+	run "bob revoked (${db%.db})" 0 "$SSPR" esm --db "$db" "LISTUSER BOB"
+	has "bob revoked (${db%.db})" "ATTRIBUTES=REVOKED"
+done
+both "erin revoked" "ALTUSER ERIN REVOKE"
 # The five enrollment notices (sent in the background) are in; what the
 # browser paths send is counted from here.
 for _ in $(seq 100); do [[ $(ls spool | grep -c '\.json$') -ge 5 ]] && break; sleep 0.1; done
@@ -168,17 +202,21 @@ else
 	fi
 fi
 
-# What the browser set is what the directory holds.
-run "new password" 0 sh -c "printf 'NEWPW123\n' | '$SSPR' verify --db prod.db ALICE" && echo "ok new password verifies"
-run "new phrase" 0 sh -c "printf 'correct horse 7 battery\n' | '$SSPR' verify --db prod.db DAVE" && echo "ok DAVE's new phrase verifies"
-run "bob resumed" 0 esm "LISTUSER BOB" || true
-lacks "bob resumed" "REVOKED"
-run "bob password" 0 sh -c "printf '${pw[BOB]}\n' | '$SSPR' verify --db prod.db BOB" && echo "ok BOB is unlocked, his password verifies"
+# What the browser set is what the directories hold, on PROD and on DR.
+verify_both "ALICE's new password verifies" ALICE NEWPW123 || true
+verify_both "DAVE's new phrase verifies" DAVE 'correct horse 7 battery' || true
+for db in "${dbs[@]}"; do
+	run "bob resumed (${db%.db})" 0 "$SSPR" esm --db "$db" "LISTUSER BOB" || true
+	lacks "bob resumed (${db%.db})" "REVOKED"
+done
+verify_both "BOB is unlocked, his password verifies" BOB "${pw[BOB]}" || true
 # CAROL's wrong answer changed nothing: her password, not revoked, and no
 # mail but the access code.
-run "carol password" 0 sh -c "printf '${pw[CAROL]}\n' | '$SSPR' verify --db prod.db CAROL" && echo "ok CAROL's password is unchanged"
-run "carol listuser" 0 esm "LISTUSER CAROL" || true
-lacks "carol listuser" "REVOKED"
+verify_both "CAROL's password is unchanged" CAROL "${pw[CAROL]}" || true
+for db in "${dbs[@]}"; do
+	run "carol listuser (${db%.db})" 0 "$SSPR" esm --db "$db" "LISTUSER CAROL" || true
+	lacks "carol listuser (${db%.db})" "REVOKED"
+done
 # mailed COUNT RCPT: COUNT messages to RCPT since spool.before.
 mailed() {
 	"$py" -c 'import json, os, sys
@@ -188,12 +226,18 @@ n = sum(sys.argv[2] in json.load(open("spool/" + f))["rcpt_tos"]
 assert n == int(sys.argv[1]), f"{n} messages to {sys.argv[2]}, want {sys.argv[1]}"' "$@"
 }
 run "carol mail" 0 mailed 1 carol@example.com && echo "ok CAROL got the access code only"
-run "erin still revoked" 0 esm "LISTUSER ERIN" || true
-has "erin still revoked" "ATTRIBUTES=REVOKED"
+for db in "${dbs[@]}"; do
+	run "erin still revoked (${db%.db})" 0 "$SSPR" esm --db "$db" "LISTUSER ERIN" || true
+	has "erin still revoked (${db%.db})" "ATTRIBUTES=REVOKED"
+done
 run "erin mail" 0 mailed 0 erin@example.com && echo "ok ERIN got no mail"
-run "fred mail" 0 mailed 1 fred@example.com && echo "ok FRED got the notice of the helpdesk's action"
+run "fred mail" 0 mailed 2 fred@example.com && echo "ok FRED got the notices of the helpdesk's two actions"
+# The helpdesk's replication left no drift: FRED's enrollment is on DR.
+run "drift after" 0 "$SSPR" report drift -c sspr.json && echo "ok no drift after the helpdesk's replication"
+# Every page's screenshot (inspected pages two: as loaded and after the
+# first Tab): 51 when every flow ran to its end.
 n=$(find "$shots" -name '*.png' | wc -l)
 checks=$((checks + 1))
-if [[ $n -ge 30 ]]; then echo "ok $n screenshots in $shots"; else echo "FAIL screenshots: $n in $shots"; failures=$((failures + 1)); fi
+if [[ $n -ge 51 ]]; then echo "ok $n screenshots in $shots"; else echo "FAIL screenshots: $n in $shots, want 51"; failures=$((failures + 1)); fi
 
 finish
