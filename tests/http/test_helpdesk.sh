@@ -122,7 +122,7 @@ csrf=ABCDEFGHIJKLMNOPQRSTUVWXYZ
 # background), 10 s at most.
 settle() {
 	for _ in $(seq 100); do
-		curl -sS "$base/metrics" | grep -q '^sspr_mail_queue_length 0$' && return 0
+		[[ $(curl -sS "$base/metrics") == *$'\nsspr_mail_queue_length 0\n'* ]] && return 0
 		sleep 0.1
 	done
 	return 1
