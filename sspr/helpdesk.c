@@ -122,11 +122,17 @@ sspr_hd_session(struct sspr *s, const char *token, const char *client,
 	enum esm_result rv;
 
 	memset(out, 0, sizeof(*out));
-	if (!h->configured ||
-	    hd_session_find(s->hd, token, (long long)sspr_now(s),
-	        (long long)h->idle_minutes * 60, (long long)h->max_hours * 3600,
-	        out) == -1)
+	if (!h->configured)
 		return -1;
+	if (hd_session_find(s->hd, token, (long long)sspr_now(s),
+	        (long long)h->idle_minutes * 60, (long long)h->max_hours * 3600,
+	        out) == -1) {
+		/* An authorization failure (LOG-01): unknown, forged or
+		 * expired; the token itself is never written. */
+		hd_audit(s, "helpdesk.session", "denied", "no-session", NULL,
+		    NULL, client);
+		return -1;
+	}
 	/* Rights are checked on every call: an operator removed from the
 	 * group or revoked loses every live session at once. */
 	rv = esm_lookup(sspr_primary(s)->esm, out->userid, &eu, &e);

@@ -193,6 +193,7 @@ JSON
 # Room for the idle connections (sspr inherits the limit).
 ulimit -n 8192 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
+: >serve.log # exists before the child's redirection (read below at once)
 "$SSPR" serve -c sspr.json --port 0 </dev/null >/dev/null 2>serve.log &
 sspr_pid=$!
 pids+=("$sspr_pid")
@@ -245,6 +246,7 @@ if [[ $st != 403 ]]; then
 fi
 
 # --- (a) the baseline ------------------------------------------------------
+: >baseline.out
 ./baseline >baseline.out 2>baseline.err &
 baseline_pid=$!
 pids+=("$baseline_pid")

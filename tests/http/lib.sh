@@ -46,6 +46,10 @@ http_esm_more() {
 jget() { /usr/bin/python3 -c 'import json,sys; d=json.load(open("last.body")); print(eval(sys.argv[1]))' "$1"; }
 
 http_serve() {
+	# The log exists before the server starts: the redirection happens in
+	# the child, which a loaded machine may schedule after the first read
+	# below (a failed read would end the test under set -e).
+	: >serve.log
 	"$SSPR" serve -c sspr.json --port 0 --workers 2 </dev/null >/dev/null 2>serve.log &
 	server=$!
 	port=

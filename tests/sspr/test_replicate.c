@@ -575,6 +575,18 @@ test_crash_sweep_password(void **state)
  * The helpdesk
  * ---------------------------------------------------------------- */
 
+/* Counts the audit events of refused helpdesk sessions (arg: int). */
+static int
+count_denied_sessions(const char *line, void *arg)
+{
+	if (strstr(line, "\"action\":\"helpdesk.session\"") != NULL &&
+	    strstr(line, "\"reason\":\"no-session\"") != NULL &&
+	    strstr(line, "\"client\":\"192.0.2.5\"") != NULL &&
+	    strstr(line, "forged") == NULL)
+		(*(int *)arg)++;
+	return 0;
+}
+
 static void
 test_helpdesk_sessions(void **state)
 {
@@ -593,7 +605,18 @@ test_helpdesk_sessions(void **state)
 	assert_int_equal(lg.expires_in, 600);
 	assert_int_equal(sspr_hd_session(W.s, lg.token, NULL, &a), 0);
 	assert_string_equal(a.userid, "HELP1");
-	assert_int_equal(sspr_hd_session(W.s, "forged", NULL, &a), -1);
+	assert_int_equal(sspr_hd_session(W.s, "forged", "192.0.2.5", &a), -1);
+	{
+		char p[600], err[256];
+		struct audit_filter f = {0};
+		int n = 0;
+
+		path(p, sizeof(p), "audit.log");
+		assert_int_equal(audit_read(p, &f, count_denied_sessions, &n,
+		                     err, sizeof(err)),
+		    0);
+		assert_int_equal(n, 1);
+	}
 	/* Idle for the limit: ended. */
 	W.now += 599;
 	assert_int_equal(sspr_hd_session(W.s, lg.token, NULL, &a), 0);
