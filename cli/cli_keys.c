@@ -27,6 +27,7 @@
 #include "esm/passticket.h"
 #include "sspr/config.h"
 #include "sspr/keys.h"
+#include "compat/hex.h"
 #include "compat/banned.h"
 
 #define CLI_KEYS_DEFAULT_FILE  "keys.json"
@@ -235,20 +236,6 @@ cli_keys_init(int argc, char **argv)
 	return rc;
 }
 
-/* Upper-case hex of len bytes into out (2 * len + 1 bytes). */
-static void
-cli_keys_tohex(const unsigned char *in, size_t len, char *out)
-{
-	static const char digits[] = "0123456789ABCDEF";
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		out[2 * i] = digits[in[i] >> 4];
-		out[2 * i + 1] = digits[in[i] & 0x0f];
-	}
-	out[2 * len] = '\0';
-}
-
 /* Print a generated key once, with the RACF command for the ESM's copy. */
 static void
 cli_keys_print_generated(
@@ -256,7 +243,7 @@ cli_keys_print_generated(
 {
 	char hex[2 * PASSTICKET_ENHANCED_MAX + 1];
 
-	cli_keys_tohex(key->key, key->len, hex);
+	hex_encode(key->key, key->len, hex, 1);
 	printf("%s %s key: %s\n", applid,
 	    key->kind == PTKT_LEGACY ? "legacy" : "enhanced", hex);
 	printf("Install the same key in the ESM's PTKTDATA profile, e.g.:\n");

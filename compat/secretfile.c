@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "compat/compat.h"
+#include "compat/readall.h"
 #include "compat/banned.h"
 
 /* Open without following a link and check on the descriptor. */
@@ -90,19 +91,12 @@ secret_file_read(const char *path, const char *what, const char *hint,
 		return -1;
 	cap = (size_t)st.st_size + 1;
 	buf = xmalloc(cap);
-	while (len < cap) {
-		n = read(fd, buf + len, cap - len);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1) {
-			errf(err, errsize, "cannot read %s '%s': %s", what,
-			    path, strerror(errno));
-			goto fail;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
+	if ((n = read_all(fd, buf, cap)) == -1) {
+		errf(err, errsize, "cannot read %s '%s': %s", what, path,
+		    strerror(errno));
+		goto fail;
 	}
+	len = (size_t)n;
 	if (len == cap) {
 		errf(err, errsize,
 		    "cannot read %s '%s': file grew while being read", what,

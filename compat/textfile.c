@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "compat/compat.h"
+#include "compat/readall.h"
 #include "compat/banned.h"
 
 int
@@ -44,21 +45,14 @@ text_file_read(const char *path, const char *what, size_t max, char **textp,
 	if (st.st_size < 0 || (unsigned long long)st.st_size > max)
 		goto toolarge;
 	buf = xmalloc(max + 1);
-	for (;;) {
-		n = read(fd, buf + got, max + 1 - got);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1) {
-			errf(err, errsize, "cannot read %s%s'%s': %s", what, sp,
-			    path, strerror(errno));
-			goto out;
-		}
-		if (n == 0)
-			break;
-		got += (size_t)n;
-		if (got > max)
-			goto toolarge;
+	if ((n = read_all(fd, buf, max + 1)) == -1) {
+		errf(err, errsize, "cannot read %s%s'%s': %s", what, sp, path,
+		    strerror(errno));
+		goto out;
 	}
+	got = (size_t)n;
+	if (got > max)
+		goto toolarge;
 	buf[got] = '\0';
 	*textp = buf;
 	*lenp = got;

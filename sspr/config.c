@@ -35,6 +35,7 @@
 
 #include "compat/compat.h"
 #include "compat/jsonx.h"
+#include "compat/readall.h"
 #include "compat/strbuf.h"
 
 #include "compat/banned.h"
@@ -1429,19 +1430,12 @@ cfg_read_file(struct cfg_ctx *ctx, char **bufp, size_t *lenp, size_t *allocp)
 	}
 	cap = (size_t)st.st_size + 1;
 	buf = xmalloc(cap);
-	while (len < cap) {
-		n = read(fd, buf + len, cap - len);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1) {
-			cfg_err_nofile(ctx, "cannot read '%s': %s", ctx->file,
-			    strerror(errno));
-			goto out;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
+	if ((n = read_all(fd, buf, cap)) == -1) {
+		cfg_err_nofile(
+		    ctx, "cannot read '%s': %s", ctx->file, strerror(errno));
+		goto out;
 	}
+	len = (size_t)n;
 	if (len == cap) {
 		cfg_err_nofile(ctx,
 		    "cannot read '%s': file grew while being "

@@ -16,6 +16,7 @@
 
 #include "compat/compat.h"
 #include "sspr/code.h"
+#include "compat/hex.h"
 #include "compat/banned.h"
 
 #define HD_MAX_SESSIONS 256
@@ -63,10 +64,7 @@ hd_hash(const char *token, unsigned char out[SHA256_DIGEST_SIZE])
 static void
 hd_hex(const unsigned char *h, char out[65])
 {
-	size_t i;
-
-	for (i = 0; i < SHA256_DIGEST_SIZE; i++)
-		snprintf(out + 2 * i, 3, "%02x", h[i]);
+	hex_encode(h, SHA256_DIGEST_SIZE, out, 0);
 }
 
 int

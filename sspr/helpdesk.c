@@ -19,6 +19,7 @@
 #include "compat/compat.h"
 #include "sspr/hdsession.h"
 #include "sspr/helpdesk.h"
+#include "compat/hex.h"
 #include "compat/banned.h"
 
 static int
@@ -283,7 +284,6 @@ hd_digest(const struct sspr_user *u, char out[17])
 {
 	struct sha256_ctx c;
 	unsigned char d[SHA256_DIGEST_SIZE];
-	size_t i;
 	int q;
 
 	out[0] = '\0';
@@ -300,8 +300,7 @@ hd_digest(const struct sspr_user *u, char out[17])
 	}
 	sha256_update(&c, strlen(u->sdate) + 1, (const uint8_t *)u->sdate);
 	sha256_digest(&c, sizeof(d), d);
-	for (i = 0; i < 8; i++)
-		snprintf(out + 2 * i, 3, "%02x", d[i]);
+	hex_encode(d, 8, out, 0);
 }
 
 /* "j***@example.com" */

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "compat/compat.h"
+#include "compat/hex.h"
 #include "compat/banned.h"
 
 #define JOURNAL_BUSY_MS 10000
@@ -48,7 +49,6 @@ static void
 journal_identity(struct journal *j)
 {
 	unsigned char r[8];
-	size_t i;
 
 	if (gethostname(j->node, sizeof(j->node)) == -1)
 		strlcpy_s(j->node, "localhost", sizeof(j->node));
@@ -56,8 +56,7 @@ journal_identity(struct journal *j)
 	j->pid = (long)getpid();
 	if (random_bytes(r, sizeof(r)) == -1)
 		memset(r, 0, sizeof(r));
-	for (i = 0; i < sizeof(r); i++)
-		snprintf(j->nonce + 2 * i, 3, "%02x", r[i]);
+	hex_encode(r, sizeof(r), j->nonce, 0);
 	snprintf(
 	    j->owner, sizeof(j->owner), "%s/%ld/%s", j->node, j->pid, j->nonce);
 }
@@ -126,12 +125,10 @@ int
 journal_new_id(char id[JOURNAL_ID_LEN + 1])
 {
 	unsigned char r[JOURNAL_ID_LEN / 2];
-	size_t i;
 
 	if (random_bytes(r, sizeof(r)) == -1)
 		return -1;
-	for (i = 0; i < sizeof(r); i++)
-		snprintf(id + 2 * i, 3, "%02X", r[i]);
+	hex_encode(r, sizeof(r), id, 1);
 	return 0;
 }
 

@@ -42,6 +42,7 @@
 #include "compat/jsonx.h"
 #include "compat/secretfile.h"
 
+#include "compat/hex.h"
 #include "compat/banned.h"
 
 #define KEYS_VERSION       1
@@ -170,32 +171,6 @@ keys_check_object(struct keys_ctx *ctx, json_t *obj, const char *where,
 	return 0;
 }
 
-static int
-keys_hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* Lower-case hex of len bytes into out (2 * len + 1 bytes). */
-static void
-keys_tohex(const unsigned char *in, size_t len, char *out)
-{
-	static const char digits[] = "0123456789abcdef";
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		out[2 * i] = digits[in[i] >> 4];
-		out[2 * i + 1] = digits[in[i] & 0x0f];
-	}
-	out[2 * len] = '\0';
-}
-
 /* Exactly KEYS_SECRET_HEX hex digits into out; out untouched on error. */
 static int
 keys_secret_hex(const char *s, unsigned char out[KEYS_SECRET_LEN])
@@ -207,8 +182,8 @@ keys_secret_hex(const char *s, unsigned char out[KEYS_SECRET_LEN])
 	if (strlen(s) != KEYS_SECRET_HEX)
 		goto out;
 	for (i = 0; i < KEYS_SECRET_LEN; i++) {
-		hi = keys_hexval((unsigned char)s[2 * i]);
-		lo = keys_hexval((unsigned char)s[2 * i + 1]);
+		hi = hex_value((unsigned char)s[2 * i]);
+		lo = hex_value((unsigned char)s[2 * i + 1]);
 		if (hi < 0 || lo < 0)
 			goto out;
 		tmp[i] = (unsigned char)(hi << 4 | lo);
@@ -538,7 +513,7 @@ keys_appl_json(const struct keys_appl *a)
 	char hex[KEYS_PTKT_HEX + 1];
 	json_t *e = NULL;
 
-	keys_tohex(a->key.key, a->key.len, hex);
+	hex_encode(a->key.key, a->key.len, hex, 0);
 	e = json_pack("{s:s, s:s, s:I}", "kind",
 	    a->key.kind == PTKT_LEGACY ? "legacy" : "enhanced", "key", hex,
 	    "created", (json_int_t)a->created);
@@ -562,8 +537,8 @@ keys_to_json(const struct keys *k)
 	size_t i;
 	int ok = 0;
 
-	keys_tohex(k->pepper, KEYS_SECRET_LEN, pepper);
-	keys_tohex(k->flow_key, KEYS_SECRET_LEN, flow);
+	hex_encode(k->pepper, KEYS_SECRET_LEN, pepper, 0);
+	hex_encode(k->flow_key, KEYS_SECRET_LEN, flow, 0);
 	root = json_pack("{s:i, s:{s:i, s:s}, s:s}", "version", KEYS_VERSION,
 	    "pepper", "id", (int)k->pepper_id, "key", pepper, "flow_key", flow);
 	if (root == NULL || (ptkt = json_object()) == NULL)
@@ -867,7 +842,7 @@ keys_read_hex_file(
 		goto out;
 	}
 	for (i = start; i < len; i++) {
-		if (keys_hexval((unsigned char)buf[i]) < 0) {
+		if (hex_value((unsigned char)buf[i]) < 0) {
 			errf(err, errsize,
 			    "key file '%s' holds a character that is not a "
 			    "hexadecimal digit (at byte %zu)",
