@@ -423,6 +423,12 @@ sspr_user_read(struct sspr *s, struct sspr_sys *sys, const char *userid,
 }
 
 int
+sspr_resumable(const struct sspr *s, enum esm_revoke_reason why)
+{
+	return why != ESM_REVOKE_COMMAND && s->cfg->reset.allow_resume;
+}
+
+int
 sspr_locked(const struct sspr *s, const struct sspr_user *u)
 {
 	return u->fail.locked_until > (long long)sspr_now(s);

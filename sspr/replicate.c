@@ -97,6 +97,17 @@ sspr_result_words(const char *code)
  * Phase 1: checks
  * ---------------------------------------------------------------- */
 
+/* A revoke self-service may not lift: the result "revoked", and why. */
+static int
+repl_revoked(struct repl_job *jb, enum esm_revoke_reason why)
+{
+	repl_set(&jb->r, jb->sys, "revoked",
+	    why == ESM_REVOKE_COMMAND
+	        ? "revoked by an administrator"
+	        : "revoked, and reset.allow_resume is off");
+	return -1;
+}
+
 /* The user exists, is not privileged and (wanted) not revoked by an
  * administrator.  0, or -1 with the result set. */
 static int
@@ -118,12 +129,8 @@ repl_check_user(struct repl_job *jb, int want_resumable)
 		return -1;
 	}
 	if (want_resumable && eu.revoked &&
-	    (eu.revoke_reason == ESM_REVOKE_COMMAND ||
-	        !s->cfg->reset.allow_resume)) {
-		repl_set(
-		    &jb->r, jb->sys, "revoked", "revoked by an administrator");
-		return -1;
-	}
+	    !sspr_resumable(s, eu.revoke_reason))
+		return repl_revoked(jb, eu.revoke_reason);
 	return 0;
 }
 
@@ -324,12 +331,8 @@ repl_resume(struct repl_job *jb, int *resumed)
 	}
 	if (!eu.revoked)
 		return 0;
-	if (eu.revoke_reason == ESM_REVOKE_COMMAND ||
-	    !jb->s->cfg->reset.allow_resume) {
-		repl_set(
-		    &jb->r, jb->sys, "revoked", "revoked by an administrator");
-		return -1;
-	}
+	if (!sspr_resumable(jb->s, eu.revoke_reason))
+		return repl_revoked(jb, eu.revoke_reason);
 	rv = esm_resume(jb->sys->esm, jb->req->userid, &e);
 	if (rv != ESM_OK) {
 		repl_set(&jb->r, jb->sys, "unavailable", e.msg);

@@ -146,8 +146,7 @@ reset_eligible(const struct sspr *s, const struct sspr_user *u)
 		return 0;
 	/* An ID an administrator revoked is never self-served; one revoked
 	 * by failed attempts or inactivity only when resuming is allowed. */
-	if (u->revoked && (u->revoke_reason == ESM_REVOKE_COMMAND ||
-	                      !s->cfg->reset.allow_resume))
+	if (u->revoked && !sspr_resumable(s, u->revoke_reason))
 		return 0;
 	return 1;
 }

@@ -105,6 +105,11 @@ int sspr_user_read(struct sspr *s, struct sspr_sys *sys, const char *userid,
 /* Wipe a user state (it holds hashes). */
 void sspr_user_wipe(struct sspr_user *u);
 
+/* 1 when self-service may lift a revoke for this reason: never an
+ * administrator's (ALTUSER REVOKE); failed attempts or inactivity only
+ * when reset.allow_resume. */
+int sspr_resumable(const struct sspr *s, enum esm_revoke_reason why);
+
 /* 1 when self-service is locked for u at now. */
 int sspr_locked(const struct sspr *s, const struct sspr_user *u);
 
