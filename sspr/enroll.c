@@ -120,27 +120,31 @@ enroll_signon(struct sspr *s, struct sspr_sys *sys,
 	return enroll_fail(res, SSPR_DENIED, "");
 }
 
-/* The fields an enrollment writes: the hashes, the address, the
- * question IDs, the enrollment date, and an empty code field (a
- * re-enrollment voids any pending access code). */
-static void
-enroll_fields(struct sspr *s, const struct enroll_work *w, const char *email,
-    const char *date, struct repl_req *rq)
+/*
+ * The fields an enrollment writes: the PIN and answer hashes, the address,
+ * the question IDs, the enrollment date, and an empty code field (a
+ * re-enrollment voids any pending access code).  The values are borrowed.
+ * Enrollment and the helpdesk's replication write exactly these.
+ */
+void
+sspr_enroll_fields(struct sspr *s, const char *pin, const char *email,
+    const char *const *qid, const char *const *answer, const char *date,
+    struct repl_req *rq)
 {
 	size_t n = 0;
 	int q;
 
 	rq->fields[n].name = sspr_field(s, CFG_F_PIN);
-	rq->fields[n++].value = w->pin_hash;
+	rq->fields[n++].value = pin;
 	rq->fields[n].name = sspr_field(s, CFG_F_MAIL);
 	rq->fields[n++].value = email;
 	for (q = 0; q < POLICY_QUESTIONS; q++) {
 		rq->fields[n].name =
 		    sspr_field(s, (enum cfg_field)(CFG_F_Q1 + q));
-		rq->fields[n++].value = w->qid[q];
+		rq->fields[n++].value = qid[q];
 		rq->fields[n].name =
 		    sspr_field(s, (enum cfg_field)(CFG_F_A1 + q));
-		rq->fields[n++].value = w->ans_hash[q];
+		rq->fields[n++].value = answer[q];
 	}
 	rq->fields[n].name = sspr_field(s, CFG_F_CODE);
 	rq->fields[n++].value = NULL;
@@ -191,7 +195,16 @@ sspr_enroll(
 	rq.idx = idx;
 	rq.n = (size_t)n;
 	rq.check_fields = 1;
-	enroll_fields(s, w, r->email, date, &rq);
+	{
+		const char *qid[POLICY_QUESTIONS], *ans[POLICY_QUESTIONS];
+
+		for (q = 0; q < POLICY_QUESTIONS; q++) {
+			qid[q] = w->qid[q];
+			ans[q] = w->ans_hash[q];
+		}
+		sspr_enroll_fields(
+		    s, w->pin_hash, r->email, qid, ans, date, &rq);
+	}
 	(void)sspr_replicate(s, &rq, res);
 	for (i = 0; i < res->nsystems; i++)
 		ok += strcmp(res->sys[i].result, "ok") == 0;

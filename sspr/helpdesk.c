@@ -492,6 +492,7 @@ sspr_hd_replicate(struct sspr *s, const struct sspr_hd_actor *a,
 	char uid[SSPR_MAX_USERID + 1] = "", err[SSPR_MAX_ERROR], up[9] = "";
 	size_t idx[SSPR_MAX_SYSTEMS], i;
 	struct sspr_sys *src = NULL;
+	const char *qid[POLICY_QUESTIONS], *ans[POLICY_QUESTIONS];
 	struct sspr_user u;
 	struct repl_req rq;
 	int n, q;
@@ -538,22 +539,11 @@ sspr_hd_replicate(struct sspr *s, const struct sspr_hd_actor *a,
 	rq.idx = idx;
 	rq.n = (size_t)n;
 	rq.check_fields = 1;
-	rq.fields[rq.nfields].name = sspr_field(s, CFG_F_PIN);
-	rq.fields[rq.nfields++].value = u.pin;
-	rq.fields[rq.nfields].name = sspr_field(s, CFG_F_MAIL);
-	rq.fields[rq.nfields++].value = u.email;
 	for (q = 0; q < POLICY_QUESTIONS; q++) {
-		rq.fields[rq.nfields].name =
-		    sspr_field(s, (enum cfg_field)(CFG_F_Q1 + q));
-		rq.fields[rq.nfields++].value = u.qid[q];
-		rq.fields[rq.nfields].name =
-		    sspr_field(s, (enum cfg_field)(CFG_F_A1 + q));
-		rq.fields[rq.nfields++].value = u.answer[q];
+		qid[q] = u.qid[q];
+		ans[q] = u.answer[q];
 	}
-	rq.fields[rq.nfields].name = sspr_field(s, CFG_F_SDATE);
-	rq.fields[rq.nfields++].value = u.sdate;
-	rq.fields[rq.nfields].name = sspr_field(s, CFG_F_CODE);
-	rq.fields[rq.nfields++].value = NULL;
+	sspr_enroll_fields(s, u.pin, u.email, qid, ans, u.sdate, &rq);
 	(void)sspr_replicate(s, &rq, res);
 	if (res->status == SSPR_OK || res->status == SSPR_PARTIAL) {
 		char action[64];

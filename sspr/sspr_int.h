@@ -188,6 +188,11 @@ struct repl_req {
 	char op[JOURNAL_ID_LEN + 1]; /* out: the journal operation */
 };
 
+/* Fill rq's fields with an enrollment (enroll.c; values borrowed). */
+void sspr_enroll_fields(struct sspr *s, const char *pin, const char *email,
+    const char *const *qid, const char *const *answer, const char *date,
+    struct repl_req *rq);
+
 /* Run req; res gets a result per target and the overall status (OK,
  * PARTIAL, INVALID, UNAVAILABLE).  0 when every target is "ok". */
 int sspr_replicate(
