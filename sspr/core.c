@@ -5,6 +5,7 @@
 #include "sspr/sspr_int.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <nettle/hmac.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -366,7 +367,7 @@ sspr_user_read(struct sspr *s, struct sspr_sys *sys, const char *userid,
 {
 	static const enum cfg_field want[] = {CFG_F_PIN, CFG_F_MAIL, CFG_F_Q1,
 	    CFG_F_Q2, CFG_F_Q3, CFG_F_A1, CFG_F_A2, CFG_F_A3, CFG_F_CODE,
-	    CFG_F_FAIL, CFG_F_SDATE};
+	    CFG_F_FAIL, CFG_F_SDATE, CFG_F_RDATE};
 	const char *names[ARRAY_SIZE(want)];
 	char *vals[ARRAY_SIZE(want)] = {NULL};
 	struct esm_user eu;
@@ -409,6 +410,7 @@ sspr_user_read(struct sspr *s, struct sspr_sys *sys, const char *userid,
 	u->fail_set = vals[9] != NULL;
 	strlcpy_s(u->fail_raw, vals[9] ? vals[9] : "", sizeof(u->fail_raw));
 	strlcpy_s(u->sdate, vals[10] ? vals[10] : "", sizeof(u->sdate));
+	strlcpy_s(u->rdate, vals[11] ? vals[11] : "", sizeof(u->rdate));
 	(void)code_field_parse(u->code_raw, &u->code);
 	(void)fail_field_parse(u->fail_raw, &u->fail);
 	u->enrolled = u->pin[0] != '\0' && u->email[0] != '\0' &&
@@ -515,6 +517,34 @@ sspr_fail(struct sspr *s, struct sspr_sys *sys, const char *userid)
 			return -1;
 	}
 	return -1;
+}
+
+void
+sspr_when(time_t t, char out[32])
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, 32, "%Y-%m-%d %H:%M UTC", &tm);
+}
+
+void
+sspr_list_add(char *out, size_t size, const char *sep, const char *fmt, ...)
+{
+	size_t off = strlen(out);
+	va_list ap;
+
+	if (off + 1 >= size)
+		return;
+	if (off > 0) {
+		(void)strlcpy_s(out + off, sep, size - off);
+		off = strlen(out);
+		if (off + 1 >= size)
+			return;
+	}
+	va_start(ap, fmt);
+	(void)vsnprintf(out + off, size - off, fmt, ap);
+	va_end(ap);
 }
 
 int

@@ -210,14 +210,12 @@ sspr_enroll(
 		ok += strcmp(res->sys[i].result, "ok") == 0;
 	if (ok > 0) {
 		char when[64];
-		struct tm tm;
 		const struct mail_var vars[] = {{"userid", w->userid},
 		    {"name", w->userid}, {"time", when},
 		    {"client", r->client ? r->client : "unknown"},
 		    {"base_url", s->cfg->base_url ? s->cfg->base_url : ""}};
 
-		gmtime_r(&now, &tm);
-		strftime(when, sizeof(when), "%Y-%m-%d %H:%M UTC", &tm);
+		sspr_when(now, when);
 		(void)sspr_notify(s, "enrolled", r->lang, r->email, NULL, vars,
 		    ARRAY_SIZE(vars), now + 86400, err, sizeof(err));
 		if (old[0] != '\0' && strcmp(old, r->email) != 0)

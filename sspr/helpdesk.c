@@ -240,9 +240,8 @@ hd_notify(struct sspr *s, const struct sspr_hd_actor *a, const char *uid,
 {
 	struct sspr_user u;
 	char err[SSPR_MAX_ERROR], when[64], list[256] = "";
-	size_t i, off = 0;
+	size_t i;
 	time_t now = sspr_now(s);
-	struct tm tm;
 
 	if (sspr_user_read(s, sspr_primary(s), uid, &u, err, sizeof(err)) !=
 	        1 ||
@@ -250,17 +249,10 @@ hd_notify(struct sspr *s, const struct sspr_hd_actor *a, const char *uid,
 		sspr_user_wipe(&u);
 		return;
 	}
-	for (i = 0; res != NULL && i < res->nsystems && off < sizeof(list) - 1;
-	     i++) {
-		int k = snprintf(list + off, sizeof(list) - off, "%s%s: %s",
-		    off ? "; " : "", res->sys[i].name,
-		    sspr_result_words(res->sys[i].result));
-
-		if (k > 0)
-			off += (size_t)k;
-	}
-	gmtime_r(&now, &tm);
-	strftime(when, sizeof(when), "%Y-%m-%d %H:%M UTC", &tm);
+	for (i = 0; res != NULL && i < res->nsystems; i++)
+		sspr_list_add(list, sizeof(list), "; ", "%s: %s",
+		    res->sys[i].name, sspr_result_words(res->sys[i].result));
+	sspr_when(now, when);
 	{
 		const struct mail_var vars[] = {{"userid", uid},
 		    {"name", u.name[0] ? u.name : uid}, {"action", action},
@@ -337,10 +329,8 @@ int
 sspr_hd_sys_read(struct sspr *s, struct sspr_sys *sys, const char *uid,
     struct sspr_hd_sys *o)
 {
-	const char *rname = sspr_field(s, CFG_F_RDATE);
-	char err[SSPR_MAX_ERROR], *rdate = NULL;
+	char err[SSPR_MAX_ERROR];
 	struct sspr_user u;
-	struct esm_err e;
 
 	memset(o, 0, sizeof(*o));
 	strlcpy_s(o->name, sys->cfg->name, sizeof(o->name));
@@ -361,11 +351,7 @@ sspr_hd_sys_read(struct sspr *s, struct sspr_sys *sys, const char *uid,
 	o->protected_id = u.special;
 	hd_mask(u.email, o->email, sizeof(o->email));
 	hd_digest(&u, o->digest);
-	if (u.exists &&
-	    esm_get_fields(sys->esm, uid, &rname, 1, &rdate, &e) == ESM_OK &&
-	    rdate != NULL)
-		o->reset_at = strtoll(rdate, NULL, 10);
-	free(rdate);
+	o->reset_at = strtoll(u.rdate, NULL, 10);
 	sspr_user_wipe(&u);
 	return 0;
 }

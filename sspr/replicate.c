@@ -570,7 +570,7 @@ repl_unpayload(const struct sspr *s, const struct journal_op *op,
  * ---------------------------------------------------------------- */
 
 static void
-repl_summary(const struct sspr_result *res, struct sspr_result *out)
+repl_summary(struct sspr_result *res)
 {
 	size_t i, ok = 0, pending = 0, refused = 0;
 
@@ -586,22 +586,23 @@ repl_summary(const struct sspr_result *res, struct sspr_result *out)
 			refused++;
 	}
 	if (ok == res->nsystems)
-		out->status = SSPR_OK;
+		res->status = SSPR_OK;
 	else if (ok > 0 || pending > 0)
-		out->status = SSPR_PARTIAL;
+		res->status = SSPR_PARTIAL;
 	else if (refused > 0)
-		out->status = SSPR_INVALID;
+		res->status = SSPR_INVALID;
 	else
-		out->status = SSPR_UNAVAILABLE;
+		res->status = SSPR_UNAVAILABLE;
 }
 
 /* Phase 1 refused on some target: say which, in plain words. */
 static void
 repl_refused(struct repl_job *jobs, size_t n, struct sspr_result *res)
 {
-	size_t i, off = 0;
+	size_t i;
+	int definite = 0;
 
-	res->status = SSPR_INVALID;
+	res->msg[0] = '\0';
 	for (i = 0; i < n; i++) {
 		res->sys[i] = jobs[i].r;
 		if (jobs[i].rc == 0) {
@@ -609,23 +610,14 @@ repl_refused(struct repl_job *jobs, size_t n, struct sspr_result *res)
 			    sizeof(res->sys[i].result));
 			continue;
 		}
-		if (strcmp(jobs[i].r.result, "unavailable") == 0 &&
-		    res->status == SSPR_INVALID && off == 0)
-			res->status = SSPR_UNAVAILABLE;
-		else if (strcmp(jobs[i].r.result, "unavailable") != 0)
-			res->status = SSPR_INVALID;
-		if (off < sizeof(res->msg) - 1) {
-			int k = snprintf(res->msg + off, sizeof(res->msg) - off,
-			    "%s%s: %s", off ? "; " : "", jobs[i].r.name,
-			    sspr_result_words(jobs[i].r.result));
-
-			if (k > 0)
-				off += (size_t)k;
-		}
+		definite |= strcmp(jobs[i].r.result, "unavailable") != 0;
+		sspr_list_add(res->msg, sizeof(res->msg), "; ", "%s: %s",
+		    jobs[i].r.name, sspr_result_words(jobs[i].r.result));
 	}
-	if (off < sizeof(res->msg) - 1)
-		snprintf(res->msg + off, sizeof(res->msg) - off,
-		    ". Nothing was changed on any system.");
+	sspr_list_add(res->msg, sizeof(res->msg), ". ",
+	    "Nothing was changed on any system.");
+	/* Only unreachable systems: try again later; else a refusal. */
+	res->status = definite ? SSPR_INVALID : SSPR_UNAVAILABLE;
 	res->nsystems = n;
 }
 
@@ -685,7 +677,7 @@ sspr_replicate(struct sspr *s, struct repl_req *req, struct sspr_result *res)
 		res->sys[i] = jobs[i].r;
 	if (!req->keep_open)
 		sspr_replicate_done(s, req, res);
-	repl_summary(res, res);
+	repl_summary(res);
 	if (res->status != SSPR_OK)
 		strlcpy_s(res->msg,
 		    res->status == SSPR_PARTIAL
@@ -743,9 +735,7 @@ repl_report_mail(struct sspr *s, const struct journal_op *op)
 {
 	struct sspr_user u;
 	char err[SSPR_MAX_ERROR], when[64], list[512] = "";
-	size_t i, off = 0;
-	time_t t = (time_t)op->created;
-	struct tm tm;
+	size_t i;
 
 	if (sspr_user_read(
 	        s, sspr_primary(s), op->userid, &u, err, sizeof(err)) != 1 ||
@@ -753,18 +743,13 @@ repl_report_mail(struct sspr *s, const struct journal_op *op)
 		sspr_user_wipe(&u);
 		return;
 	}
-	for (i = 0; i < op->nsys && off < sizeof(list) - 1; i++) {
-		int k = snprintf(list + off, sizeof(list) - off, "%s%s: %s",
-		    i ? "; " : "", op->sys[i].name,
+	for (i = 0; i < op->nsys; i++)
+		sspr_list_add(list, sizeof(list), "; ", "%s: %s",
+		    op->sys[i].name,
 		    strcmp(op->sys[i].state, "ok") == 0
 		        ? "changed"
 		        : sspr_result_words(op->sys[i].state));
-
-		if (k > 0)
-			off += (size_t)k;
-	}
-	gmtime_r(&t, &tm);
-	strftime(when, sizeof(when), "%Y-%m-%d %H:%M UTC", &tm);
+	sspr_when((time_t)op->created, when);
 	{
 		const struct mail_var vars[] = {{"userid", op->userid},
 		    {"name", u.name[0] ? u.name : op->userid},

@@ -520,19 +520,12 @@ reset_action_ok(
 static void
 reset_names(const struct sspr_result *res, char *out, size_t size)
 {
-	size_t i, off = 0;
+	size_t i;
 
 	out[0] = '\0';
-	for (i = 0; i < res->nsystems && off < size - 1; i++) {
-		int k;
-
-		if (strcmp(res->sys[i].result, "ok") != 0)
-			continue;
-		k = snprintf(out + off, size - off, "%s%s", off ? ", " : "",
-		    res->sys[i].name);
-		if (k > 0)
-			off += (size_t)k;
-	}
+	for (i = 0; i < res->nsystems; i++)
+		if (strcmp(res->sys[i].result, "ok") == 0)
+			sspr_list_add(out, size, ", ", "%s", res->sys[i].name);
 }
 
 int
@@ -548,7 +541,6 @@ sspr_reset_complete(struct sspr *s, const struct sspr_complete_req *req,
 	struct repl_req rq;
 	int n, rc = -1;
 	time_t now = sspr_now(s);
-	struct tm tm;
 
 	memset(res, 0, sizeof(*res));
 	memset(&rq, 0, sizeof(rq));
@@ -611,8 +603,7 @@ sspr_reset_complete(struct sspr *s, const struct sspr_complete_req *req,
 	}
 	/* The failure count is cleared and the reset recorded. */
 	sspr_reset_recorded(s, t.userid, now);
-	gmtime_r(&now, &tm);
-	strftime(when, sizeof(when), "%Y-%m-%d %H:%M UTC", &tm);
+	sspr_when(now, when);
 	{
 		const struct mail_var vars[] = {{"userid", t.userid},
 		    {"name", u.name[0] ? u.name : t.userid},

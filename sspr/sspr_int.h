@@ -82,7 +82,7 @@ struct sspr_user {
 	char pin[SECRET_STORED_MAX];
 	char qid[POLICY_QUESTIONS][8];
 	char answer[POLICY_QUESTIONS][SECRET_STORED_MAX];
-	char sdate[32];
+	char sdate[32], rdate[32]; /* enrolled, last reset (Unix time) */
 	char code_raw[CODE_FIELD_MAX], fail_raw[CODE_FIELD_MAX];
 	int code_set, fail_set; /* the fields hold a value */
 	struct code_field code;
@@ -117,6 +117,14 @@ int sspr_locked(const struct sspr *s, const struct sspr_user *u);
  * set); locks after reset.max_failures.  -1 when the ESM could not be
  * written. */
 int sspr_fail(struct sspr *s, struct sspr_sys *sys, const char *userid);
+
+/* t as the notices write it: "2026-11-22 10:00 UTC". */
+void sspr_when(time_t t, char out[32]);
+
+/* Append an item (printf-formatted) to the list in out (size bytes),
+ * after sep unless out is empty; an item that does not fit is cut. */
+void sspr_list_add(char *out, size_t size, const char *sep, const char *fmt,
+    ...) PRINTF_LIKE(4, 5);
 
 /* Enqueue a templated mail; failures are returned, never shown to the
  * user (the caller logs them). */

@@ -213,24 +213,34 @@ flow_test_deliver(void)
 	return n < 0 ? -1 : 0;
 }
 
-/* Deliver the outbox and return the code of the one new access-code mail
- * for rcpt; the mail read is removed. */
-void
-last_code(const char *rcpt, char code[9])
+/* The access code in a mail line ("    ABCD2345"), into c. */
+static void
+mail_code_line(const char *line, char c[9])
+{
+	if (strncmp(line, "    ", 4) == 0 &&
+	    strspn(line + 4, "ABCDEFGHJKLMNPQRSTUVWXYZ23456789") == 8 &&
+	    (line[12] == '\r' || line[12] == '\n'))
+		snprintf(c, 9, "%.8s", line + 4);
+}
+
+int
+mail_take(const char *rcpt, const char *text, char code[9])
 {
 	char dir[600], line[512];
 	struct dirent *e;
+	int n = 0;
 	DIR *d;
 	FILE *f;
 
 	assert_int_equal(flow_test_deliver(), 0);
 	path(dir, sizeof(dir), "mail");
-	code[0] = '\0';
+	if (code != NULL)
+		code[0] = '\0';
 	d = opendir(dir);
 	assert_non_null(d);
 	while ((e = readdir(d)) != NULL) {
 		char q[1200], c[9] = "";
-		int mine = 0;
+		int mine = 0, hit = text == NULL;
 
 		if (strstr(e->d_name, ".eml") == NULL)
 			continue;
@@ -238,25 +248,31 @@ last_code(const char *rcpt, char code[9])
 		f = fopen(q, "r");
 		assert_non_null(f);
 		while (fgets(line, sizeof(line), f) != NULL) {
-			if (strncmp(line, "X-Sspr-Envelope-To: ", 20) == 0 &&
-			    strncmp(line + 20, rcpt, strlen(rcpt)) == 0)
-				mine = 1;
-			if (strncmp(line, "    ", 4) == 0 &&
-			    strspn(line + 4,
-			        "ABCDEFGHJKLMNPQRSTUVWXYZ23456789") == 8 &&
-			    (line[12] == '\r' || line[12] == '\n'))
-				snprintf(c, sizeof(c), "%.8s", line + 4);
+			mine |=
+			    strncmp(line, "X-Sspr-Envelope-To: ", 20) == 0 &&
+			    strncmp(line + 20, rcpt, strlen(rcpt)) == 0;
+			hit |= text != NULL && strstr(line, text) != NULL;
+			mail_code_line(line, c);
 		}
 		fclose(f);
+		if (!mine)
+			continue;
 		/* Read mail is removed: only new messages are found next. */
-		if (mine)
-			(void)unlink(q);
-		if (mine && c[0] != '\0') {
+		(void)unlink(q);
+		n += hit;
+		if (code != NULL && c[0] != '\0') {
 			assert_true(code[0] == '\0'); /* one new code mail */
 			memcpy(code, c, 9);
 		}
 	}
 	closedir(d);
+	return n;
+}
+
+void
+last_code(const char *rcpt, char code[9])
+{
+	(void)mail_take(rcpt, NULL, code);
 	assert_true(code[0] != '\0');
 }
 

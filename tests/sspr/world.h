@@ -62,6 +62,12 @@ int enroll(const char *user, const char *pw, const char *newpw, const char *pin,
     const char *email, const char *a1, const char *a2, const char *a3,
     struct sspr_result *res);
 int flow_test_deliver(void);
+/* Deliver the outbox, then read and remove every new message to rcpt:
+ * the number of them that mention text (NULL: all of them); the access
+ * code of the one that carries one goes to code (when not NULL; "" when
+ * none). */
+int mail_take(const char *rcpt, const char *text, char code[9]);
+/* The code of the one new access-code mail for rcpt (mail_take). */
 void last_code(const char *rcpt, char code[9]);
 /* Verify secret for user at db (a wrong one counts a failure there). */
 void verify_at(const char *db, const char *user, const char *secret,
