@@ -32,6 +32,7 @@
 #include "compat/compat.h"
 #include "compat/jsonx.h"
 #include "sspr/audit.h"
+#include "tests/unit/scratch.h"
 
 #include "compat/banned.h"
 
@@ -47,14 +48,13 @@ struct dir {
 static int
 setup(void **state)
 {
-	const char *root = getenv("SSPR_TEST_TMP");
 	struct dir *d = xcalloc(1, sizeof(*d));
 
 	json_wipe_init();
-	(void)snprintf(d->path, sizeof(d->path), "%s/audit.XXXXXX",
-	    root != NULL ? root : "/tmp");
-	if (mkdtemp(d->path) == NULL)
+	if (scratch_dir(d->path, sizeof(d->path), "audit") == -1) {
+		free(d);
 		return -1;
+	}
 	(void)snprintf(d->log, sizeof(d->log), "%s/%s", d->path, AUDIT_FILE);
 	*state = d;
 	return 0;

@@ -27,6 +27,7 @@
 #include "compat/ceilings.h"
 #include "compat/compat.h"
 #include "sspr/config.h"
+#include "tests/unit/scratch.h"
 
 #include "compat/banned.h"
 
@@ -64,29 +65,12 @@ load_text(const char *text, struct cfg **out, char *err, size_t errsize)
 static int
 setup(void **state)
 {
-	const char *base = getenv("SSPR_TEST_TMP");
 	int n;
 
 	(void)state;
-	if (base == NULL || base[0] == '\0')
-		base = "/tmp";
-	if (mkdir(base, 0700) == -1 && errno != EEXIST)
+	/* expected paths below are absolute: scratch_dir() makes it so */
+	if (scratch_dir(test_dir, sizeof(test_dir), "test_config") == -1)
 		return -1;
-	n = snprintf(test_dir, sizeof(test_dir), "%s/test_config.XXXXXX", base);
-	if (n < 0 || (size_t)n >= sizeof(test_dir))
-		return -1;
-	if (mkdtemp(test_dir) == NULL)
-		return -1;
-	if (test_dir[0] != '/') { /* expected paths below are absolute */
-		char cwd[PATH_MAX], rel[PATH_MAX];
-
-		if (getcwd(cwd, sizeof(cwd)) == NULL)
-			return -1;
-		(void)strlcpy_s(rel, test_dir, sizeof(rel));
-		n = snprintf(test_dir, sizeof(test_dir), "%s/%s", cwd, rel);
-		if (n < 0 || (size_t)n >= sizeof(test_dir))
-			return -1;
-	}
 	n = snprintf(test_file, sizeof(test_file), "%s/sspr.json", test_dir);
 	if (n < 0 || (size_t)n >= sizeof(test_file))
 		return -1;

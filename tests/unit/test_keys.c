@@ -31,6 +31,7 @@
 #include "compat/compat.h"
 #include "esm/passticket.h"
 #include "sspr/keys.h"
+#include "tests/unit/scratch.h"
 
 #include "compat/banned.h"
 
@@ -134,18 +135,10 @@ assert_no_secret(const char *row, const char *msg)
 static int
 setup(void **state)
 {
-	const char *base = getenv("SSPR_TEST_TMP");
 	int n;
 
 	(void)state;
-	if (base == NULL || base[0] == '\0')
-		base = "/tmp";
-	if (mkdir(base, 0700) == -1 && errno != EEXIST)
-		return -1;
-	n = snprintf(test_dir, sizeof(test_dir), "%s/test_keys.XXXXXX", base);
-	if (n < 0 || (size_t)n >= sizeof(test_dir))
-		return -1;
-	if (mkdtemp(test_dir) == NULL)
+	if (scratch_dir(test_dir, sizeof(test_dir), "test_keys") == -1)
 		return -1;
 	n = snprintf(test_file, sizeof(test_file), "%s/keys.json", test_dir);
 	if (n < 0 || (size_t)n >= sizeof(test_file))
@@ -295,6 +288,51 @@ make_many(char *buf, size_t bufsize)
 	}
 	assert_true(off + 3 < bufsize);
 	memcpy(buf + off, "}}", 3);
+}
+
+/*
+ * Make test_file as a row's setup says, from len bytes of text: S_FILE
+ * with mode, S_SYMLINK a link to such a file (target.json, mode 0600),
+ * S_DIR a directory, S_OWNER a mode 0600 file owned by uid 1, S_MISSING
+ * nothing.  S_BIG and S_MANY are the caller's: it builds their text and
+ * asks for S_FILE.  Returns 0 when the row cannot run here (S_OWNER needs
+ * root), else 1.
+ */
+static int
+place_test_file(const char *row, enum setup setup, const char *text, size_t len,
+    mode_t mode)
+{
+	char other[PATH_MAX];
+
+	remove_test_file();
+	path_in_dir(other, sizeof(other), "target.json");
+	(void)unlink(other);
+	switch (setup) {
+	case S_FILE:
+		write_file(test_file, text, len, mode);
+		break;
+	case S_MISSING:
+		break;
+	case S_SYMLINK:
+		write_file(other, text, len, 0600);
+		assert_int_equal(symlink(other, test_file), 0);
+		break;
+	case S_DIR:
+		assert_int_equal(mkdir(test_file, 0700), 0);
+		break;
+	case S_OWNER:
+		if (geteuid() != 0) {
+			print_message("skipped row %s: needs root\n", row);
+			return 0;
+		}
+		write_file(test_file, text, len, 0600);
+		assert_int_equal(chown(test_file, 1, 1), 0);
+		break;
+	case S_BIG:
+	case S_MANY:
+		fail_msg("row '%s': the caller builds this file", row);
+	}
+	return 1;
 }
 
 static void
@@ -481,56 +519,37 @@ test_load_errors(void **state)
 	        "got a string"},
 	};
 	char text[KEYS_MAX_APPLS * 80 + 1024], err[SSPR_MAX_ERROR];
-	char other[PATH_MAX];
 	struct keys *sentinel = (struct keys *)&text, *out;
+	const char *data;
 	char *big = NULL;
+	enum setup setup;
 	size_t i, len;
 
 	(void)state;
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		const char *want = cases[i].want;
 
-		remove_test_file();
-		path_in_dir(other, sizeof(other), "target.json");
-		(void)unlink(other);
 		text[0] = '\0';
 		if (cases[i].text != NULL)
 			(void)strlcpy_s(text, cases[i].text, sizeof(text));
+		data = text;
 		len = strlen(text);
-
-		switch (cases[i].setup) {
-		case S_FILE:
-			write_file(test_file, text, len, cases[i].mode);
-			break;
-		case S_MISSING:
-			break;
-		case S_SYMLINK:
-			write_file(other, text, len, 0600);
-			assert_int_equal(symlink(other, test_file), 0);
-			break;
-		case S_DIR:
-			assert_int_equal(mkdir(test_file, 0700), 0);
-			break;
-		case S_BIG:
+		setup = cases[i].setup;
+		if (setup == S_BIG) { /* the text padded past 64 KiB */
 			big = xmalloc(64 * 1024 + 2);
 			memset(big, ' ', 64 * 1024 + 1);
 			memcpy(big, text, len);
-			write_file(test_file, big, 64 * 1024 + 1, 0600);
-			break;
-		case S_MANY:
+			data = big;
+			len = 64 * 1024 + 1;
+			setup = S_FILE;
+		} else if (setup == S_MANY) {
 			make_many(text, sizeof(text));
-			write_file(test_file, text, strlen(text), 0600);
-			break;
-		case S_OWNER:
-			if (geteuid() != 0) {
-				print_message("skipped row %s: needs root\n",
-				    cases[i].name);
-				continue;
-			}
-			write_file(test_file, text, len, 0600);
-			assert_int_equal(chown(test_file, 1, 1), 0);
-			break;
+			len = strlen(text);
+			setup = S_FILE;
 		}
+		if (!place_test_file(
+		        cases[i].name, setup, data, len, cases[i].mode))
+			continue;
 
 		out = sentinel;
 		memset(err, 'X', sizeof(err));
@@ -1007,38 +1026,16 @@ test_read_hex_file(void **state)
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		const char *text = cases[i].text != NULL ? cases[i].text : "";
 
-		remove_test_file();
-		path_in_dir(other, sizeof(other), "target.json");
-		(void)unlink(other);
 		len = cases[i].len != 0 ? cases[i].len : strlen(text);
-		switch (cases[i].setup) {
-		case S_FILE:
-			write_file(test_file, text, len, cases[i].mode);
-			break;
-		case S_SYMLINK:
-			write_file(other, text, len, 0600);
-			assert_int_equal(symlink(other, test_file), 0);
-			break;
-		case S_DIR:
-			assert_int_equal(mkdir(test_file, 0700), 0);
-			break;
-		case S_BIG:
+		if (cases[i].setup == S_BIG) { /* 4097 digits */
 			memset(big, '0', sizeof(big));
-			write_file(test_file, big, sizeof(big), 0600);
-			break;
-		case S_OWNER:
-			if (geteuid() != 0) {
-				print_message("skipped row %s: needs root\n",
-				    cases[i].name);
-				continue;
-			}
-			write_file(test_file, text, len, 0600);
-			assert_int_equal(chown(test_file, 1, 1), 0);
-			break;
-		case S_MISSING:
-		case S_MANY:
-			break;
+			text = big;
+			len = sizeof(big);
 		}
+		if (!place_test_file(cases[i].name,
+		        cases[i].setup == S_BIG ? S_FILE : cases[i].setup, text,
+		        len, cases[i].mode))
+			continue;
 		memset(hex, '#', sizeof(hex));
 		hex[sizeof(hex) - 1] = '\0';
 		err[0] = '\0';
@@ -1067,6 +1064,7 @@ test_read_hex_file(void **state)
 			    cases[i].name, err);
 	}
 	remove_test_file();
+	path_in_dir(other, sizeof(other), "target.json");
 	(void)unlink(other);
 }
 

@@ -140,7 +140,7 @@ static void
 vector_key_hex(enum test_key id, char *buf)
 {
 	unsigned char b[PASSTICKET_ENHANCED_MAX];
-	size_t i, n = 0;
+	size_t n = 0;
 
 	switch (id) {
 	case K32:
@@ -159,9 +159,7 @@ vector_key_hex(enum test_key id, char *buf)
 			b[n] = 0x5A;
 		break;
 	}
-	for (i = 0; i < n; i++)
-		(void)snprintf(buf + 2 * i, 3, "%02X", b[i]);
-	buf[2 * n] = '\0';
+	tohex(b, n, buf);
 }
 
 static void
@@ -229,6 +227,79 @@ want_check(const char *row, const struct passticket_key *k, const char *user,
 	    when != UINT64_C(0xDEADBEEF))
 		fail_msg("%s: check(\"%s\") wrote *when on %s", row, ticket,
 		    result_name(got));
+}
+
+/* The edges of the window around t, the time ticket was made for. */
+static void
+want_window(const char *row, const struct passticket_key *k, const char *user,
+    const char *appl, const char *ticket, uint64_t t, unsigned window)
+{
+	want_check(row, k, user, appl, ticket, t, window, PTKT_OK, t);
+	want_check(row, k, user, appl, ticket, t + window, window, PTKT_OK, t);
+	want_check(row, k, user, appl, ticket, t - window, window, PTKT_OK, t);
+	want_check(row, k, user, appl, ticket, t + window + 1, window,
+	    PTKT_OUT_OF_WINDOW, t);
+	want_check(row, k, user, appl, ticket, t - window - 1, window,
+	    PTKT_OUT_OF_WINDOW, t);
+}
+
+/* Every one-character change of ticket (to a character of the first
+ * nalpha of alpha) is refused: MISMATCH or OUT_OF_WINDOW, never OK. */
+static void
+want_changes_refused(const char *row, const struct passticket_key *k,
+    const char *user, const char *appl, const char *ticket, uint64_t t,
+    unsigned window, const char *alpha, size_t nalpha)
+{
+	char tk[PASSTICKET_LEN + 1];
+	enum passticket_result got;
+	size_t pos, c;
+
+	for (pos = 0; pos < PASSTICKET_LEN; pos++)
+		for (c = 0; c < nalpha; c++) {
+			memcpy(tk, ticket, sizeof(tk));
+			if (tk[pos] == alpha[c])
+				continue;
+			tk[pos] = alpha[c];
+			got = passticket_check(
+			    k, user, appl, tk, t, window, NULL);
+			if (got != PTKT_MISMATCH && got != PTKT_OUT_OF_WINDOW)
+				fail_msg("%s: \"%s\" gave %s", row, tk,
+				    result_name(got));
+		}
+}
+
+/* Tickets that check to want for IBMUSER/TSOSYS1 at 1704164645 (window
+ * 600) under a legacy key (E001193519561977) or the K64 enhanced key of
+ * type; *when is never written. */
+struct ticket_row {
+	int enhanced;
+	enum passticket_type type;
+	const char *ticket;
+};
+
+static void
+want_rows(const struct ticket_row *rows, size_t n, enum passticket_result want)
+{
+	struct passticket_key k;
+	enum passticket_result got;
+	uint64_t when;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (rows[i].enhanced)
+			make_enhanced(&k, K64, rows[i].type);
+		else
+			make_key(
+			    &k, PTKT_LEGACY, PTKT_UPPER, "E001193519561977");
+		when = 7;
+		got = passticket_check(&k, "IBMUSER", "TSOSYS1", rows[i].ticket,
+		    1704164645, 600, &when);
+		if (got != want || when != 7)
+			fail_msg("row %zu (\"%s\"): %s, when %llu; want %s", i,
+			    rows[i].ticket != NULL ? rows[i].ticket : "NULL",
+			    result_name(got), (unsigned long long)when,
+			    result_name(want));
+	}
 }
 
 /* D1, plus the §2.5 Result-5. */
@@ -510,13 +581,7 @@ test_legacy_vectors(void **state)
 		if (strcmp(out, legacy_vectors[i].want) != 0)
 			fail_msg("%s: got \"%s\", want \"%s\"", row, out,
 			    legacy_vectors[i].want);
-		want_check(row, &k, u, a, out, t, 600, PTKT_OK, t);
-		want_check(row, &k, u, a, out, t + 600, 600, PTKT_OK, t);
-		want_check(row, &k, u, a, out, t - 600, 600, PTKT_OK, t);
-		want_check(
-		    row, &k, u, a, out, t + 601, 600, PTKT_OUT_OF_WINDOW, t);
-		want_check(
-		    row, &k, u, a, out, t - 601, 600, PTKT_OUT_OF_WINDOW, t);
+		want_window(row, &k, u, a, out, t, 600);
 		want_check(row, &k, u, a, out, t, 0, PTKT_OK, t);
 		want_check(row, &k, u, a, out, t + 1, 0, PTKT_OUT_OF_WINDOW, t);
 		/* RACF upper-cases passwords: a lower-case ticket is fine. */
@@ -559,13 +624,7 @@ test_enhanced_vectors(void **state)
 			if (strcmp(out, want) != 0)
 				fail_msg("%s: got \"%s\", want \"%s\"", row,
 				    out, want);
-			want_check(row, &k, u, a, out, t, 60, PTKT_OK, t);
-			want_check(row, &k, u, a, out, t + 60, 60, PTKT_OK, t);
-			want_check(row, &k, u, a, out, t - 60, 60, PTKT_OK, t);
-			want_check(row, &k, u, a, out, t + 61, 60,
-			    PTKT_OUT_OF_WINDOW, t);
-			want_check(row, &k, u, a, out, t - 61, 60,
-			    PTKT_OUT_OF_WINDOW, t);
+			want_window(row, &k, u, a, out, t, 60);
 			want_check(
 			    row, &k, u, a, out, t + 600, 600, PTKT_OK, t);
 		}
@@ -576,61 +635,31 @@ static void
 test_changed_char(void **state)
 {
 	struct passticket_key k;
-	char tk[PASSTICKET_LEN + 1], row[48];
-	const char *alpha;
-	enum passticket_result got;
-	size_t i, pos, c;
+	char row[48];
+	size_t i;
 	int type;
 
 	(void)state;
 	for (i = 0; i < ARRAY_SIZE(legacy_vectors); i++) {
 		make_key(&k, PTKT_LEGACY, PTKT_UPPER, legacy_vectors[i].key);
-		for (pos = 0; pos < PASSTICKET_LEN; pos++)
-			for (c = 0; legacy_alpha[c] != '\0'; c++) {
-				memcpy(tk, legacy_vectors[i].want, sizeof(tk));
-				if (tk[pos] == legacy_alpha[c])
-					continue;
-				tk[pos] = legacy_alpha[c];
-				got =
-				    passticket_check(&k, legacy_vectors[i].user,
-				        legacy_vectors[i].appl, tk,
-				        legacy_vectors[i].t, 600, NULL);
-				if (got != PTKT_MISMATCH &&
-				    got != PTKT_OUT_OF_WINDOW)
-					fail_msg("%s: \"%s\" gave %s",
-					    legacy_vectors[i].name, tk,
-					    result_name(got));
-			}
+		want_changes_refused(legacy_vectors[i].name, &k,
+		    legacy_vectors[i].user, legacy_vectors[i].appl,
+		    legacy_vectors[i].want, legacy_vectors[i].t, 600,
+		    legacy_alpha, strlen(legacy_alpha));
 	}
 	for (i = 0; i < ARRAY_SIZE(enhanced_vectors); i++)
 		for (type = PTKT_UPPER; type <= PTKT_MIXED; type++) {
-			const char *want = type == PTKT_UPPER
-			                       ? enhanced_vectors[i].upper
-			                       : enhanced_vectors[i].mixed;
-
 			(void)snprintf(row, sizeof(row), "%s %s",
 			    enhanced_vectors[i].name,
 			    type == PTKT_UPPER ? "UPPER" : "MIXED");
 			make_enhanced(&k, enhanced_vectors[i].key,
 			    (enum passticket_type)type);
-			alpha = enhanced_alpha;
-			for (pos = 0; pos < PASSTICKET_LEN; pos++)
-				for (c = 0;
-				     c < (type == PTKT_UPPER ? 36U : 64U);
-				     c++) {
-					memcpy(tk, want, sizeof(tk));
-					if (tk[pos] == alpha[c])
-						continue;
-					tk[pos] = alpha[c];
-					got = passticket_check(&k,
-					    enhanced_vectors[i].user,
-					    enhanced_vectors[i].appl, tk,
-					    enhanced_vectors[i].t, 60, NULL);
-					if (got != PTKT_MISMATCH &&
-					    got != PTKT_OUT_OF_WINDOW)
-						fail_msg("%s: \"%s\" gave %s",
-						    row, tk, result_name(got));
-				}
+			want_changes_refused(row, &k, enhanced_vectors[i].user,
+			    enhanced_vectors[i].appl,
+			    type == PTKT_UPPER ? enhanced_vectors[i].upper
+			                       : enhanced_vectors[i].mixed,
+			    enhanced_vectors[i].t, 60, enhanced_alpha,
+			    type == PTKT_UPPER ? 36U : 64U);
 		}
 }
 
@@ -705,11 +734,7 @@ test_wrong_inputs(void **state)
 static void
 test_mismatch(void **state)
 {
-	static const struct {
-		int enhanced;
-		enum passticket_type type;
-		const char *ticket;
-	} cases[] = {
+	static const struct ticket_row cases[] = {
 	    {0, PTKT_UPPER, "ABAAAAAA"}, /* windows cannot overlap */
 	    {0, PTKT_UPPER, "ADAAAAAA"},
 	    {0, PTKT_UPPER, "adaaaaaa"},
@@ -718,23 +743,9 @@ test_mismatch(void **state)
 	};
 	struct passticket_key k;
 	enum passticket_result got;
-	uint64_t when = 7;
-	size_t i;
 
 	(void)state;
-	for (i = 0; i < ARRAY_SIZE(cases); i++) {
-		if (cases[i].enhanced)
-			make_enhanced(&k, K64, cases[i].type);
-		else
-			make_key(
-			    &k, PTKT_LEGACY, PTKT_UPPER, "E001193519561977");
-		got = passticket_check(&k, "IBMUSER", "TSOSYS1",
-		    cases[i].ticket, 1704164645, 600, &when);
-		if (got != PTKT_MISMATCH)
-			fail_msg("row %zu (\"%s\"): %s, want MISMATCH", i,
-			    cases[i].ticket, result_name(got));
-	}
-	assert_int_equal(when, 7);
+	want_rows(cases, ARRAY_SIZE(cases), PTKT_MISMATCH);
 	/* Just below 2^41 ("S0000000" < 2^41) decodes to some time. */
 	make_enhanced(&k, K64, PTKT_UPPER);
 	got = passticket_check(
@@ -759,11 +770,7 @@ test_mismatch(void **state)
 static void
 test_malformed(void **state)
 {
-	static const struct {
-		int enhanced;
-		enum passticket_type type;
-		const char *ticket;
-	} cases[] = {
+	static const struct ticket_row cases[] = {
 	    {0, PTKT_UPPER, "AEPRRZ3"},
 	    {0, PTKT_UPPER, "AEPRRZ3SA"},
 	    {0, PTKT_UPPER, "AEPRRZ3!"},
@@ -788,26 +795,9 @@ test_malformed(void **state)
 	    {1, PTKT_MIXED, ""},
 	    {1, PTKT_MIXED, NULL},
 	};
-	struct passticket_key k;
-	enum passticket_result got;
-	uint64_t when = 7;
-	size_t i;
 
 	(void)state;
-	for (i = 0; i < ARRAY_SIZE(cases); i++) {
-		if (cases[i].enhanced)
-			make_enhanced(&k, K64, cases[i].type);
-		else
-			make_key(
-			    &k, PTKT_LEGACY, PTKT_UPPER, "E001193519561977");
-		got = passticket_check(&k, "IBMUSER", "TSOSYS1",
-		    cases[i].ticket, 1704164645, 600, &when);
-		if (got != PTKT_MALFORMED)
-			fail_msg("row %zu (\"%s\"): %s, want MALFORMED", i,
-			    cases[i].ticket != NULL ? cases[i].ticket : "NULL",
-			    result_name(got));
-	}
-	assert_int_equal(when, 7);
+	want_rows(cases, ARRAY_SIZE(cases), PTKT_MALFORMED);
 }
 
 static void
@@ -1173,6 +1163,21 @@ round_trip(const struct passticket_key *k, const char *user, const char *appl,
 	}
 }
 
+/* A ticket made under k is refused under k with key[byte] ^ mask. */
+static void
+want_other_key_refused(const struct passticket_key *k, size_t byte,
+    unsigned char mask, const char *user, const char *appl, uint64_t t,
+    unsigned window, size_t iter)
+{
+	struct passticket_key k2 = *k;
+	char tk[PASSTICKET_LEN + 1];
+
+	k2.key[byte] ^= mask;
+	assert_int_equal(passticket_generate(k, user, appl, t, tk), 0);
+	if (passticket_check(&k2, user, appl, tk, t, window, NULL) == PTKT_OK)
+		fail_msg("iteration %zu: wrong key accepted", iter);
+}
+
 static void
 test_legacy_round_trips(void **state)
 {
@@ -1185,9 +1190,9 @@ test_legacy_round_trips(void **state)
 	    T32 - 1,
 	    T32 - 600,
 	};
-	struct passticket_key k, k2;
+	struct passticket_key k;
 	unsigned char key[8];
-	char hex[17], user[9], appl[9], tk[PASSTICKET_LEN + 1];
+	char hex[17], user[9], appl[9];
 	uint64_t t;
 	size_t i;
 
@@ -1204,16 +1209,10 @@ test_legacy_round_trips(void **state)
 			user[1] = '\0'; /* 1-character user IDs */
 		t = i < ARRAY_SIZE(special) ? special[i] : prng_below(T32);
 		round_trip(&k, user, appl, t, PASSTICKET_LEGACY_WINDOW, i);
-		if (i % 16 == 0) {
-			k2 = k;
-			k2.key[i % 8] ^= (unsigned char)(2U << (i % 7));
-			assert_int_equal(
-			    passticket_generate(&k, user, appl, t, tk), 0);
-			if (passticket_check(
-			        &k2, user, appl, tk, t, 600, NULL) == PTKT_OK)
-				fail_msg(
-				    "iteration %zu: wrong key accepted", i);
-		}
+		if (i % 16 == 0)
+			want_other_key_refused(&k, i % 8,
+			    (unsigned char)(2U << (i % 7)), user, appl, t, 600,
+			    i);
 	}
 }
 
@@ -1230,10 +1229,9 @@ test_enhanced_round_trips(void **state)
 	    T41 - 1,
 	    T41 / 2,
 	};
-	struct passticket_key k, k2;
+	struct passticket_key k;
 	unsigned char key[PASSTICKET_ENHANCED_MAX];
 	char hex[2 * PASSTICKET_ENHANCED_MAX + 1], user[9], appl[9];
-	char tk[PASSTICKET_LEN + 1];
 	enum passticket_type type;
 	uint64_t t;
 	size_t i, j, len;
@@ -1255,16 +1253,9 @@ test_enhanced_round_trips(void **state)
 		t = i < 2 * ARRAY_SIZE(special) ? special[i / 2]
 		                                : prng_below(UINT64_C(1) << 40);
 		round_trip(&k, user, appl, t, PASSTICKET_ENHANCED_WINDOW, i);
-		if (i % 16 == 0) {
-			k2 = k;
-			k2.key[i % len] ^= 0x01;
-			assert_int_equal(
-			    passticket_generate(&k, user, appl, t, tk), 0);
-			if (passticket_check(
-			        &k2, user, appl, tk, t, 60, NULL) == PTKT_OK)
-				fail_msg(
-				    "iteration %zu: wrong key accepted", i);
-		}
+		if (i % 16 == 0)
+			want_other_key_refused(
+			    &k, i % len, 0x01, user, appl, t, 60, i);
 	}
 	/* The largest times each type can carry. */
 	make_enhanced(&k, K64, PTKT_MIXED);

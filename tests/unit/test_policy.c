@@ -118,6 +118,21 @@ test_lookup(void **state)
 	assert_null(policy_question_text(NULL, "en"));
 }
 
+/*
+ * A check's verdict: want NULL, accepted (rc 0) with err as the caller
+ * left it ("untouched"); else refused (rc -1) with err exactly want.
+ */
+static void
+want_verdict(const char *row, int rc, const char *err, const char *want)
+{
+	if (want == NULL) {
+		if (rc != 0 || strcmp(err, "untouched") != 0)
+			fail_msg("%s: refused: %s", row, err);
+	} else if (rc != -1 || strcmp(err, want) != 0) {
+		fail_msg("%s: got %d '%s', want '%s'", row, rc, err, want);
+	}
+}
+
 #define SHORT6  "the PIN is too short (at least 6 digits)"
 #define LONG8   "the PIN is too long (at most 8 digits)"
 #define DIGITS  "the PIN may contain only digits"
@@ -223,7 +238,7 @@ test_pin(void **state)
 	    {0, 0, "IBMUSER", "901225", DATE}, /* YYMMDD */
 	    {0, 0, "IBMUSER", "770704", DATE},
 	};
-	char err[128];
+	char err[128], row[64];
 	size_t i;
 
 	(void)state;
@@ -235,14 +250,9 @@ test_pin(void **state)
 		rc = policy_pin_check(
 		    cases[i].min == 0 && cases[i].max == 0 ? NULL : &p,
 		    cases[i].userid, cases[i].pin, err, sizeof(err));
-		if (cases[i].want == NULL) {
-			if (rc != 0 || strcmp(err, "untouched") != 0)
-				fail_msg("row %zu '%s': refused: %s", i,
-				    cases[i].pin, err);
-		} else if (rc != -1 || strcmp(err, cases[i].want) != 0) {
-			fail_msg("row %zu '%s': got %d '%s', want '%s'", i,
-			    cases[i].pin, rc, err, cases[i].want);
-		}
+		(void)snprintf(
+		    row, sizeof(row), "row %zu '%s'", i, cases[i].pin);
+		want_verdict(row, rc, err, cases[i].want);
 	}
 	assert_int_equal(
 	    policy_pin_check(NULL, "IBMUSER", NULL, err, sizeof(err)), -1);
@@ -369,7 +379,7 @@ test_answers(void **state)
 	    {{"Q01", "Q02", "Q03"}, {"rex", "anna", "anna"}, "IBMUSER", NULL,
 	        "answers 2 and 3 are the same"},
 	};
-	char err[128];
+	char err[128], row[32];
 	size_t i;
 
 	(void)state;
@@ -379,13 +389,8 @@ test_answers(void **state)
 		(void)strlcpy_s(err, "untouched", sizeof(err));
 		rc = policy_answers_check(cases[i].ids, cases[i].answers,
 		    cases[i].userid, cases[i].email, err, sizeof(err));
-		if (cases[i].want == NULL) {
-			if (rc != 0 || strcmp(err, "untouched") != 0)
-				fail_msg("row %zu: refused: %s", i, err);
-		} else if (rc != -1 || strcmp(err, cases[i].want) != 0) {
-			fail_msg("row %zu: got %d '%s', want '%s'", i, rc, err,
-			    cases[i].want);
-		}
+		(void)snprintf(row, sizeof(row), "row %zu", i);
+		want_verdict(row, rc, err, cases[i].want);
 	}
 }
 
@@ -408,7 +413,7 @@ test_answers_normalised(void **state)
 	    {"IBMUser", "answer 1 is the user ID"},
 	    {"Hinter  Zarten", "answers 1 and 2 are the same"},
 	};
-	char norm[SECRET_MAX_NORM], err[128];
+	char norm[SECRET_MAX_NORM], err[128], row[32];
 	size_t i;
 
 	(void)state;
@@ -418,13 +423,11 @@ test_answers_normalised(void **state)
 		int rc;
 
 		assert_true(secret_normalize_answer(cases[i].typed, norm) >= 0);
-		err[0] = '\0';
+		(void)strlcpy_s(err, "untouched", sizeof(err));
 		rc = policy_answers_check(
 		    ids, answers, "IBMUSER", NULL, err, sizeof(err));
-		if (cases[i].want == NULL
-		        ? rc != 0
-		        : rc != -1 || strcmp(err, cases[i].want) != 0)
-			fail_msg("row %zu: got %d '%s'", i, rc, err);
+		(void)snprintf(row, sizeof(row), "row %zu", i);
+		want_verdict(row, rc, err, cases[i].want);
 	}
 	assert_int_equal(
 	    policy_answers_check(NULL, NULL, NULL, NULL, err, sizeof(err)), -1);

@@ -34,6 +34,7 @@
 #include "compat/jsonx.h"
 #include "compat/strbuf.h"
 #include "web/tmpl.h"
+#include "tests/unit/scratch.h"
 
 #include "compat/banned.h"
 
@@ -131,20 +132,9 @@ make_set(char *dir, const struct t_file *files, size_t n)
 static int
 setup(void **state)
 {
-	const char *base = getenv("SSPR_TEST_TMP");
-	int len;
-
 	(void)state;
 	json_wipe_init();
-	if (base == NULL || base[0] == '\0')
-		base = "/tmp";
-	if (mkdir(base, 0700) == -1 && errno != EEXIST)
-		return -1;
-	len = snprintf(test_dir, sizeof(test_dir), "%s/test_tmpl.XXXXXX", base);
-	if (len < 0 || (size_t)len >= sizeof(test_dir) ||
-	    mkdtemp(test_dir) == NULL)
-		return -1;
-	return 0;
+	return scratch_dir(test_dir, sizeof(test_dir), "test_tmpl");
 }
 
 static int
