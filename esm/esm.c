@@ -315,18 +315,15 @@ esm_verify_newsecret_ok(const char *newsecret, struct esm_verify_result *out)
 	return 0;
 }
 
-/* An injected write failure as the verify/change path reports it. */
+/* Report an injected write failure (esm_inject_fail()) as the
+ * verify/change path reports a backend error. */
 static enum esm_result
-esm_verify_injected(struct esm *esm, struct esm_verify_result *out)
+esm_verify_injected(const struct esm_err *err, struct esm_verify_result *out)
 {
-	struct esm_err err;
-
-	if (!esm_inject_fail(esm, &err))
-		return ESM_OK;
 	out->resp = ESM_RESP_INVREQ;
 	out->resp2 = 29;
-	out->code = err.code;
-	strlcpy_s(out->msg, err.msg, sizeof(out->msg));
+	out->code = err->code;
+	strlcpy_s(out->msg, err->msg, sizeof(out->msg));
 	return ESM_TEMPFAIL;
 }
 
@@ -335,6 +332,7 @@ esm_verify(struct esm *esm, const char *user, const char *secret,
     const char *newsecret, const char *applid, struct esm_verify_result *out)
 {
 	char uid[SSPR_MAX_USERID + 1], appl[SSPR_MAX_APPLID + 1];
+	struct esm_err injected;
 	enum esm_result rv;
 	size_t len;
 
@@ -358,8 +356,8 @@ esm_verify(struct esm *esm, const char *user, const char *secret,
 	if (applid != NULL && esm_norm_name(applid, appl) == -1)
 		return esm_verify_refuse(out, ESM_RESP_INVREQ, 13, 0,
 		    "APPLID must be 1-8 characters A-Z 0-9 # @ $");
-	if (newsecret != NULL && esm_verify_injected(esm, out) != ESM_OK)
-		return ESM_TEMPFAIL;
+	if (newsecret != NULL && esm_inject_fail(esm, &injected))
+		return esm_verify_injected(&injected, out);
 	esm_inject_latency(esm);
 	rv = esm->be->verify(
 	    esm, uid, secret, newsecret, applid != NULL ? appl : NULL, out);
@@ -435,6 +433,14 @@ esm_resume(struct esm *esm, const char *user, struct esm_err *err)
  * Custom fields
  * ---------------------------------------------------------------- */
 
+static enum esm_result
+esm_bad_field(struct esm_err *err)
+{
+	esm_err_set(err, ESM_E_INVALID,
+	    "field name must be 1-8 characters A-Z 0-9 # @ $");
+	return ESM_DENY;
+}
+
 enum esm_result
 esm_get_fields(struct esm *esm, const char *user, const char *const *names,
     size_t n, char **values, struct esm_err *err)
@@ -448,11 +454,8 @@ esm_get_fields(struct esm *esm, const char *user, const char *const *names,
 	if (esm_norm_name(user, uid) == -1)
 		return esm_bad_user(user, err);
 	for (i = 0; i < n; i++)
-		if (!esm_field_name_ok(names[i])) {
-			esm_err_set(err, ESM_E_INVALID,
-			    "field name must be 1-8 characters A-Z 0-9 # @ $");
-			return ESM_DENY;
-		}
+		if (!esm_field_name_ok(names[i]))
+			return esm_bad_field(err);
 	esm_inject_latency(esm);
 	return esm->be->get_fields(esm, uid, names, n, values, err);
 }
@@ -464,8 +467,7 @@ esm_fields_ok(const struct esm_field *f, size_t n, struct esm_err *err)
 
 	for (i = 0; i < n; i++) {
 		if (!esm_field_name_ok(f[i].name)) {
-			esm_err_set(err, ESM_E_INVALID,
-			    "field name must be 1-8 characters A-Z 0-9 # @ $");
+			(void)esm_bad_field(err);
 			return 0;
 		}
 		if (!esm_field_value_ok(f[i].value)) {
@@ -514,11 +516,8 @@ esm_list_users(struct esm *esm, const char *field, char ***out, size_t *n,
 	esm_err_clear(err);
 	if (esm->be->list_users == NULL || !(esm->be->caps & ESM_CAP_LIST))
 		return esm_unsupported(esm, err, "listing users");
-	if (field != NULL && esm_norm_name(field, up) == -1) {
-		esm_err_set(err, ESM_E_INVALID,
-		    "field name must be 1-8 characters A-Z 0-9 # @ $");
-		return ESM_DENY;
-	}
+	if (field != NULL && esm_norm_name(field, up) == -1)
+		return esm_bad_field(err);
 	esm_inject_latency(esm);
 	rv = esm->be->list_users(
 	    esm, field != NULL ? up : NULL, &list, &count, err);
@@ -607,11 +606,8 @@ esm_field_def(struct esm *esm, const char *name, struct esm_field_def *out,
 	esm_err_clear(err);
 	if (esm->be->field_def == NULL)
 		return esm_unsupported(esm, err, "custom field definitions");
-	if (esm_norm_name(name, up) == -1) {
-		esm_err_set(err, ESM_E_INVALID,
-		    "field name must be 1-8 characters A-Z 0-9 # @ $");
-		return ESM_DENY;
-	}
+	if (esm_norm_name(name, up) == -1)
+		return esm_bad_field(err);
 	esm_inject_latency(esm);
 	return esm->be->field_def(esm, up, out, err);
 }

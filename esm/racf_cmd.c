@@ -17,6 +17,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -206,6 +207,35 @@ cmd_number(struct cmd *c, const struct racf_item *it, const char *kwname,
 	}
 	*out = n;
 	return 0;
+}
+
+/* The index of KEYWORD(value) among choices; -1 after a message. */
+int
+cmd_choice(struct cmd *c, const struct racf_item *it, const char *kwname,
+    const char *const *choices)
+{
+	const char *v = cmd_value(c, it, kwname);
+	char up[16], list[64] = "";
+	size_t len;
+	int i;
+
+	if (v == NULL)
+		return -1;
+	cmd_upper(v, up, sizeof(up));
+	for (i = 0; choices[i] != NULL; i++)
+		if (strcmp(up, choices[i]) == 0)
+			return i;
+	for (i = 0; choices[i] != NULL; i++) {
+		len = strlen(list);
+		snprintf(list + len, sizeof(list) - len, "%s%s",
+		    i == 0                   ? ""
+		    : choices[i + 1] == NULL ? " OR "
+		                             : ", ",
+		    choices[i]);
+	}
+	cmd_msg(c, RACF_CMD_FAILED, "IKJ56702I INVALID %s, MUST BE %s", kwname,
+	    list);
+	return -1;
 }
 
 /* A user or group name from a word; -1 after a message. */

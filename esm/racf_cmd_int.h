@@ -67,6 +67,12 @@ const char *cmd_value(
 int cmd_number(struct cmd *c, const struct racf_item *it, const char *kwname,
     long lo, long hi, long *out);
 
+/* The index of KEYWORD(value) in choices (upper-case, NULL-terminated),
+ * the value compared without case; -1 after a message naming every
+ * choice ("MUST BE A, B OR C"). */
+int cmd_choice(struct cmd *c, const struct racf_item *it, const char *kwname,
+    const char *const *choices);
+
 /* A user, group or APPLID name, upper-cased into out (9 bytes); -1 after a
  * message naming what. */
 int cmd_name(struct cmd *c, const char *word, const char *what, char *out);

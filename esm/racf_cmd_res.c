@@ -18,6 +18,8 @@
 
 enum res_class { RES_CFIELD, RES_PTKTDATA };
 
+static const char *const yes_no[] = {"YES", "NO", NULL};
+
 /*
  * The class and profile operands: for CFIELD the field name of
  * USER.CSDATA.name, for PTKTDATA the APPLID, into name (9 bytes).
@@ -98,32 +100,21 @@ cmd_cfdef(struct cmd *c, const struct racf_item *it, struct racf_cfdef *d)
 	    [CF_LISTHEAD] = {"LISTHEAD", KW_VALUE},
 	    [CF_COUNT] = {NULL, 0},
 	};
-	static const char *const types[] = {"CHAR", "NUM", "HEX", "FLAG"};
+	static const char *const types[] = {"CHAR", "NUM", "HEX", "FLAG", NULL};
 	static const int maxlen[] = {1100, 10, 512, 3};
 	const struct racf_item *b[CF_COUNT] = {NULL};
 	const struct racf_item *len;
-	char up[16];
-	const char *v;
 	long n;
 	size_t i;
+	int k;
 
 	if (cmd_bind(c, it->args, it->nargs, 0, kws, b) == -1)
 		return -1;
 	d->type = RACF_CF_CHAR;
 	if (b[CF_TYPE] != NULL) {
-		if ((v = cmd_value(c, b[CF_TYPE], "TYPE")) == NULL)
+		if ((k = cmd_choice(c, b[CF_TYPE], "TYPE", types)) == -1)
 			return -1;
-		cmd_upper(v, up, sizeof(up));
-		for (i = 0; i < ARRAY_SIZE(types); i++)
-			if (strcmp(up, types[i]) == 0)
-				break;
-		if (i == ARRAY_SIZE(types)) {
-			cmd_msg(c, RACF_CMD_FAILED,
-			    "IKJ56702I INVALID TYPE, MUST BE CHAR, NUM, HEX "
-			    "OR FLAG");
-			return -1;
-		}
-		d->type = (enum racf_cftype)i;
+		d->type = (enum racf_cftype)k;
 	}
 	d->maxlength = maxlen[d->type];
 	len = b[CF_MAXLENGTH] != NULL ? b[CF_MAXLENGTH] : b[CF_MXLENGTH];
@@ -135,20 +126,14 @@ cmd_cfdef(struct cmd *c, const struct racf_item *it, struct racf_cfdef *d)
 	}
 	d->mixed = 0;
 	if (b[CF_MIXED] != NULL) {
-		if ((v = cmd_value(c, b[CF_MIXED], "MIXED")) == NULL)
+		if ((k = cmd_choice(c, b[CF_MIXED], "MIXED", yes_no)) == -1)
 			return -1;
-		cmd_upper(v, up, sizeof(up));
-		if (strcmp(up, "YES") != 0 && strcmp(up, "NO") != 0) {
-			cmd_msg(c, RACF_CMD_FAILED,
-			    "IKJ56702I INVALID MIXED, MUST BE YES OR NO");
-			return -1;
-		}
-		if (up[0] == 'Y' && d->type != RACF_CF_CHAR) {
+		if (k == 0 && d->type != RACF_CF_CHAR) {
 			cmd_msg(c, RACF_CMD_FAILED,
 			    "IKJ56702I INVALID MIXED, ONLY FOR TYPE(CHAR)");
 			return -1;
 		}
-		d->mixed = up[0] == 'Y';
+		d->mixed = k == 0;
 	}
 	if ((b[CF_MINVALUE] != NULL || b[CF_MAXVALUE] != NULL) &&
 	    d->type != RACF_CF_NUM) {
@@ -304,10 +289,10 @@ cmd_ssignon(struct cmd *c, const struct racf_item *it, struct racf_ptkt_def *d)
 	    [SS_COUNT] = {NULL, 0},
 	};
 	const struct racf_item *b[SS_COUNT] = {NULL};
+	static const char *const pttypes[] = {"UPPER", "MIXED", NULL};
 	const struct racf_item *legacy;
-	char up[16];
-	const char *v;
 	long n;
+	int k;
 
 	if (cmd_bind(c, it->args, it->nargs, 0, kws, b) == -1)
 		return -1;
@@ -343,16 +328,11 @@ cmd_ssignon(struct cmd *c, const struct racf_item *it, struct racf_ptkt_def *d)
 		d->set_enhanced = 1;
 	}
 	if (b[SS_PTTYPE] != NULL) {
-		if ((v = cmd_value(c, b[SS_PTTYPE], "PTTYPE")) == NULL)
+		/* In the order of enum passticket_type. */
+		if ((k = cmd_choice(c, b[SS_PTTYPE], "PTTYPE", pttypes)) == -1)
 			return -1;
-		cmd_upper(v, up, sizeof(up));
-		if (strcmp(up, "UPPER") != 0 && strcmp(up, "MIXED") != 0) {
-			cmd_msg(c, RACF_CMD_FAILED,
-			    "IKJ56702I INVALID PTTYPE, MUST BE UPPER OR MIXED");
-			return -1;
-		}
 		d->set_type = 1;
-		d->type = up[0] == 'U' ? PTKT_UPPER : PTKT_MIXED;
+		d->type = (enum passticket_type)k;
 	}
 	if (b[SS_PTTIMEOUT] != NULL) {
 		if (cmd_number(c, b[SS_PTTIMEOUT], "PTTIMEOUT", 1, 600, &n) ==
@@ -362,16 +342,11 @@ cmd_ssignon(struct cmd *c, const struct racf_item *it, struct racf_ptkt_def *d)
 		d->timeout = (int)n;
 	}
 	if (b[SS_PTREPLAY] != NULL) {
-		if ((v = cmd_value(c, b[SS_PTREPLAY], "PTREPLAY")) == NULL)
+		if ((k = cmd_choice(c, b[SS_PTREPLAY], "PTREPLAY", yes_no)) ==
+		    -1)
 			return -1;
-		cmd_upper(v, up, sizeof(up));
-		if (strcmp(up, "YES") != 0 && strcmp(up, "NO") != 0) {
-			cmd_msg(c, RACF_CMD_FAILED,
-			    "IKJ56702I INVALID PTREPLAY, MUST BE YES OR NO");
-			return -1;
-		}
 		d->set_replay = 1;
-		d->replay = up[0] == 'Y';
+		d->replay = k == 0;
 	}
 	return 0;
 }

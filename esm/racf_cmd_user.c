@@ -217,6 +217,27 @@ cmd_csdata(struct cmd *c, const struct racf_item *it, struct user_req *q)
 	return 0;
 }
 
+/* The value of PASSWORD(secret) or PHRASE(secret), min to max bytes
+ * long; NULL after a message (which never quotes the value). */
+static const char *
+cmd_secret(struct cmd *c, const struct racf_item *it, const char *kwname,
+    size_t min, size_t max)
+{
+	const char *v = cmd_value(c, it, kwname);
+	size_t len;
+
+	if (v == NULL)
+		return NULL;
+	len = strlen(v);
+	if (len < min || len > max) {
+		cmd_msg(c, RACF_CMD_FAILED,
+		    "IKJ56702I INVALID %s, MUST BE %zu TO %zu CHARACTERS",
+		    kwname, min, max);
+		return NULL;
+	}
+	return v;
+}
+
 /* Check every operand of ADDUSER/ALTUSER into q. */
 static int
 cmd_user_req(struct cmd *c, const struct racf_command *rc, unsigned allowed,
@@ -240,30 +261,14 @@ cmd_user_req(struct cmd *c, const struct racf_command *rc, unsigned allowed,
 	    cmd_pair(c, q, UK_RESUME, UK_REVOKE) == -1 ||
 	    cmd_pair(c, q, UK_SPECIAL, UK_NOSPECIAL) == -1)
 		return -1;
-	if (q->kw[UK_PASSWORD] != NULL) {
-		q->password = cmd_value(c, q->kw[UK_PASSWORD], "PASSWORD");
-		if (q->password == NULL)
-			return -1;
-		if (strlen(q->password) < 1 ||
-		    strlen(q->password) > SSPR_MAX_PASSWORD) {
-			cmd_msg(c, RACF_CMD_FAILED,
-			    "IKJ56702I INVALID PASSWORD, MUST BE 1 TO 8 "
-			    "CHARACTERS");
-			return -1;
-		}
-	}
-	if (q->kw[UK_PHRASE] != NULL) {
-		q->phrase = cmd_value(c, q->kw[UK_PHRASE], "PHRASE");
-		if (q->phrase == NULL)
-			return -1;
-		if (strlen(q->phrase) < 9 ||
-		    strlen(q->phrase) > SSPR_MAX_PHRASE) {
-			cmd_msg(c, RACF_CMD_FAILED,
-			    "IKJ56702I INVALID PHRASE, MUST BE 9 TO 100 "
-			    "CHARACTERS");
-			return -1;
-		}
-	}
+	if (q->kw[UK_PASSWORD] != NULL &&
+	    (q->password = cmd_secret(c, q->kw[UK_PASSWORD], "PASSWORD", 1,
+	         SSPR_MAX_PASSWORD)) == NULL)
+		return -1;
+	if (q->kw[UK_PHRASE] != NULL &&
+	    (q->phrase = cmd_secret(c, q->kw[UK_PHRASE], "PHRASE",
+	         SSPR_MAX_PASSWORD + 1, SSPR_MAX_PHRASE)) == NULL)
+		return -1;
 	if (q->kw[UK_NAME] != NULL) {
 		if ((v = cmd_value(c, q->kw[UK_NAME], "NAME")) == NULL)
 			return -1;
@@ -304,13 +309,29 @@ cmd_user_req(struct cmd *c, const struct racf_command *rc, unsigned allowed,
 	return 0;
 }
 
+/* Set u's password or phrase (what names it) to secret unless it is
+ * NULL; -1 after a message. */
+static int
+cmd_user_secret(struct cmd *c, struct racf_user_rec *u,
+    const struct racf_setropts *opts, const char *secret, unsigned flags,
+    const char *what)
+{
+	struct esm_err err;
+
+	if (secret == NULL ||
+	    racf_user_set_secret(c->r, u, opts, secret, flags, &err) == ESM_OK)
+		return 0;
+	cmd_msg(c, RACF_CMD_FAILED, "ICH21011I %s NOT CHANGED FOR %s. %s", what,
+	    u->userid, err.msg);
+	return -1;
+}
+
 /* Apply the checked request q to the profile u (inside a transaction). */
 static int
 cmd_user_apply(struct cmd *c, struct racf_user_rec *u, struct user_req *q,
     const struct racf_setropts *opts)
 {
 	unsigned flags = q->kw[UK_NOEXPIRED] != NULL ? ESM_SET_NOEXPIRED : 0;
-	struct esm_err err;
 
 	if (q->name[0] != '\0')
 		strlcpy_s(u->name, q->name, sizeof(u->name));
@@ -328,20 +349,10 @@ cmd_user_apply(struct cmd *c, struct racf_user_rec *u, struct user_req *q,
 		racf_user_clear_secret(u, 0);
 	if (q->kw[UK_NOPHRASE] != NULL)
 		racf_user_clear_secret(u, 1);
-	if (q->password != NULL && racf_user_set_secret(c->r, u, opts,
-	                               q->password, flags, &err) != ESM_OK) {
-		cmd_msg(c, RACF_CMD_FAILED,
-		    "ICH21011I PASSWORD NOT CHANGED FOR %s. %s", u->userid,
-		    err.msg);
+	if (cmd_user_secret(c, u, opts, q->password, flags, "PASSWORD") == -1 ||
+	    cmd_user_secret(c, u, opts, q->phrase, flags, "PASSWORD PHRASE") ==
+	        -1)
 		return -1;
-	}
-	if (q->phrase != NULL && racf_user_set_secret(c->r, u, opts, q->phrase,
-	                             flags, &err) != ESM_OK) {
-		cmd_msg(c, RACF_CMD_FAILED,
-		    "ICH21011I PASSWORD PHRASE NOT CHANGED FOR %s. %s",
-		    u->userid, err.msg);
-		return -1;
-	}
 	if ((q->kw[UK_EXPIRED] != NULL || q->kw[UK_NOEXPIRED] != NULL) &&
 	    q->password == NULL && q->phrase == NULL)
 		cmd_msg(c, RACF_CMD_WARNING,
@@ -357,6 +368,20 @@ cmd_user_apply(struct cmd *c, struct racf_user_rec *u, struct user_req *q,
 		racf_user_resume(u);
 	}
 	return 0;
+}
+
+/* Connect userid to group (its new default group), owned by owner. */
+static int
+cmd_user_connect(struct cmd *c, const char *userid, const char *group,
+    const char *owner, time_t now)
+{
+	struct racf_connect con;
+
+	memset(&con, 0, sizeof(con));
+	strlcpy_s(con.group, group, sizeof(con.group));
+	strlcpy_s(con.owner, owner, sizeof(con.owner));
+	con.created = now;
+	return racf_db_connect_add(c->r->db, userid, &con) == -1 ? -1 : 0;
 }
 
 /* Write the CSDATA changes of q for userid (after the profile exists). */
@@ -382,7 +407,6 @@ cmd_adduser(struct cmd *c, const struct racf_command *rc)
 	char names[CMD_MAX_NAMES][SSPR_MAX_USERID + 1];
 	struct racf_setropts opts;
 	struct racf_user_rec u;
-	struct racf_connect con;
 	struct user_req q;
 	int n, i, found;
 	time_t now = racf_now(c->r);
@@ -403,7 +427,9 @@ cmd_adduser(struct cmd *c, const struct racf_command *rc)
 			    "IKJ56702I INVALID USERID, %s", names[i]);
 			continue;
 		}
-		if (racf_db_group_exists(c->r->db, names[i]) == 1) {
+		if ((found = racf_db_group_exists(c->r->db, names[i])) == -1)
+			goto dberr;
+		if (found) {
 			cmd_msg(c, RACF_CMD_FAILED,
 			    "IKJ56702I INVALID USERID, %s IS A GROUP",
 			    names[i]);
@@ -420,11 +446,8 @@ cmd_adduser(struct cmd *c, const struct racf_command *rc)
 		/* CSDATA rows reference the user: write them after it. */
 		if (cmd_user_csdata(c, u.userid, &q) == -1)
 			goto dberr;
-		memset(&con, 0, sizeof(con));
-		strlcpy_s(con.group, u.dfltgrp, sizeof(con.group));
-		strlcpy_s(con.owner, u.owner, sizeof(con.owner));
-		con.created = now;
-		if (racf_db_connect_add(c->r->db, u.userid, &con) == -1)
+		if (cmd_user_connect(c, u.userid, u.dfltgrp, u.owner, now) ==
+		    -1)
 			goto dberr;
 		secure_zero(&u, sizeof(u));
 	}
@@ -452,7 +475,6 @@ cmd_altuser(struct cmd *c, const struct racf_command *rc)
 	char names[CMD_MAX_NAMES][SSPR_MAX_USERID + 1];
 	struct racf_setropts opts;
 	struct racf_user_rec u;
-	struct racf_connect con;
 	struct user_req q;
 	int n, i, found;
 
@@ -478,14 +500,10 @@ cmd_altuser(struct cmd *c, const struct racf_command *rc)
 		if (racf_db_user_update(c->r->db, &u) != 1 ||
 		    cmd_user_csdata(c, u.userid, &q) == -1)
 			goto dberr;
-		if (q.dfltgrp[0] != '\0') {
-			memset(&con, 0, sizeof(con));
-			strlcpy_s(con.group, q.dfltgrp, sizeof(con.group));
-			strlcpy_s(con.owner, c->issuer, sizeof(con.owner));
-			con.created = racf_now(c->r);
-			if (racf_db_connect_add(c->r->db, u.userid, &con) == -1)
-				goto dberr;
-		}
+		if (q.dfltgrp[0] != '\0' &&
+		    cmd_user_connect(c, u.userid, q.dfltgrp, c->issuer,
+		        racf_now(c->r)) == -1)
+			goto dberr;
 		secure_zero(&u, sizeof(u));
 	}
 	if (c->rc >= RACF_CMD_FAILED)

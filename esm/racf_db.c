@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "esm/esm.h"
 #include "compat/compat.h"
 #include "compat/banned.h"
 
@@ -160,22 +161,103 @@ racf_db_exec(struct racf_db *db, const char *sql)
 	return 0;
 }
 
+/* ---------------------------------------------------------------- *
+ * Statement helpers
+ * ---------------------------------------------------------------- */
+
+static sqlite3_stmt *
+racf_db_prepare(struct racf_db *db, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+
+	if (sqlite3_prepare_v2(db->sql, sql, -1, &st, NULL) != SQLITE_OK) {
+		racf_db_sqlfail(db, "preparing a statement");
+		return NULL;
+	}
+	return st;
+}
+
+static void
+racf_db_text(sqlite3_stmt *st, int col, char *dst, size_t size)
+{
+	const unsigned char *t = sqlite3_column_text(st, col);
+
+	strlcpy_s(dst, t ? (const char *)t : "", size);
+}
+
+static void
+racf_db_bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s == NULL)
+		sqlite3_bind_null(st, i);
+	else
+		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+}
+
+/* Step a statement that returns no row; -1 on error. */
+static int
+racf_db_done(struct racf_db *db, sqlite3_stmt *st, const char *what)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : racf_db_sqlfail(db, what);
+}
+
+/* As racf_db_done(), then 1 when the statement changed a row, 0 when it
+ * changed none. */
+static int
+racf_db_changed(struct racf_db *db, sqlite3_stmt *st, const char *what)
+{
+	if (racf_db_done(db, st, what) == -1)
+		return -1;
+	return sqlite3_changes(db->sql) == 1;
+}
+
+/* Run sql, a statement of one text parameter that returns no row: as
+ * racf_db_changed(). */
+static int
+racf_db_run1(
+    struct racf_db *db, const char *sql, const char *arg, const char *what)
+{
+	sqlite3_stmt *st = racf_db_prepare(db, sql);
+
+	if (st == NULL)
+		return -1;
+	racf_db_bind_text(st, 1, arg);
+	return racf_db_changed(db, st, what);
+}
+
+/* Run sql, a query of one integer (a count, a PRAGMA): 0 and *v, or -1
+ * (with what in the message). */
+static int
+racf_db_int64(
+    struct racf_db *db, const char *sql, const char *what, long long *v)
+{
+	sqlite3_stmt *st = racf_db_prepare(db, sql);
+	int rv = -1;
+
+	if (st == NULL)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*v = sqlite3_column_int64(st, 0);
+		rv = 0;
+	} else
+		racf_db_sqlfail(db, what);
+	sqlite3_finalize(st);
+	return rv;
+}
+
 static int
 racf_db_user_version(struct racf_db *db, int *v)
 {
-	sqlite3_stmt *st;
-	int rv = -1;
+	long long n;
 
-	if (sqlite3_prepare_v2(db->sql, "PRAGMA user_version", -1, &st, NULL) !=
-	    SQLITE_OK)
-		return racf_db_sqlfail(db, "reading the schema version");
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		*v = sqlite3_column_int(st, 0);
-		rv = 0;
-	} else
-		racf_db_sqlfail(db, "reading the schema version");
-	sqlite3_finalize(st);
-	return rv;
+	if (racf_db_int64(db, "PRAGMA user_version",
+	        "reading the schema version", &n) == -1)
+		return -1;
+	*v = (int)n;
+	return 0;
 }
 
 static int
@@ -314,53 +396,6 @@ racf_db_rollback(struct racf_db *db)
 }
 
 /* ---------------------------------------------------------------- *
- * Statement helpers
- * ---------------------------------------------------------------- */
-
-static sqlite3_stmt *
-racf_db_prepare(struct racf_db *db, const char *sql)
-{
-	sqlite3_stmt *st = NULL;
-
-	if (sqlite3_prepare_v2(db->sql, sql, -1, &st, NULL) != SQLITE_OK) {
-		racf_db_sqlfail(db, "preparing a statement");
-		return NULL;
-	}
-	return st;
-}
-
-static void
-racf_db_text(sqlite3_stmt *st, int col, char *dst, size_t size)
-{
-	const unsigned char *t = sqlite3_column_text(st, col);
-
-	strlcpy_s(dst, t ? (const char *)t : "", size);
-}
-
-static void
-racf_db_bind_text(sqlite3_stmt *st, int i, const char *s)
-{
-	if (s == NULL)
-		sqlite3_bind_null(st, i);
-	else
-		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
-}
-
-/* Step a statement that returns no row; -1 on error. */
-static int
-racf_db_done(struct racf_db *db, sqlite3_stmt *st, const char *what)
-{
-	int rc = sqlite3_step(st);
-
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		racf_db_fail(db, "%s: %s", what, sqlite3_errmsg(db->sql));
-		return -1;
-	}
-	return 0;
-}
-
-/* ---------------------------------------------------------------- *
  * Users
  * ---------------------------------------------------------------- */
 
@@ -470,10 +505,8 @@ racf_db_user_update(struct racf_db *db, struct racf_user_rec *u)
 		return -1;
 	racf_db_user_bind(st, u);
 	sqlite3_bind_int64(st, 19, u->version);
-	if (racf_db_done(db, st, "updating a user") == -1)
-		return -1;
-	rv = sqlite3_changes(db->sql) == 1;
-	if (rv)
+	rv = racf_db_changed(db, st, "updating a user");
+	if (rv == 1)
 		u->version++;
 	return rv;
 }
@@ -481,42 +514,15 @@ racf_db_user_update(struct racf_db *db, struct racf_user_rec *u)
 int
 racf_db_user_delete(struct racf_db *db, const char *userid)
 {
-	sqlite3_stmt *st;
-
-	st = racf_db_prepare(db, "DELETE FROM users WHERE userid = ?");
-	if (st == NULL)
-		return -1;
-	racf_db_bind_text(st, 1, userid);
-	if (racf_db_done(db, st, "deleting a user") == -1)
-		return -1;
-	return sqlite3_changes(db->sql) == 1;
+	return racf_db_run1(db, "DELETE FROM users WHERE userid = ?", userid,
+	    "deleting a user");
 }
 
 int
 racf_db_user_count(struct racf_db *db, long long *n)
 {
-	sqlite3_stmt *st = racf_db_prepare(db, "SELECT count(*) FROM users");
-	int rv = -1;
-
-	if (st == NULL)
-		return -1;
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		*n = sqlite3_column_int64(st, 0);
-		rv = 0;
-	} else
-		racf_db_sqlfail(db, "counting users");
-	sqlite3_finalize(st);
-	return rv;
-}
-
-static void
-racf_db_list_free(char **list, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(list[i]);
-	free(list);
+	return racf_db_int64(
+	    db, "SELECT count(*) FROM users", "counting users", n);
 }
 
 int
@@ -547,7 +553,7 @@ racf_db_user_list(struct racf_db *db, const char *field, char ***out, size_t *n)
 	if (rc != SQLITE_DONE) {
 		racf_db_sqlfail(db, "listing users");
 		sqlite3_finalize(st);
-		racf_db_list_free(list, len);
+		esm_list_free(list, len);
 		return -1;
 	}
 	sqlite3_finalize(st);
@@ -663,9 +669,7 @@ racf_db_connect_add(
 	racf_db_bind_text(st, 2, c->group);
 	racf_db_bind_text(st, 3, c->owner);
 	sqlite3_bind_int64(st, 4, (sqlite3_int64)c->created);
-	if (racf_db_done(db, st, "connecting a user") == -1)
-		return -1;
-	return sqlite3_changes(db->sql) == 1;
+	return racf_db_changed(db, st, "connecting a user");
 }
 
 int
@@ -680,9 +684,7 @@ racf_db_connect_remove(
 		return -1;
 	racf_db_bind_text(st, 1, userid);
 	racf_db_bind_text(st, 2, group);
-	if (racf_db_done(db, st, "removing a connect") == -1)
-		return -1;
-	return sqlite3_changes(db->sql) == 1;
+	return racf_db_changed(db, st, "removing a connect");
 }
 
 int
@@ -773,15 +775,8 @@ racf_db_cfdef_put(struct racf_db *db, const struct racf_cfdef *def)
 int
 racf_db_cfdef_delete(struct racf_db *db, const char *name)
 {
-	sqlite3_stmt *st;
-
-	st = racf_db_prepare(db, "DELETE FROM cfields WHERE name = ?");
-	if (st == NULL)
-		return -1;
-	racf_db_bind_text(st, 1, name);
-	if (racf_db_done(db, st, "deleting a custom field") == -1)
-		return -1;
-	return sqlite3_changes(db->sql) == 1;
+	return racf_db_run1(db, "DELETE FROM cfields WHERE name = ?", name,
+	    "deleting a custom field");
 }
 
 int
@@ -892,8 +887,8 @@ racf_db_setropts_get(struct racf_db *db, struct racf_setropts *out)
 	    "mixedcase, specialchars FROM setropts WHERE id = 1");
 	if (st == NULL)
 		return -1;
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
+	rc = racf_db_step_one(db, st, "reading SETROPTS");
+	if (rc == 1) {
 		s.history = sqlite3_column_int(st, 0);
 		s.interval = sqlite3_column_int(st, 1);
 		s.minchange = sqlite3_column_int(st, 2);
@@ -904,8 +899,10 @@ racf_db_setropts_get(struct racf_db *db, struct racf_setropts *out)
 		s.pol.specialchars = sqlite3_column_int(st, 7);
 	}
 	sqlite3_finalize(st);
-	if (rc != SQLITE_ROW)
-		return racf_db_sqlfail(db, "reading SETROPTS");
+	if (rc == 0)
+		return racf_db_fail(db, "reading SETROPTS: the row is missing");
+	if (rc == -1)
+		return -1;
 
 	st = racf_db_prepare(
 	    db, "SELECT n, min, max, content FROM rules ORDER BY n");
@@ -981,17 +978,17 @@ racf_db_meta_uint(struct racf_db *db, const char *key, unsigned *out)
 	if (st == NULL)
 		return -1;
 	racf_db_bind_text(st, 1, key);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
+	rc = racf_db_step_one(db, st, "reading a database setting");
+	if (rc == 1) {
 		sqlite3_int64 v = sqlite3_column_int64(st, 0);
 
 		*out = v > 0 && v < (1LL << 31) ? (unsigned)v : 0;
 	}
 	sqlite3_finalize(st);
-	if (rc != SQLITE_ROW)
+	if (rc == 0)
 		return racf_db_fail(
 		    db, "database setting '%s' is missing", key);
-	return 0;
+	return rc == 1 ? 0 : -1;
 }
 
 int
@@ -1013,17 +1010,12 @@ racf_db_kdf_put(struct racf_db *db, const struct racf_kdf *kdf)
 	static const char *const keys[] = {
 	    "kdf_memory_kib", "kdf_iterations", "kdf_parallelism"};
 	unsigned vals[3] = {kdf->memory_kib, kdf->iterations, kdf->parallelism};
+	char v[16];
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(keys); i++) {
-		sqlite3_stmt *st = racf_db_prepare(
-		    db, "INSERT OR REPLACE INTO meta VALUES (?, ?)");
-
-		if (st == NULL)
-			return -1;
-		racf_db_bind_text(st, 1, keys[i]);
-		sqlite3_bind_int64(st, 2, (sqlite3_int64)vals[i]);
-		if (racf_db_done(db, st, "writing a database setting") == -1)
+		snprintf(v, sizeof(v), "%u", vals[i]);
+		if (racf_db_meta_put(db, keys[i], v) == -1)
 			return -1;
 	}
 	return 0;
@@ -1108,21 +1100,13 @@ racf_db_ptkt_put(struct racf_db *db, const struct racf_ptkt_rec *p)
 int
 racf_db_ptkt_delete(struct racf_db *db, const char *applid)
 {
-	sqlite3_stmt *st;
 	int n;
 
-	st = racf_db_prepare(db, "DELETE FROM ptktdata WHERE applid = ?");
-	if (st == NULL)
-		return -1;
-	racf_db_bind_text(st, 1, applid);
-	if (racf_db_done(db, st, "deleting a PTKTDATA profile") == -1)
-		return -1;
-	n = sqlite3_changes(db->sql) == 1;
-	st = racf_db_prepare(db, "DELETE FROM ptkt_used WHERE applid = ?");
-	if (st == NULL)
-		return -1;
-	racf_db_bind_text(st, 1, applid);
-	if (racf_db_done(db, st, "deleting used PassTickets") == -1)
+	n = racf_db_run1(db, "DELETE FROM ptktdata WHERE applid = ?", applid,
+	    "deleting a PTKTDATA profile");
+	if (n == -1 ||
+	    racf_db_run1(db, "DELETE FROM ptkt_used WHERE applid = ?", applid,
+	        "deleting used PassTickets") == -1)
 		return -1;
 	return n;
 }
@@ -1132,7 +1116,6 @@ racf_db_ptkt_use(struct racf_db *db, const char *applid, const char *userid,
     const char *digest, time_t expires, time_t now)
 {
 	sqlite3_stmt *st;
-	int first;
 
 	st = racf_db_prepare(db, "DELETE FROM ptkt_used WHERE expires < ?");
 	if (st == NULL)
@@ -1148,10 +1131,7 @@ racf_db_ptkt_use(struct racf_db *db, const char *applid, const char *userid,
 	racf_db_bind_text(st, 2, userid);
 	racf_db_bind_text(st, 3, digest);
 	sqlite3_bind_int64(st, 4, (sqlite3_int64)expires);
-	if (racf_db_done(db, st, "recording a used PassTicket") == -1)
-		return -1;
-	first = sqlite3_changes(db->sql) == 1;
-	return first;
+	return racf_db_changed(db, st, "recording a used PassTicket");
 }
 
 int
@@ -1188,30 +1168,17 @@ racf_db_meta_put(struct racf_db *db, const char *key, const char *value)
 int
 racf_db_ptkt_count(struct racf_db *db, long long *n)
 {
-	sqlite3_stmt *st = racf_db_prepare(db, "SELECT count(*) FROM ptktdata");
-	int rv = -1;
-
-	if (st == NULL)
-		return -1;
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		*n = sqlite3_column_int64(st, 0);
-		rv = 0;
-	} else
-		racf_db_sqlfail(db, "counting PTKTDATA profiles");
-	sqlite3_finalize(st);
-	return rv;
+	return racf_db_int64(db, "SELECT count(*) FROM ptktdata",
+	    "counting PTKTDATA profiles", n);
 }
 
 int
 racf_db_meta_delete(struct racf_db *db, const char *key)
 {
-	sqlite3_stmt *st =
-	    racf_db_prepare(db, "DELETE FROM meta WHERE key = ?");
-
-	if (st == NULL)
-		return -1;
-	racf_db_bind_text(st, 1, key);
-	return racf_db_done(db, st, "deleting a database setting");
+	return racf_db_run1(db, "DELETE FROM meta WHERE key = ?", key,
+	           "deleting a database setting") == -1
+	           ? -1
+	           : 0;
 }
 
 int

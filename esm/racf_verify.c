@@ -94,6 +94,15 @@ racf_verify_times(const struct racf_cred *c, const struct racf_setropts *o,
 		out->daysleft = (int)((expiry - now + RACF_DAY - 1) / RACF_DAY);
 }
 
+/* How many previous values of the new secret's kind the history keeps:
+ * passwords HISTORY(n), phrases n - 1, the current value being counted
+ * among them (racf.md §3.3). */
+static int
+racf_verify_keep(const struct racf_attempt *a)
+{
+	return a->newphrase ? a->opts.history - 1 : a->opts.history;
+}
+
 /* Read the options and the profile (and the history of the new secret's
  * kind) as one snapshot.  1 found, 0 unknown user, -1 error. */
 static int
@@ -110,16 +119,12 @@ racf_verify_snapshot(
 	if (found == -1)
 		goto fail;
 	a->nhistory = 0;
-	if (found && want_history && a->opts.history > 0) {
-		/* Passwords keep HISTORY previous values; phrases count the
-		 * current value among them (racf.md §3.3). */
-		keep = a->newphrase ? a->opts.history - 1 : a->opts.history;
-		if (keep > 0) {
-			a->nhistory = racf_db_history_get(r->db, user,
-			    a->newphrase ? 'H' : 'P', a->history, keep);
-			if (a->nhistory == -1)
-				goto fail;
-		}
+	keep = racf_verify_keep(a);
+	if (found && want_history && keep > 0) {
+		a->nhistory = racf_db_history_get(
+		    r->db, user, a->newphrase ? 'H' : 'P', a->history, keep);
+		if (a->nhistory == -1)
+			goto fail;
 	}
 	racf_db_rollback(r->db); /* end of the read transaction */
 	return found;
@@ -205,13 +210,11 @@ racf_verify_store(struct racf *r, struct racf_attempt *a, int push_history,
 			return RACF_REPLAY;
 		}
 	}
-	if (push_history && a->opts.history > 0) {
-		keep = a->newphrase ? a->opts.history - 1 : a->opts.history;
-		if (keep > 0 &&
-		    racf_db_history_push(r->db, a->u.userid,
-		        a->newphrase ? 'H' : 'P', old_hash, keep) == -1)
-			return racf_verify_tempfail(r, out);
-	}
+	keep = racf_verify_keep(a);
+	if (push_history && keep > 0 &&
+	    racf_db_history_push(r->db, a->u.userid, a->newphrase ? 'H' : 'P',
+	        old_hash, keep) == -1)
+		return racf_verify_tempfail(r, out);
 	if (racf_db_commit(r->db) == -1)
 		return racf_verify_tempfail(r, out);
 	return 0;
@@ -299,6 +302,29 @@ racf_verify_fold(struct racf_attempt *a)
 }
 
 /*
+ * Start an attempt as the verify path and the dry run both do: the
+ * snapshot (with the history when want_history), the folded secrets, and
+ * out's LASTUSETIME and INVALIDCOUNT.  ESM_OK, or out filled and ESM_DENY
+ * (unknown user) or ESM_TEMPFAIL.
+ */
+static enum esm_result
+racf_verify_load(struct racf *r, const char *user, struct racf_attempt *a,
+    int want_history, struct esm_verify_result *out)
+{
+	int found = racf_verify_snapshot(r, user, a, want_history);
+
+	if (found == -1)
+		return racf_verify_tempfail(r, out);
+	if (found == 0)
+		return (enum esm_result)racf_verify_result(out,
+		    ESM_RESP_USERIDERR, 8, 4, "IRR012I USER PROFILE NOT FOUND");
+	racf_verify_fold(a);
+	out->lastusetime = a->u.last_access;
+	out->invalidcount = a->u.invalid_count;
+	return ESM_OK;
+}
+
+/*
  * The new-secret rules of the verify/change path, shared with the dry run:
  * a holds a snapshot with the history of the new secret's kind and the
  * folded new secret.  ESM_OK acceptable; ESM_DENY with out->resp NOTAUTH
@@ -357,6 +383,18 @@ racf_verify_ticket(struct racf *r, const char *user, struct racf_attempt *a,
 	return ESM_TEMPFAIL;
 }
 
+/* Take the new secret (NULL: none) into a: a password (1-8) or a
+ * phrase. */
+static void
+racf_verify_newsecret(struct racf_attempt *a, const char *newsecret)
+{
+	a->rawnew = newsecret;
+	if (newsecret != NULL) {
+		a->neulen = strlen(newsecret);
+		a->newphrase = a->neulen > SSPR_MAX_PASSWORD;
+	}
+}
+
 static int
 racf_verify_once(struct racf *r, const char *user, struct racf_attempt *a,
     int change, struct esm_verify_result *out)
@@ -365,18 +403,12 @@ racf_verify_once(struct racf *r, const char *user, struct racf_attempt *a,
 	struct racf_cred *cred, *ncred;
 	char old_hash[RACF_HASH_MAX];
 	struct racf_kdf kdf;
-	int found, match, rc;
+	int match, rc;
 
 	a->ticket = 0;
-	found = racf_verify_snapshot(r, user, a, change);
-	if (found == -1)
-		return racf_verify_tempfail(r, out);
-	if (found == 0)
-		return racf_verify_result(out, ESM_RESP_USERIDERR, 8, 4,
-		    "IRR012I USER PROFILE NOT FOUND");
-	racf_verify_fold(a);
-	out->lastusetime = a->u.last_access;
-	out->invalidcount = a->u.invalid_count;
+	rc = racf_verify_load(r, user, a, change, out);
+	if (rc != ESM_OK)
+		return rc;
 	if (a->u.revoked)
 		return racf_verify_result(
 		    out, ESM_RESP_NOTAUTH, 19, 28, "ICH70004I USER IS REVOKED");
@@ -464,11 +496,7 @@ racf_verify(struct racf *r, const char *user, const char *secret,
 	a->applid = applid;
 	a->curlen = strlen(secret);
 	a->phrase = a->curlen > SSPR_MAX_PASSWORD;
-	if (newsecret != NULL) {
-		a->rawnew = newsecret;
-		a->neulen = strlen(newsecret);
-		a->newphrase = a->neulen > SSPR_MAX_PASSWORD;
-	}
+	racf_verify_newsecret(a, newsecret);
 	for (i = 0; i < RACF_VERIFY_RETRIES && rv == RACF_RETRY; i++) {
 		memset(out, 0, sizeof(*out));
 		out->daysleft = -1;
@@ -497,29 +525,17 @@ racf_check_secret(struct racf *r, const char *user, const char *newsecret,
 {
 	struct racf_attempt *a = xcalloc(1, sizeof(*a));
 	enum esm_result rv;
-	int found;
 
 	memset(out, 0, sizeof(*out));
 	out->daysleft = -1;
-	a->rawnew = newsecret;
-	a->neulen = strlen(newsecret);
-	a->newphrase = a->neulen > SSPR_MAX_PASSWORD;
+	racf_verify_newsecret(a, newsecret);
 	/* The snapshot and the rules of the verify/change path; its read
 	 * transaction is the only database access. */
-	found = racf_verify_snapshot(r, user, a, 1);
-	if (found == -1)
-		rv = racf_verify_tempfail(r, out);
-	else if (found == 0)
-		rv = (enum esm_result)racf_verify_result(out,
-		    ESM_RESP_USERIDERR, 8, 4, "IRR012I USER PROFILE NOT FOUND");
-	else {
-		racf_verify_fold(a);
-		out->invalidcount = a->u.invalid_count;
-		out->lastusetime = a->u.last_access;
+	rv = racf_verify_load(r, user, a, 1, out);
+	if (rv == ESM_OK)
 		rv = racf_verify_new_rules(r, a, racf_now(r), out);
-		if (rv == ESM_OK)
-			racf_verify_result(out, ESM_RESP_NORMAL, 0, 0, "");
-	}
+	if (rv == ESM_OK)
+		racf_verify_result(out, ESM_RESP_NORMAL, 0, 0, "");
 	freezero(a, sizeof(*a));
 	return rv;
 }

@@ -822,6 +822,18 @@ mail_name_check(const char *name, size_t *lenp, char *why, size_t whysize)
 	    name, MAIL_MAX_NAME, "display name", lenp, why, whysize);
 }
 
+/* The header lines of a quoted-printable UTF-8 text of MIME type type. */
+static void
+mail_qp_headers(struct mail_w *w, const char *type)
+{
+	mail_puts(w, "Content-Type: ");
+	mail_puts(w, type);
+	mail_puts(w, "; charset=UTF-8");
+	mail_eol(w);
+	mail_puts(w, "Content-Transfer-Encoding: quoted-printable");
+	mail_eol(w);
+}
+
 static void
 mail_part_put(struct mail_w *w, const char *boundary, const char *type,
     const struct strbuf *qp)
@@ -829,12 +841,7 @@ mail_part_put(struct mail_w *w, const char *boundary, const char *type,
 	mail_puts(w, "--");
 	mail_puts(w, boundary);
 	mail_eol(w);
-	mail_puts(w, "Content-Type: ");
-	mail_puts(w, type);
-	mail_puts(w, "; charset=UTF-8");
-	mail_eol(w);
-	mail_puts(w, "Content-Transfer-Encoding: quoted-printable");
-	mail_eol(w);
+	mail_qp_headers(w, type);
 	mail_eol(w);
 	mail_put(w, qp->buf, qp->len);
 }
@@ -958,12 +965,8 @@ mail_build(const struct mail_msg *m, time_t now, struct strbuf *out, char *err,
 		mail_puts(&w, boundary);
 		mail_puts(&w, "\"");
 		mail_eol(&w);
-	} else {
-		mail_puts(&w, "Content-Type: text/plain; charset=UTF-8");
-		mail_eol(&w);
-		mail_puts(&w, "Content-Transfer-Encoding: quoted-printable");
-		mail_eol(&w);
-	}
+	} else
+		mail_qp_headers(&w, "text/plain");
 	if (m->auto_submitted) {
 		mail_puts(&w, "Auto-Submitted: auto-generated");
 		mail_eol(&w);

@@ -77,14 +77,23 @@ smtp_debug(CURL *c, curl_infotype type, char *data, size_t size, void *arg)
 	return 0;
 }
 
+/* A handle set up for t, with tr cleared for its trace and errbuf
+ * (CURL_ERROR_SIZE) for libcurl's message; NULL with st filled when out of
+ * memory. */
 static CURL *
-smtp_handle(const struct mail_transport *t, struct smtp_trace *tr, char *errbuf)
+smtp_handle(const struct mail_transport *t, struct smtp_trace *tr, char *errbuf,
+    struct mail_status *st)
 {
-	CURL *c = curl_easy_init();
+	CURL *c;
 	long tls;
 
-	if (c == NULL)
+	mail_global_init();
+	memset(tr, 0, sizeof(*tr));
+	if ((c = curl_easy_init()) == NULL) {
+		st->result = MAIL_TEMPFAIL;
+		snprintf(st->detail, sizeof(st->detail), "out of memory");
 		return NULL;
+	}
 	tls = t->starttls == MAIL_TLS_REQUIRED   ? (long)CURLUSESSL_ALL
 	      : t->starttls == MAIL_TLS_OPTIONAL ? (long)CURLUSESSL_TRY
 	                                         : (long)CURLUSESSL_NONE;
@@ -174,15 +183,10 @@ mail_send(const struct mail_transport *t, const char *rcpt, const char *msg,
 	CURL *c;
 
 	memset(st, 0, sizeof(*st));
-	memset(&tr, 0, sizeof(tr));
 	if (t->kind == MAIL_DIRECTORY)
 		return mail_dir_send(t, rcpt, msg, len, st);
-	mail_global_init();
-	if ((c = smtp_handle(t, &tr, errbuf)) == NULL) {
-		st->result = MAIL_TEMPFAIL;
-		snprintf(st->detail, sizeof(st->detail), "out of memory");
+	if ((c = smtp_handle(t, &tr, errbuf, st)) == NULL)
 		return st->result;
-	}
 	snprintf(from, sizeof(from), "<%s>", t->from);
 	snprintf(to, sizeof(to), "<%s>", rcpt);
 	rcpts = curl_slist_append(NULL, to);
@@ -209,15 +213,10 @@ mail_probe(const struct mail_transport *t, struct mail_status *st)
 	CURL *c;
 
 	memset(st, 0, sizeof(*st));
-	memset(&tr, 0, sizeof(tr));
 	if (t->kind == MAIL_DIRECTORY)
 		return mail_dir_probe(t, st);
-	mail_global_init();
-	if ((c = smtp_handle(t, &tr, errbuf)) == NULL) {
-		st->result = MAIL_TEMPFAIL;
-		snprintf(st->detail, sizeof(st->detail), "out of memory");
+	if ((c = smtp_handle(t, &tr, errbuf, st)) == NULL)
 		return st->result;
-	}
 	/* Without a recipient libcurl sends the custom command after the
 	 * greeting, EHLO, STARTTLS and AUTH: the whole handshake, no mail. */
 	(void)curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, "NOOP");

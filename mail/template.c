@@ -92,6 +92,44 @@ tpl_lookup(const struct mail_var *vars, size_t nvars, const char *name,
 	return NULL;
 }
 
+/* The value of the variable {{name}} (len bytes) on line of file; NULL
+ * after a message in err (unknown, no value, or for the subject a value
+ * with a line break).  The name is quoted to at most 32 bytes. */
+static const char *
+tpl_var_value(const char *file, size_t line, const char *name, size_t len,
+    const struct mail_var *vars, size_t nvars, int subject, char *err,
+    size_t errsize)
+{
+	int shown = (int)(len > 32 ? 32 : len), found;
+	const char *value;
+	size_t k;
+
+	for (k = 0; k < len && tpl_var_char(name[k]); k++)
+		;
+	if (k < len || len == 0) {
+		(void)snprintf(err, errsize,
+		    "template '%s' line %zu: '{{%.*s}}' is not a variable name "
+		    "(letters, digits and '_')",
+		    file, line, shown, name);
+		return NULL;
+	}
+	value = tpl_lookup(vars, nvars, name, len, &found);
+	if (value == NULL) {
+		(void)snprintf(err, errsize,
+		    "template '%s' line %zu: %s variable '%.*s'", file, line,
+		    found ? "no value for" : "unknown", shown, name);
+		return NULL;
+	}
+	if (subject && strpbrk(value, "\r\n") != NULL) {
+		(void)snprintf(err, errsize,
+		    "template '%s' line %zu: variable '%.*s' puts a line break "
+		    "into the subject",
+		    file, line, shown, name);
+		return NULL;
+	}
+	return value;
+}
+
 /* Append s (len bytes, first line numbered line0) to out with variables
  * substituted.  subject: refuse values with a line break.  file names the
  * template in messages.  0 or -1. */
@@ -103,7 +141,6 @@ tpl_expand(const char *file, const char *s, size_t len, size_t line0,
 	const char *what = subject ? "subject" : "body";
 	const char *value;
 	size_t i = 0, start, j, line = line0;
-	int found;
 
 	while (i < len) {
 		start = i;
@@ -130,33 +167,10 @@ tpl_expand(const char *file, const char *s, size_t len, size_t line0,
 			    line);
 			return -1;
 		}
-		for (start = i + 2; start < j && tpl_var_char(s[start]);
-		     start++)
-			;
-		if (start < j || j == i + 2) {
-			(void)snprintf(err, errsize,
-			    "template '%s' line %zu: '{{%.*s}}' is not a "
-			    "variable name (letters, digits and '_')",
-			    file, line, (int)(j - i - 2 > 32 ? 32 : j - i - 2),
-			    s + i + 2);
+		value = tpl_var_value(file, line, s + i + 2, j - i - 2, vars,
+		    nvars, subject, err, errsize);
+		if (value == NULL)
 			return -1;
-		}
-		value = tpl_lookup(vars, nvars, s + i + 2, j - i - 2, &found);
-		if (value == NULL) {
-			(void)snprintf(err, errsize,
-			    "template '%s' line %zu: %s variable '%.*s'", file,
-			    line, found ? "no value for" : "unknown",
-			    (int)(j - i - 2 > 32 ? 32 : j - i - 2), s + i + 2);
-			return -1;
-		}
-		if (subject && strpbrk(value, "\r\n") != NULL) {
-			(void)snprintf(err, errsize,
-			    "template '%s' line %zu: variable '%.*s' puts a "
-			    "line break into the subject",
-			    file, line, (int)(j - i - 2 > 32 ? 32 : j - i - 2),
-			    s + i + 2);
-			return -1;
-		}
 		if (strbuf_addstr(out, value) == -1)
 			goto toolong;
 		i = j + 2;
