@@ -44,6 +44,7 @@
 
 #include "compat/compat.h"
 
+#include "compat/hex.h"
 #include "compat/banned.h"
 
 #define PASSTICKET_NAME_LEN 8
@@ -613,19 +614,6 @@ passticket_enhanced_digit(int c, int upper)
 	return -1;
 }
 
-/* The value of one hexadecimal digit, or -1. */
-static int
-passticket_hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return 10 + (c - 'a');
-	if (c >= 'A' && c <= 'F')
-		return 10 + (c - 'A');
-	return -1;
-}
-
 int
 passticket_key_hex(struct passticket_key *k, enum passticket_kind kind,
     enum passticket_type type, const char *hex, char *err, size_t errsize)
@@ -677,8 +665,8 @@ passticket_key_hex(struct passticket_key *k, enum passticket_kind kind,
 		goto out;
 	}
 	for (i = 0; i < n / 2; i++) {
-		hi = passticket_hexval((unsigned char)hex[2 * i]);
-		lo = passticket_hexval((unsigned char)hex[2 * i + 1]);
+		hi = hex_value((unsigned char)hex[2 * i]);
+		lo = hex_value((unsigned char)hex[2 * i + 1]);
 		if (hi < 0 || lo < 0) {
 			errf(err, errsize,
 			    "PassTicket key contains a character that is not "
@@ -877,7 +865,6 @@ passticket_fingerprint(const struct passticket_key *k, char out[17])
 	unsigned char meta[2], d[SHA256_DIGEST_SIZE];
 	struct sha256_ctx ctx;
 	size_t len = k->len <= sizeof(k->key) ? k->len : sizeof(k->key);
-	int i;
 
 	meta[0] = (unsigned char)k->kind;
 	meta[1] = (unsigned char)(k->kind == PTKT_ENHANCED ? k->type : 0);
@@ -886,8 +873,7 @@ passticket_fingerprint(const struct passticket_key *k, char out[17])
 	sha256_update(&ctx, sizeof(meta), meta);
 	sha256_update(&ctx, len, k->key);
 	sha256_digest(&ctx, sizeof(d), d);
-	for (i = 0; i < 8; i++)
-		snprintf(out + 2 * i, 3, "%02x", d[i]);
+	hex_encode(d, 8, out, 0);
 	secure_zero(&ctx, sizeof(ctx));
 	secure_zero(d, sizeof(d));
 }

@@ -14,6 +14,7 @@
 
 #include "compat/compat.h"
 #include "compat/seal.h"
+#include "compat/hex.h"
 #include "compat/banned.h"
 
 void
@@ -108,13 +109,11 @@ racf_mkey_kcv(const unsigned char key[RACF_MKEY_LEN], char out[RACF_MKEY_KCV])
 	static const char label[] = "sspr-esm-master-key-check-v1";
 	struct hmac_sha256_ctx ctx;
 	unsigned char mac[SHA256_DIGEST_SIZE];
-	int i;
 
 	hmac_sha256_set_key(&ctx, RACF_MKEY_LEN, key);
 	hmac_sha256_update(&ctx, sizeof(label) - 1, (const uint8_t *)label);
 	hmac_sha256_digest(&ctx, sizeof(mac), mac);
-	for (i = 0; i < 8; i++)
-		snprintf(out + 2 * i, 3, "%02x", mac[i]);
+	hex_encode(mac, 8, out, 0);
 	secure_zero(&ctx, sizeof(ctx));
 	secure_zero(mac, sizeof(mac));
 }

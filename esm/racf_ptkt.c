@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "esm/racf_mkey.h"
+#include "compat/hex.h"
 #include "compat/banned.h"
 
 #define RACF_PTKT_KCV "mkey_kcv"
@@ -106,15 +107,13 @@ racf_ptkt_digest(
 {
 	struct sha256_ctx ctx;
 	unsigned char d[SHA256_DIGEST_SIZE];
-	int i;
 
 	sha256_init(&ctx);
 	sha256_update(&ctx, strlen(applid) + 1, (const uint8_t *)applid);
 	sha256_update(&ctx, strlen(user) + 1, (const uint8_t *)user);
 	sha256_update(&ctx, PASSTICKET_LEN, (const uint8_t *)ticket);
 	sha256_digest(&ctx, sizeof(d), d);
-	for (i = 0; i < SHA256_DIGEST_SIZE; i++)
-		snprintf(out + 2 * i, 3, "%02x", d[i]);
+	hex_encode(d, SHA256_DIGEST_SIZE, out, 0);
 }
 
 enum racf_ptkt_status

@@ -30,6 +30,7 @@
 
 #include "compat/compat.h"
 
+#include "compat/hex.h"
 #include "compat/banned.h"
 
 #define MAIL_LINE     78 /* preferred header line length (RFC 5322 2.1.1) */
@@ -42,7 +43,6 @@
 #define MAIL_DOMAIN   253 /* longest host name (RFC 1035) */
 
 static const char mail_hex[] = "0123456789ABCDEF";
-static const char mail_hexl[] = "0123456789abcdef";
 static const char mail_b64[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
@@ -787,15 +787,10 @@ static int
 mail_random_hex(char buf[2 * MAIL_ID_BYTES + 1])
 {
 	unsigned char r[MAIL_ID_BYTES];
-	size_t i;
 
 	if (random_bytes(r, sizeof(r)) == -1)
 		return -1;
-	for (i = 0; i < sizeof(r); i++) {
-		buf[2 * i] = mail_hexl[r[i] >> 4];
-		buf[2 * i + 1] = mail_hexl[r[i] & 15];
-	}
-	buf[2 * MAIL_ID_BYTES] = '\0';
+	hex_encode(r, sizeof(r), buf, 0);
 	return 0;
 }
 
