@@ -10,28 +10,8 @@
 #include <string.h>
 
 #include "compat/compat.h"
+#include "compat/base32.h"
 #include "compat/banned.h"
-
-void
-code_base32(const unsigned char *in, size_t len, char *out)
-{
-	static const char b32[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-	unsigned buf = 0;
-	int bits = 0;
-	size_t i, o = 0;
-
-	for (i = 0; i < len; i++) {
-		buf = (buf << 8) | in[i];
-		bits += 8;
-		while (bits >= 5) {
-			out[o++] = b32[(buf >> (bits - 5)) & 31];
-			bits -= 5;
-		}
-	}
-	if (bits > 0)
-		out[o++] = b32[(buf << (5 - bits)) & 31];
-	out[o] = '\0';
-}
 
 /* n symbols of alphabet (32 symbols) from the CSPRNG: 5 bits each, no
  * bias. */
@@ -59,8 +39,7 @@ code_generate(char out[CODE_LEN + 1])
 int
 code_flow_id(char out[CODE_FLOW_LEN + 1])
 {
-	return code_random(
-	    out, CODE_FLOW_LEN, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567");
+	return code_random(out, CODE_FLOW_LEN, BASE32_ALPHABET);
 }
 
 int
@@ -94,7 +73,7 @@ code_mac(const unsigned char *key, const char *flow, const char *code,
 	hmac_sha256_update(&h, strlen(flow) + 1, (const uint8_t *)flow);
 	hmac_sha256_update(&h, strlen(code), (const uint8_t *)code);
 	hmac_sha256_digest(&h, sizeof(d), d);
-	code_base32(d, sizeof(d), out);
+	(void)base32_encode(d, sizeof(d), out, CODE_MAC_LEN + 1);
 	secure_zero(&h, sizeof(h));
 	secure_zero(d, sizeof(d));
 }

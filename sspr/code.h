@@ -69,8 +69,4 @@ void code_field_format(const struct code_field *f, char *out, size_t size);
 int fail_field_parse(const char *s, struct fail_field *out);
 void fail_field_format(const struct fail_field *f, char *out, size_t size);
 
-/* Base32 (RFC 4648, no padding) of len bytes into out (8 * len / 5 + 2
- * bytes). */
-void code_base32(const unsigned char *in, size_t len, char *out);
-
 #endif

@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "compat/compat.h"
-#include "sspr/code.h"
+#include "compat/base32.h"
 #include "compat/hex.h"
 #include "compat/banned.h"
 
@@ -77,7 +77,7 @@ hd_session_new(struct sspr_hd_sessions *t, const char *actor, long long now,
 
 	if (random_bytes(r, sizeof(r)) == -1)
 		return -1;
-	code_base32(r, sizeof(r), token);
+	(void)base32_encode(r, sizeof(r), token, SSPR_HD_TOKEN_MAX);
 	secure_zero(r, sizeof(r));
 	pthread_mutex_lock(&t->mu);
 	for (i = 0; i < HD_MAX_SESSIONS; i++) {

@@ -34,6 +34,7 @@
 
 #include "compat/compat.h"
 
+#include "compat/base32.h"
 #include "compat/banned.h"
 
 #define SECRET_SALT_LEN   16
@@ -48,8 +49,6 @@
 	(UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_COMPOSE |                \
 	    UTF8PROC_CASEFOLD | UTF8PROC_REJECTNA)
 
-static const char secret_b32[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-
 static atomic_ulong secret_calls;
 
 /* A parsed stored value. */
@@ -60,10 +59,6 @@ struct secret_stored {
 };
 
 /* Helpers that the unit tests call directly (see compat.h, UNITTEST). */
-UNITTEST size_t secret_base32_encode(
-    const unsigned char *in, size_t len, char *out, size_t size);
-UNITTEST int secret_base32_decode(
-    const char *in, size_t inlen, unsigned char *out, size_t outlen);
 
 static int
 secret_is_space(utf8proc_int32_t c)
@@ -157,74 +152,6 @@ secret_normalize_pin(const char *in, char *out, size_t size)
 	memcpy(out, in + start, end - start);
 	out[end - start] = '\0';
 	return (long)(end - start);
-}
-
-UNITTEST size_t
-secret_base32_encode(
-    const unsigned char *in, size_t len, char *out, size_t size)
-{
-	size_t need = (len * 8 + 4) / 5, i, o = 0;
-	unsigned acc = 0, bits = 0;
-
-	if (size <= need)
-		return 0;
-	for (i = 0; i < len; i++) {
-		acc = ((acc << 8) | in[i]) & 0xfffu;
-		bits += 8;
-		while (bits >= 5) {
-			bits -= 5;
-			out[o++] = secret_b32[(acc >> bits) & 0x1f];
-		}
-	}
-	if (bits > 0)
-		out[o++] = secret_b32[(acc << (5 - bits)) & 0x1f];
-	out[o] = '\0';
-	return o;
-}
-
-/* The value of a base32 digit (either case), or -1. */
-static int
-secret_b32_value(char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a';
-	if (c >= '2' && c <= '7')
-		return c - '2' + 26;
-	return -1;
-}
-
-UNITTEST int
-secret_base32_decode(
-    const char *in, size_t inlen, unsigned char *out, size_t outlen)
-{
-	unsigned char tmp[SECRET_HASH_LEN];
-	unsigned acc = 0, bits = 0;
-	size_t i, o = 0;
-	int v, ret = -1;
-
-	if (outlen > sizeof(tmp) || inlen != (outlen * 8 + 4) / 5)
-		return -1;
-	for (i = 0; i < inlen; i++) {
-		v = secret_b32_value(in[i]);
-		if (v < 0)
-			goto out;
-		acc = ((acc << 5) | (unsigned)v) & 0xfffu;
-		bits += 5;
-		if (bits >= 8) {
-			bits -= 8;
-			tmp[o++] = (unsigned char)(acc >> bits);
-		}
-	}
-	/* Canonical only: the bits left over are zero. */
-	if ((acc & ((1u << bits) - 1)) != 0)
-		goto out;
-	memcpy(out, tmp, outlen);
-	ret = 0;
-out:
-	secure_zero(tmp, sizeof(tmp));
-	return ret;
 }
 
 /* The bounds verification accepts (and secret_hash() uses). */
@@ -336,9 +263,9 @@ secret_hash(enum secret_kind kind, const struct secret_pepper *pepper,
 	        params->iterations, params->parallelism, salt, norm, len,
 	        hash) == -1)
 		goto out;
-	if (secret_base32_encode(salt, sizeof(salt), salt32, sizeof(salt32)) !=
+	if (base32_encode(salt, sizeof(salt), salt32, sizeof(salt32)) !=
 	        SECRET_SALT_B32 ||
-	    secret_base32_encode(hash, sizeof(hash), hash32, sizeof(hash32)) !=
+	    base32_encode(hash, sizeof(hash), hash32, sizeof(hash32)) !=
 	        SECRET_HASH_B32)
 		goto out;
 	n = snprintf(buf, sizeof(buf), "S1$%u$%u$%u$%u$%s$%s", pepper->id,
@@ -414,10 +341,8 @@ secret_parse(const char *stored, struct secret_stored *out)
 		return -1;
 	if (!secret_params_sane(st.memory_kib, st.iterations, st.parallelism))
 		return -1;
-	if (secret_base32_decode(field[5], flen[5], st.salt, sizeof(st.salt)) ==
-	        -1 ||
-	    secret_base32_decode(field[6], flen[6], st.hash, sizeof(st.hash)) ==
-	        -1)
+	if (base32_decode(field[5], flen[5], st.salt, sizeof(st.salt)) == -1 ||
+	    base32_decode(field[6], flen[6], st.hash, sizeof(st.hash)) == -1)
 		goto out;
 	*out = st;
 	ret = 0;

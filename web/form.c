@@ -8,19 +8,8 @@
 #include <string.h>
 
 #include "compat/compat.h"
+#include "compat/hex.h"
 #include "compat/banned.h"
-
-static int
-form_hex(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 /* Decode [s, e) into out (FORM_MAX_VALUE + 1 bytes); -1 when too long,
  * malformed or NUL. */
@@ -36,8 +25,8 @@ form_decode(const char *s, const char *e, char *out)
 		if (c == '+')
 			c = ' ';
 		else if (c == '%') {
-			if (e - s < 3 || (h = form_hex(s[1])) < 0 ||
-			    (l = form_hex(s[2])) < 0)
+			if (e - s < 3 || (h = hex_value(s[1])) < 0 ||
+			    (l = hex_value(s[2])) < 0)
 				return -1;
 			c = (char)(h * 16 + l);
 			s += 2;

@@ -25,15 +25,10 @@
 
 #include "compat/compat.h"
 #include "compat/strbuf.h"
+#include "compat/base32.h"
 #include "sspr/secret.h"
 
 #include "compat/banned.h"
-
-/* The UNITTEST helpers of sspr/secret.c. */
-size_t secret_base32_encode(
-    const unsigned char *in, size_t len, char *out, size_t size);
-int secret_base32_decode(
-    const char *in, size_t inlen, unsigned char *out, size_t outlen);
 
 #define PEPPER_ID 7
 #define FW_M      "\xef\xbc\xad" /* fullwidth letters */
@@ -133,27 +128,26 @@ test_base32(void **state)
 		size_t n = strlen(cases[i].in);
 
 		assert_int_equal(
-		    secret_base32_encode((const unsigned char *)cases[i].in, n,
-		        enc, sizeof(enc)),
+		    base32_encode((const unsigned char *)cases[i].in, n, enc,
+		        sizeof(enc)),
 		    strlen(cases[i].want));
 		if (strcmp(enc, cases[i].want) != 0)
 			fail_msg("encode '%s': got '%s', want '%s'",
 			    cases[i].in, enc, cases[i].want);
 		memset(out, 0xee, sizeof(out));
-		if (secret_base32_decode(
+		if (base32_decode(
 		        cases[i].want, strlen(cases[i].want), out, n) != 0 ||
 		    memcmp(out, cases[i].in, n) != 0)
 			fail_msg("decode '%s' failed", cases[i].want);
 	}
 	/* The output buffer must hold the text and its NUL. */
 	assert_int_equal(
-	    secret_base32_encode((const unsigned char *)"foobar", 6, enc, 10),
-	    0);
+	    base32_encode((const unsigned char *)"foobar", 6, enc, 10), 0);
 	for (i = 0; i < ARRAY_SIZE(dec); i++) {
 		int rc;
 
 		memset(out, 0xee, sizeof(out));
-		rc = secret_base32_decode(
+		rc = base32_decode(
 		    dec[i].in, strlen(dec[i].in), out, dec[i].outlen);
 		if (dec[i].want == NULL) {
 			if (rc != -1 || out[0] != 0xee)
