@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <nettle/hmac.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,23 +31,40 @@ sspr_derive(const struct keys *k, const char *label, unsigned char out[32])
 
 /* ---- the retry timer ---- */
 
+/* Measure the gauges with the timer's handle (files are read here, on
+ * the timer's thread, never where sspr_gauges() is called). */
+static void
+sspr_gauges_measure(struct sspr *s)
+{
+	atomic_store(&s->gauge_mail, sspr_mail_pending(s->maint));
+	atomic_store(&s->gauge_journal, sspr_journal_pending(s->maint));
+}
+
 static void *
 sspr_maint_loop(void *arg)
 {
 	struct sspr *s = arg;
+	int period = s->cfg->journal.retry_seconds < SSPR_GAUGE_SECONDS
+	                 ? s->cfg->journal.retry_seconds
+	                 : SSPR_GAUGE_SECONDS;
 	struct timespec ts;
+	time_t next_retry = time(NULL) + s->cfg->journal.retry_seconds;
 
 	pthread_mutex_lock(&s->maint_mu);
 	while (!s->maint_stop) {
 		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_sec += s->cfg->journal.retry_seconds;
+		ts.tv_sec += period;
 		while (!s->maint_stop && pthread_cond_timedwait(&s->maint_cv,
 		                             &s->maint_mu, &ts) != ETIMEDOUT)
 			;
 		if (s->maint_stop)
 			break;
 		pthread_mutex_unlock(&s->maint_mu);
-		(void)sspr_recover(s->maint);
+		if (time(NULL) >= next_retry) {
+			(void)sspr_recover(s->maint);
+			next_retry = time(NULL) + s->cfg->journal.retry_seconds;
+		}
+		sspr_gauges_measure(s);
 		pthread_mutex_lock(&s->maint_mu);
 	}
 	pthread_mutex_unlock(&s->maint_mu);
@@ -72,6 +90,7 @@ sspr_maint_start(
 		return -1;
 	pthread_mutex_init(&s->maint_mu, NULL);
 	pthread_cond_init(&s->maint_cv, NULL);
+	sspr_gauges_measure(s);
 	if (pthread_create(&s->maint_thread, NULL, sspr_maint_loop, s) != 0) {
 		errf(err, errsize, "cannot start the retry timer");
 		sspr_close(s->maint);
@@ -462,6 +481,14 @@ sspr_mail_pending(struct sspr *s)
 	if (!s->mail_ok || !s->mailer.have_outbox)
 		return -1;
 	return mail_outbox_pending(s->mailer.outbox_path, err, sizeof(err));
+}
+
+void
+sspr_gauges(struct sspr *s, struct sspr_gauges *out)
+{
+	out->mail_pending = s->maint_running ? atomic_load(&s->gauge_mail) : -1;
+	out->journal_pending =
+	    s->maint_running ? atomic_load(&s->gauge_journal) : -1;
 }
 
 long

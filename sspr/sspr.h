@@ -91,8 +91,18 @@ struct ratelimit *sspr_client_limits(struct sspr *s);
 long sspr_mail_pending(struct sspr *s);
 
 /* Operations of the journal not yet done on every system; -1 when the
- * journal cannot be read.  Safe from any thread (reads on its own). */
+ * journal cannot be read.  Reads the journal file. */
 long sspr_journal_pending(struct sspr *s);
+
+/* The process's gauges for /metrics, as the retry timer of s measured
+ * them (every SSPR_GAUGE_SECONDS, 5 s): no file is read here, so this is
+ * safe and cheap from any thread.  -1 for a gauge s does not measure (no
+ * timer: opened with no_recovery) or could not read. */
+struct sspr_gauges {
+	long mail_pending;    /* sspr_mail_pending() */
+	long journal_pending; /* sspr_journal_pending() */
+};
+void sspr_gauges(struct sspr *s, struct sspr_gauges *out);
 
 enum sspr_status {
 	SSPR_OK = 0,

@@ -12,6 +12,7 @@
 #define SSPR_SSPR_INT_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 
 #include "esm/esm.h"
 #include "sspr/audit.h"
@@ -67,7 +68,11 @@ struct sspr {
 	pthread_mutex_t maint_mu;
 	pthread_cond_t maint_cv;
 	int maint_running, maint_stop;
+	_Atomic long gauge_mail, gauge_journal; /* sspr_gauges() */
 };
+
+/* How often the retry timer measures the gauges (seconds). */
+#define SSPR_GAUGE_SECONDS 5
 
 /* Per client address: at most this many failed steps in this window. */
 #define SSPR_CLIENT_FAILS  20

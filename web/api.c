@@ -91,6 +91,22 @@ api_str(struct web_req *rq, json_t *o, const char *key, int required, int *bad)
 	return json_string_value(v);
 }
 
+json_t *
+api_strings(
+    struct web_req *rq, const char *const *keys, size_t n, const char **val)
+{
+	json_t *o = api_body(rq, keys, n, 0);
+	size_t i;
+	int bad = 0;
+
+	for (i = 0; o != NULL && i < n; i++)
+		if ((val[i] = api_str(rq, o, keys[i], 1, &bad)) == NULL) {
+			json_decref(o);
+			return NULL;
+		}
+	return o;
+}
+
 void
 api_status(struct web_req *rq, enum sspr_status st, const char *msg)
 {
@@ -209,17 +225,14 @@ void
 api_reset(struct web_req *rq, struct sspr *s)
 {
 	static const char *const keys[] = {"userid"};
+	const char *v[ARRAY_SIZE(keys)];
 	struct sspr_flow fl;
-	const char *uid;
 	json_t *o;
-	int bad = 0;
 
-	if ((o = api_body(rq, keys, ARRAY_SIZE(keys), 0)) == NULL)
+	if ((o = api_strings(rq, keys, ARRAY_SIZE(keys), v)) == NULL)
 		return;
-	if ((uid = api_str(rq, o, "userid", 1, &bad)) != NULL) {
-		(void)sspr_reset_start(s, uid, rq->client, &fl);
-		api_flow(rq, &fl);
-	}
+	(void)sspr_reset_start(s, v[0], rq->client, &fl);
+	api_flow(rq, &fl);
 	json_decref(o);
 }
 
@@ -227,19 +240,14 @@ void
 api_reset_pin(struct web_req *rq, struct sspr *s)
 {
 	static const char *const keys[] = {"flow", "pin"};
-	const char *flow, *pin;
+	const char *v[ARRAY_SIZE(keys)];
 	struct sspr_flow fl;
 	json_t *o;
-	int bad = 0;
 
-	if ((o = api_body(rq, keys, ARRAY_SIZE(keys), 0)) == NULL)
+	if ((o = api_strings(rq, keys, ARRAY_SIZE(keys), v)) == NULL)
 		return;
-	flow = api_str(rq, o, "flow", 1, &bad);
-	pin = bad ? NULL : api_str(rq, o, "pin", 1, &bad);
-	if (!bad) {
-		(void)sspr_reset_pin(s, flow, pin, rq->client, rq->lang, &fl);
-		api_flow(rq, &fl);
-	}
+	(void)sspr_reset_pin(s, v[0], v[1], rq->client, rq->lang, &fl);
+	api_flow(rq, &fl);
 	json_decref(o);
 }
 
@@ -247,19 +255,14 @@ void
 api_reset_code(struct web_req *rq, struct sspr *s)
 {
 	static const char *const keys[] = {"flow", "code"};
-	const char *flow, *code;
+	const char *v[ARRAY_SIZE(keys)];
 	struct sspr_flow fl;
 	json_t *o;
-	int bad = 0;
 
-	if ((o = api_body(rq, keys, ARRAY_SIZE(keys), 0)) == NULL)
+	if ((o = api_strings(rq, keys, ARRAY_SIZE(keys), v)) == NULL)
 		return;
-	flow = api_str(rq, o, "flow", 1, &bad);
-	code = bad ? NULL : api_str(rq, o, "code", 1, &bad);
-	if (!bad) {
-		(void)sspr_reset_code(s, flow, code, rq->client, &fl);
-		api_flow(rq, &fl);
-	}
+	(void)sspr_reset_code(s, v[0], v[1], rq->client, &fl);
+	api_flow(rq, &fl);
 	json_decref(o);
 }
 
@@ -301,34 +304,34 @@ api_reset_answers(struct web_req *rq, struct sspr *s)
 	json_decref(o);
 }
 
-/* systems: an optional array of names, into names[] (NULL-terminated). */
-static int
-api_systems(struct web_req *rq, json_t *o, const char **names)
+int
+api_names(struct web_req *rq, json_t *o, const char *key,
+    const char *names[SSPR_MAX_SYSTEMS])
 {
-	json_t *a = json_object_get(o, "systems");
+	json_t *a = json_object_get(o, key);
+	char msg[64];
 	size_t i;
 
 	names[0] = NULL;
 	if (a == NULL)
 		return 0;
-	if (!json_is_array(a) || json_array_size(a) >= SSPR_MAX_SYSTEMS) {
-		web_error(rq, 400, "bad-request",
-		    "'systems' must be an array of system names");
-		return -1;
-	}
+	if (!json_is_array(a) || json_array_size(a) >= SSPR_MAX_SYSTEMS)
+		goto bad;
 	for (i = 0; i < json_array_size(a); i++) {
-		if (!json_is_string(json_array_get(a, i))) {
-			web_error(rq, 400, "bad-request",
-			    "'systems' must be an array of system names");
-			return -1;
-		}
+		if (!json_is_string(json_array_get(a, i)))
+			goto bad;
 		names[i] = json_string_value(json_array_get(a, i));
 	}
 	names[i] = NULL;
 	return 0;
+bad:
+	snprintf(
+	    msg, sizeof(msg), "'%s' must be an array of system names", key);
+	web_error(rq, 400, "bad-request", msg);
+	return -1;
 }
 
-json_t *
+static json_t *
 api_systems_json(const struct sspr_result *res)
 {
 	json_t *sys = json_object();
@@ -338,6 +341,24 @@ api_systems_json(const struct sspr_result *res)
 		json_object_set_new(
 		    sys, res->sys[i].name, json_string(res->sys[i].result));
 	return sys;
+}
+
+void
+api_done(struct web_req *rq, const struct sspr_result *res)
+{
+	json_t *o = json_pack("{s:o}", "systems", api_systems_json(res));
+
+	if (res->status == SSPR_PARTIAL)
+		json_object_set_new(o, "status", json_string("partial"));
+	api_reply(rq, 200, o);
+}
+
+void
+api_invalid(struct web_req *rq, const char *msg, const struct sspr_result *res)
+{
+	api_reply(rq, 422,
+	    json_pack("{s:{s:s,s:s},s:o}", "error", "code", "invalid",
+	        "message", msg, "systems", api_systems_json(res)));
 }
 
 /*
@@ -351,24 +372,12 @@ api_systems_json(const struct sspr_result *res)
 static void
 api_result(struct web_req *rq, const struct sspr_result *res, int ok)
 {
-	json_t *sys = api_systems_json(res), *o;
-
-	if (ok || res->status == SSPR_OK || res->status == SSPR_PARTIAL) {
-		o = json_pack("{s:o}", "systems", sys);
-		if (res->status == SSPR_PARTIAL)
-			json_object_set_new(
-			    o, "status", json_string("partial"));
-		api_reply(rq, 200, o);
-		return;
-	}
-	if (res->status == SSPR_INVALID && res->nsystems > 0) {
-		o = json_pack("{s:{s:s,s:s},s:o}", "error", "code", "invalid",
-		    "message", res->msg, "systems", sys);
-		api_reply(rq, 422, o);
-		return;
-	}
-	json_decref(sys);
-	api_status(rq, res->status, res->msg);
+	if (ok || res->status == SSPR_OK || res->status == SSPR_PARTIAL)
+		api_done(rq, res);
+	else if (res->status == SSPR_INVALID && res->nsystems > 0)
+		api_invalid(rq, res->msg, res);
+	else
+		api_status(rq, res->status, res->msg);
 }
 
 void
@@ -387,7 +396,7 @@ api_reset_complete(struct web_req *rq, struct sspr *s)
 	cr.token = api_str(rq, o, "flow", 1, &bad);
 	act = bad ? NULL : api_str(rq, o, "action", 1, &bad);
 	cr.new_secret = bad ? NULL : api_str(rq, o, "new", 0, &bad);
-	if (!bad && api_systems(rq, o, cr.systems) == -1)
+	if (!bad && api_names(rq, o, "systems", cr.systems) == -1)
 		bad = 1;
 	if (!bad) {
 		if (strcmp(act, "password") == 0)
@@ -456,7 +465,7 @@ api_enroll(struct web_req *rq, struct sspr *s)
 		er.qid[i] = json_string_value(qq);
 		er.answer[i] = json_string_value(qa);
 	}
-	if (!bad && api_systems(rq, o, er.systems) == -1)
+	if (!bad && api_names(rq, o, "systems", er.systems) == -1)
 		bad = 1;
 	if (!bad) {
 		er.lang = rq->lang;

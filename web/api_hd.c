@@ -16,16 +16,6 @@
 #include "compat/jsonx.h"
 #include "compat/banned.h"
 
-/* ISO-8601 text of t, or null for 0. */
-static json_t *
-api_hd_time(long long t)
-{
-	char buf[24];
-
-	web_time(t, buf);
-	return buf[0] != '\0' ? json_string(buf) : json_null();
-}
-
 /* s, or null for "". */
 static json_t *
 api_hd_opt(const char *s)
@@ -37,7 +27,7 @@ api_hd_opt(const char *s)
 static int
 api_hd_target(struct web_req *rq, char uid[SSPR_MAX_USERID + 1])
 {
-	if (web_userid(rq->param, uid) == -1) {
+	if (sspr_userid(rq->param, uid) == -1) {
 		web_error(rq, 400, "bad-request",
 		    "the path does not name a user ID (1-8 characters A-Z "
 		    "0-9 # @ $, not starting with a digit)");
@@ -64,22 +54,13 @@ api_hd_status(struct web_req *rq, enum sspr_status st, const char *msg)
 static void
 api_hd_result(struct web_req *rq, const struct sspr_result *res)
 {
-	json_t *o;
-
 	switch (res->status) {
 	case SSPR_OK:
 	case SSPR_PARTIAL:
-		o = json_pack("{s:o}", "systems", api_systems_json(res));
-		if (res->status == SSPR_PARTIAL)
-			json_object_set_new(
-			    o, "status", json_string("partial"));
-		api_reply(rq, 200, o);
+		api_done(rq, res);
 		return;
 	case SSPR_INVALID:
-		o = json_pack("{s:{s:s,s:s},s:o}", "error", "code", "invalid",
-		    "message", res->msg[0] ? res->msg : "not accepted",
-		    "systems", api_systems_json(res));
-		api_reply(rq, 422, o);
+		api_invalid(rq, res->msg[0] ? res->msg : "not accepted", res);
 		return;
 	default:
 		api_hd_status(rq, res->status, res->msg);
@@ -90,32 +71,27 @@ void
 api_hd_login(struct web_req *rq, struct sspr *s)
 {
 	static const char *const keys[] = {"userid", "password"};
+	const char *v[ARRAY_SIZE(keys)];
 	struct sspr_hd_login lg;
-	const char *uid, *pw;
 	json_t *o;
-	int bad = 0;
 
-	if ((o = api_body(rq, keys, ARRAY_SIZE(keys), 0)) == NULL)
+	if ((o = api_strings(rq, keys, ARRAY_SIZE(keys), v)) == NULL)
 		return;
-	uid = api_str(rq, o, "userid", 1, &bad);
-	pw = bad ? NULL : api_str(rq, o, "password", 1, &bad);
-	if (!bad) {
-		memset(&lg, 0, sizeof(lg));
-		(void)sspr_hd_login(s, uid, pw, rq->client, &lg);
-		if (lg.status == SSPR_OK)
-			api_reply(rq, 200,
-			    json_pack("{s:s,s:I}", "token", lg.token,
-			        "expires_in", (json_int_t)lg.expires_in));
-		else if (lg.status == SSPR_DENIED)
-			/* never says whether the ID, the password or the
-			 * group was wrong */
-			web_error(rq, 403, "denied",
-			    "Sign-on failed: the user ID or password is wrong, "
-			    "or the user ID is not a helpdesk operator.");
-		else
-			api_hd_status(rq, lg.status, "");
-		secure_zero(&lg, sizeof(lg));
-	}
+	memset(&lg, 0, sizeof(lg));
+	(void)sspr_hd_login(s, v[0], v[1], rq->client, &lg);
+	if (lg.status == SSPR_OK)
+		api_reply(rq, 200,
+		    json_pack("{s:s,s:I}", "token", lg.token, "expires_in",
+		        (json_int_t)lg.expires_in));
+	else if (lg.status == SSPR_DENIED)
+		/* never says whether the ID, the password or the group was
+		 * wrong */
+		web_error(rq, 403, "denied",
+		    "Sign-on failed: the user ID or password is wrong, or the "
+		    "user ID is not a helpdesk operator.");
+	else
+		api_hd_status(rq, lg.status, "");
+	secure_zero(&lg, sizeof(lg));
 	json_decref(o);
 }
 
@@ -143,10 +119,10 @@ api_hd_sys_json(const struct sspr_hd_sys *y)
 	json_object_set_new(o, "revoked", json_boolean(y->revoked));
 	json_object_set_new(o, "revoke_reason", api_hd_opt(y->revoke_reason));
 	json_object_set_new(o, "enrolled", json_boolean(y->enrolled));
-	json_object_set_new(o, "enrolled_at", api_hd_time(y->enrolled_at));
+	json_object_set_new(o, "enrolled_at", web_time_json(y->enrolled_at));
 	json_object_set_new(o, "sspr_locked", json_boolean(y->locked));
-	json_object_set_new(o, "locked_until", api_hd_time(y->locked_until));
-	json_object_set_new(o, "reset_at", api_hd_time(y->reset_at));
+	json_object_set_new(o, "locked_until", web_time_json(y->locked_until));
+	json_object_set_new(o, "reset_at", web_time_json(y->reset_at));
 	json_object_set_new(o, "email", api_hd_opt(y->email));
 	json_object_set_new(o, "digest", api_hd_opt(y->digest));
 	json_object_set_new(o, "protected", json_boolean(y->protected_id));
@@ -165,7 +141,7 @@ api_hd_op_json(const struct sspr_hd_op *op)
 		    sys, op->sys[i].name, json_string(op->sys[i].result));
 	return json_pack("{s:s,s:s,s:o,s:o,s:s,s:o}", "id", op->id, "kind",
 	    op->kind, "actor", api_hd_opt(op->actor), "created",
-	    api_hd_time(op->created), "state", op->state, "systems", sys);
+	    web_time_json(op->created), "state", op->state, "systems", sys);
 }
 
 void
@@ -205,8 +181,7 @@ api_hd_replicate(struct web_req *rq, struct sspr *s)
 	const char *to[SSPR_MAX_SYSTEMS], *from;
 	char uid[SSPR_MAX_USERID + 1];
 	struct sspr_result res;
-	json_t *o, *a;
-	size_t i;
+	json_t *o;
 	int bad = 0;
 
 	if (api_hd_target(rq, uid) == -1)
@@ -214,26 +189,7 @@ api_hd_replicate(struct web_req *rq, struct sspr *s)
 	if ((o = api_body(rq, keys, ARRAY_SIZE(keys), 0)) == NULL)
 		return;
 	from = api_str(rq, o, "from", 1, &bad);
-	a = json_object_get(o, "to");
-	to[0] = NULL;
-	if (!bad && a != NULL) {
-		if (!json_is_array(a) || json_array_size(a) >= ARRAY_SIZE(to)) {
-			web_error(rq, 400, "bad-request",
-			    "'to' must be an array of system names");
-			bad = 1;
-		}
-		for (i = 0; !bad && i < json_array_size(a); i++) {
-			if (!json_is_string(json_array_get(a, i))) {
-				web_error(rq, 400, "bad-request",
-				    "'to' must be an array of system names");
-				bad = 1;
-			} else
-				to[i] = json_string_value(json_array_get(a, i));
-		}
-		if (!bad)
-			to[json_array_size(a)] = NULL;
-	}
-	if (!bad) {
+	if (!bad && api_names(rq, o, "to", to) == 0) {
 		memset(&res, 0, sizeof(res));
 		(void)sspr_hd_replicate(
 		    s, &rq->op, uid, from, to, rq->client, &res);
@@ -274,10 +230,9 @@ api_hd_send_code(struct web_req *rq, struct sspr *s)
 	if ((o = api_body(rq, keys, ARRAY_SIZE(keys), 1)) == NULL)
 		return;
 	lang = api_str(rq, o, "lang", 0, &bad);
-	if (!bad && lang != NULL && strcmp(lang, "en") != 0 &&
-	    strcmp(lang, "de") != 0 && strcmp(lang, "fr") != 0) {
-		web_error(
-		    rq, 400, "bad-request", "'lang' must be en, de or fr");
+	if (!bad && lang != NULL && !web_lang_ok(rq->w, lang)) {
+		web_error(rq, 400, "bad-request",
+		    "'lang' must be a language of the pages (such as en)");
 		bad = 1;
 	}
 	if (!bad) {
@@ -312,7 +267,7 @@ api_hd_drift(struct web_req *rq, struct sspr *s)
 			json_object_set_new(sys, e->sys[k].name,
 			    json_pack("{s:s,s:o,s:o}", "state", e->sys[k].state,
 			        "enrolled_at",
-			        api_hd_time(e->sys[k].enrolled_at), "digest",
+			        web_time_json(e->sys[k].enrolled_at), "digest",
 			        api_hd_opt(e->sys[k].digest)));
 		json_array_append_new(
 		    list, json_pack("{s:s,s:s,s:o,s:o}", "userid", e->userid,

@@ -19,43 +19,45 @@
 #include "compat/compat.h"
 #include "compat/textfile.h"
 #include "compat/jsonx.h"
-#include "sspr/code.h"
 #include "sspr/policy.h"
 #include "web/form.h"
 #include "web/tmpl.h"
+#include "compat/base32.h"
 #include "compat/banned.h"
 
-#define PAGE_COOKIE_ATTRS "; Path=/; Secure; HttpOnly; SameSite=Strict"
-#define CSRF_LEN          26 /* 128 bits, base32 */
+#define CSRF_LEN 26 /* 128 bits, base32 */
+
+/* A new CSRF token for this browser into out, its cookie set. */
+static void
+page_csrf_new(struct web_req *rq, char out[CSRF_LEN + 1])
+{
+	unsigned char r[16];
+
+	if (random_bytes(r, sizeof(r)) == -1)
+		fatalx("no randomness for a CSRF token");
+	(void)base32_encode(r, sizeof(r), out, CSRF_LEN + 1);
+	web_set_cookie(rq, "__Host-csrf=%s" WEB_COOKIE_ATTRS, out);
+}
 
 /* The CSRF token of this browser: from its cookie, or a new one (set). */
 static void
 page_csrf(struct web_req *rq, char out[CSRF_LEN + 1])
 {
 	const char *c = web_cookie(rq, "__Host-csrf");
-	unsigned char r[16];
 
 	if (c != NULL && strlen(c) == CSRF_LEN &&
-	    strspn(c, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567") == CSRF_LEN) {
+	    strspn(c, BASE32_ALPHABET) == CSRF_LEN)
 		strlcpy_s(out, c, CSRF_LEN + 1);
-		return;
-	}
-	if (random_bytes(r, sizeof(r)) == -1)
-		fatalx("no randomness for a CSRF token");
-	code_base32(r, sizeof(r), out);
-	web_set_cookie(rq, "__Host-csrf=%s" PAGE_COOKIE_ATTRS, out);
+	else
+		page_csrf_new(rq, out);
 }
 
 void
 page_csrf_renew(struct web_req *rq)
 {
 	char tok[CSRF_LEN + 1];
-	unsigned char r[16];
 
-	if (random_bytes(r, sizeof(r)) == -1)
-		fatalx("no randomness for a CSRF token");
-	code_base32(r, sizeof(r), tok);
-	web_set_cookie(rq, "__Host-csrf=%s" PAGE_COOKIE_ATTRS, tok);
+	page_csrf_new(rq, tok);
 }
 
 enum web_outcome
@@ -71,27 +73,33 @@ web_outcome(const char *code)
 }
 
 const char *
-web_outcome_text(const struct web *w, const char *lang, const char *code)
+page_text(struct web_req *rq, const char *key)
+{
+	const char *t = tmpl_text(rq->w->tmpl, rq->lang, key);
+
+	return t != NULL ? t : key;
+}
+
+const char *
+page_code_text(struct web_req *rq, const char *prefix, const char *code)
 {
 	char key[64];
 	const char *t;
-	size_t i, n = strlen("outcome.");
+	size_t i, n = strlen(prefix);
 
-	if (strlen(code) + n >= sizeof(key))
+	if (n + strlen(code) >= sizeof(key))
 		return code;
-	memcpy(key, "outcome.", n);
+	memcpy(key, prefix, n);
 	for (i = 0; code[i] != '\0'; i++) {
-		char c = code[i];
+		char c = code[i] == '-' ? '_' : code[i];
 
-		if (c == '-')
-			c = '_';
 		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
 		        c == '_'))
 			return code;
 		key[n + i] = c;
 	}
 	key[n + i] = '\0';
-	t = tmpl_text(w->tmpl, lang, key);
+	t = tmpl_text(rq->w->tmpl, rq->lang, key);
 	return t != NULL ? t : code;
 }
 
@@ -126,11 +134,27 @@ page_results(struct web_req *rq, const struct sspr_result *res, json_t *d)
 		json_array_append_new(rows,
 		    json_pack("{s:s,s:s,s:s,s:b,s:s}", "name", res->sys[i].name,
 		        "result", res->sys[i].result, "text",
-		        web_outcome_text(rq->w, rq->lang, res->sys[i].result),
+		        page_code_text(rq, "outcome.", res->sys[i].result),
 		        "ok", o == WO_CHANGED, "class", classes[o]));
 		page_list_add(d, lists[o], res->sys[i].name);
 	}
 	return rows;
+}
+
+/* The languages of the pages, for the switch and the helpdesk's choice:
+ * [{code, name (in itself), selected (the page's)}]. */
+static json_t *
+page_langs(struct web_req *rq)
+{
+	const char *const *l;
+	json_t *a = json_array();
+
+	for (l = tmpl_languages(rq->w->tmpl); *l != NULL; l++)
+		json_array_append_new(
+		    a, json_pack("{s:s,s:s,s:b}", "code", *l, "name",
+		           tmpl_text(rq->w->tmpl, *l, "lang.name"), "selected",
+		           strcmp(*l, rq->lang) == 0));
+	return a;
 }
 
 void
@@ -141,6 +165,7 @@ page_render(struct web_req *rq, int status, const char *name, json_t *data)
 
 	page_csrf(rq, csrf);
 	json_object_set_new(data, "lang", json_string(rq->lang));
+	json_object_set_new(data, "langs", page_langs(rq));
 	json_object_set_new(data, "csrf", json_string(csrf));
 	strbuf_init(&out, TMPL_MAX_PAGE);
 	rq->ctype = "text/html; charset=utf-8";
@@ -159,17 +184,10 @@ page_render(struct web_req *rq, int status, const char *name, json_t *data)
 	json_decref(data);
 }
 
-/* A fixed page (error, denied) of the catalog's text. */
-static void
-page_message(struct web_req *rq, int status, const char *name)
-{
-	page_render(rq, status, name, json_object());
-}
-
 void
 page_error(struct web_req *rq, int status)
 {
-	page_message(rq, status, "error");
+	page_render(rq, status, "error", json_object());
 }
 
 int
@@ -181,14 +199,14 @@ page_form(struct web_req *rq, struct form *f)
 	if (ct == NULL ||
 	    strncasecmp(ct, "application/x-www-form-urlencoded", 33) != 0 ||
 	    form_parse(rq->body != NULL ? rq->body : "", rq->len, f) == -1) {
-		page_message(rq, 400, "error");
+		page_error(rq, 400);
 		return -1;
 	}
 	tok = form_get(f, "csrf");
 	if (tok == NULL || cookie == NULL || strlen(tok) != CSRF_LEN ||
 	    strlen(cookie) != CSRF_LEN || !ct_equal(tok, cookie, CSRF_LEN)) {
 		form_release(f);
-		page_message(rq, 403, "error");
+		page_error(rq, 403);
 		return -1;
 	}
 	return 0;
@@ -211,14 +229,10 @@ page_lang(struct web_req *rq, struct sspr *s)
 	const char *l = rq->path + strlen("/lang/");
 
 	(void)s;
-	if (strcmp(l, "en") == 0 || strcmp(l, "de") == 0 ||
-	    strcmp(l, "fr") == 0)
+	if (web_lang_ok(rq->w, l))
 		web_set_cookie(
 		    rq, "lang=%s; Path=/; SameSite=Lax; Max-Age=31536000", l);
-	rq->status = 303;
-	rq->location = "/";
-	rq->resp = xstrdup("");
-	rq->ctype = "text/plain";
+	web_redirect(rq, "/");
 }
 
 static const struct {
@@ -421,10 +435,10 @@ page_flow_cookie(struct web_req *rq, const char *token)
 {
 	if (token != NULL && token[0] != '\0')
 		web_set_cookie(rq,
-		    "__Host-flow=%s" PAGE_COOKIE_ATTRS "; Max-Age=1800", token);
+		    "__Host-flow=%s" WEB_COOKIE_ATTRS "; Max-Age=1800", token);
 	else
 		web_set_cookie(
-		    rq, "__Host-flow=" PAGE_COOKIE_ATTRS "; Max-Age=0");
+		    rq, "__Host-flow=" WEB_COOKIE_ATTRS "; Max-Age=0");
 }
 
 static void
@@ -638,8 +652,8 @@ page_reset_complete(struct web_req *rq, struct sspr *s)
 	else if (res.status == SSPR_UNAVAILABLE && res.nsystems > 0)
 		/* every system was asked and none could be changed now: say
 		 * so, system by system (nothing was changed) */
-		page_result(rq, 503, NULL,
-		    tmpl_text(rq->w->tmpl, rq->lang, "msg.unavailable"), &res);
+		page_result(
+		    rq, 503, NULL, page_text(rq, "msg.unavailable"), &res);
 	else
 		page_denied(rq);
 }

@@ -23,53 +23,13 @@
 #include "compat/jsonx.h"
 #include "web/form.h"
 #include "web/tmpl.h"
+#include "compat/hex.h"
 #include "compat/banned.h"
-
-#define HD_COOKIE_ATTRS "; Path=/; Secure; HttpOnly; SameSite=Strict"
-#define HD_LANGS        3
-
-static const char *const hd_langs[HD_LANGS][2] = {
-    {"en", "English"}, {"de", "Deutsch"}, {"fr", "Français"}};
-
-/* The catalog's text for key in the request's language. */
-static const char *
-page_hd_text(struct web_req *rq, const char *key)
-{
-	const char *t = tmpl_text(rq->w->tmpl, rq->lang, key);
-
-	return t != NULL ? t : key;
-}
-
-/* The catalog's text for prefix + code (a reason, a kind, a state), or
- * code itself when there is none. */
-static const char *
-page_hd_code_text(struct web_req *rq, const char *prefix, const char *code)
-{
-	char key[64];
-	const char *t;
-	size_t i, n = strlen(prefix);
-
-	if (n + strlen(code) >= sizeof(key))
-		return code;
-	memcpy(key, prefix, n);
-	for (i = 0; code[i] != '\0'; i++) {
-		char c = code[i] == '-' ? '_' : code[i];
-
-		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-		        c == '_'))
-			return code;
-		key[n + i] = c;
-	}
-	key[n + i] = '\0';
-	t = tmpl_text(rq->w->tmpl, rq->lang, key);
-	return t != NULL ? t : code;
-}
 
 /* A user ID for a URL's query: # @ $ percent-encoded. */
 static void
 page_hd_query(const char *uid, char out[3 * SSPR_MAX_USERID + 1])
 {
-	static const char hex[] = "0123456789ABCDEF";
 	size_t i, k = 0;
 
 	for (i = 0; uid[i] != '\0' && i < SSPR_MAX_USERID; i++) {
@@ -80,21 +40,11 @@ page_hd_query(const char *uid, char out[3 * SSPR_MAX_USERID + 1])
 			out[k++] = (char)c;
 		else {
 			out[k++] = '%';
-			out[k++] = hex[c >> 4];
-			out[k++] = hex[c & 15];
+			hex_encode(&c, 1, out + k, 1);
+			k += 2;
 		}
 	}
 	out[k] = '\0';
-}
-
-/* ISO-8601 text of t, or NULL (a missing value) for 0. */
-static json_t *
-page_hd_time(long long t)
-{
-	char buf[24];
-
-	web_time(t, buf);
-	return buf[0] != '\0' ? json_string(buf) : json_null();
 }
 
 /* The data every page of an operator starts with. */
@@ -170,25 +120,17 @@ page_hd_login(struct web_req *rq, struct sspr *s)
 	if (lg.status == SSPR_OK) {
 		/* A new session: the browser's earlier one, if any, ends
 		 * (SESS-03), and so does its CSRF token. */
-		prev = web_cookie(rq, "__Host-hd");
-		if (prev != NULL && prev[0] != '\0' &&
-		    strlen(prev) < SSPR_HD_TOKEN_MAX &&
-		    strspn(prev, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnop"
-		                 "qrstuvwxyz0123456789-_") == strlen(prev) &&
+		prev = web_hd_token(rq);
+		if (prev != NULL &&
 		    sspr_hd_session(s, prev, rq->client, &old) == 0)
 			sspr_hd_logout(s, &old, rq->client);
-		web_set_cookie(rq, "__Host-hd=%s" HD_COOKIE_ATTRS, lg.token);
+		web_set_cookie(rq, "__Host-hd=%s" WEB_COOKIE_ATTRS, lg.token);
 		page_csrf_renew(rq);
-		rq->status = 303;
-		rq->location = "/helpdesk/user";
-		rq->resp = xstrdup("");
-		rq->ctype = "text/plain; charset=utf-8";
+		web_redirect(rq, "/helpdesk/user");
 	} else if (lg.status == SSPR_UNAVAILABLE)
-		page_hd_login_render(
-		    rq, 503, page_hd_text(rq, "msg.unavailable"));
+		page_hd_login_render(rq, 503, page_text(rq, "msg.unavailable"));
 	else
-		page_hd_login_render(
-		    rq, 403, page_hd_text(rq, "hd.login_failed"));
+		page_hd_login_render(rq, 403, page_text(rq, "hd.login_failed"));
 	secure_zero(&lg, sizeof(lg));
 }
 
@@ -203,12 +145,9 @@ page_hd_logout(struct web_req *rq, struct sspr *s)
 		return;
 	form_release(&f);
 	sspr_hd_logout(s, &rq->op, rq->client);
-	web_set_cookie(rq, "__Host-hd=" HD_COOKIE_ATTRS "; Max-Age=0");
+	web_set_cookie(rq, "__Host-hd=" WEB_COOKIE_ATTRS "; Max-Age=0");
 	rq->clear_site = "\"cache\", \"cookies\", \"storage\"";
-	rq->status = 303;
-	rq->location = "/helpdesk";
-	rq->resp = xstrdup("");
-	rq->ctype = "text/plain; charset=utf-8";
+	web_redirect(rq, "/helpdesk");
 }
 
 /* ---------------------------------------------------------------- *
@@ -230,13 +169,13 @@ page_hd_systems(struct web_req *rq, const struct sspr_hd_user *u)
 		    y->revoked, "enrolled", y->enrolled, "locked", y->locked);
 		if (y->revoke_reason[0] != '\0')
 			json_object_set_new(o, "reason",
-			    json_string(page_hd_code_text(
+			    json_string(page_code_text(
 			        rq, "hd.reason.", y->revoke_reason)));
 		json_object_set_new(
-		    o, "enrolled_at", page_hd_time(y->enrolled_at));
+		    o, "enrolled_at", web_time_json(y->enrolled_at));
 		json_object_set_new(
-		    o, "locked_until", page_hd_time(y->locked_until));
-		json_object_set_new(o, "reset_at", page_hd_time(y->reset_at));
+		    o, "locked_until", web_time_json(y->locked_until));
+		json_object_set_new(o, "reset_at", web_time_json(y->reset_at));
 		json_object_set_new(o, "email", json_string(y->email));
 		json_object_set_new(o, "digest", json_string(y->digest));
 		json_array_append_new(rows, o);
@@ -259,14 +198,14 @@ page_hd_ops(struct web_req *rq, const struct sspr_hd_user *u)
 			json_array_append_new(res,
 			    json_pack("{s:s,s:s,s:s}", "name", op->sys[k].name,
 			        "result", op->sys[k].result, "text",
-			        web_outcome_text(
-			            rq->w, rq->lang, op->sys[k].result)));
+			        page_code_text(
+			            rq, "outcome.", op->sys[k].result)));
 		json_array_append_new(
 		    rows, json_pack("{s:o,s:s,s:s,s:s,s:o}", "created",
-		              page_hd_time(op->created), "kind",
-		              page_hd_code_text(rq, "hd.kind.", op->kind),
-		              "actor", op->actor, "state",
-		              page_hd_code_text(rq, "hd.state.", op->state),
+		              web_time_json(op->created), "kind",
+		              page_code_text(rq, "hd.kind.", op->kind), "actor",
+		              op->actor, "state",
+		              page_code_text(rq, "hd.state.", op->state),
 		              "results", res));
 	}
 	return rows;
@@ -304,19 +243,27 @@ page_hd_choices(struct web_req *rq, const struct sspr_hd_user *u, json_t *user)
 	json_object_set_new(user, "to", to);
 }
 
-/* The send-code form's languages, the page's selected. */
-static json_t *
-page_hd_langs(struct web_req *rq)
+/* A helpdesk call refused with st (not OK, PARTIAL or UNAUTHORIZED), msg
+ * what the workflow said ("" when nothing): the page's status, and its
+ * words into *text (borrowed). */
+static int
+page_hd_refusal(
+    struct web_req *rq, enum sspr_status st, const char *msg, const char **text)
 {
-	json_t *a = json_array();
-	size_t i;
-
-	for (i = 0; i < HD_LANGS; i++)
-		json_array_append_new(
-		    a, json_pack("{s:s,s:s,s:b}", "code", hd_langs[i][0],
-		           "name", hd_langs[i][1], "selected",
-		           strcmp(rq->lang, hd_langs[i][0]) == 0));
-	return a;
+	switch (st) {
+	case SSPR_INVALID:
+		*text = msg[0] != '\0' ? msg : page_text(rq, "msg.error");
+		return 422;
+	case SSPR_FORBIDDEN:
+		*text = page_text(rq, "hd.forbidden");
+		return 403;
+	case SSPR_NOT_FOUND:
+		*text = page_text(rq, "hd.not_found");
+		return 404;
+	default: /* unavailable: the system is named to operators */
+		*text = msg[0] != '\0' ? msg : page_text(rq, "msg.unavailable");
+		return 503;
+	}
 }
 
 void
@@ -325,6 +272,7 @@ page_hd_user(struct web_req *rq, struct sspr *s)
 	const char *id = web_query(rq, "id");
 	char uid[SSPR_MAX_USERID + 1];
 	struct sspr_hd_user *u;
+	const char *text;
 	json_t *d, *user;
 	int status = 200;
 
@@ -333,47 +281,31 @@ page_hd_user(struct web_req *rq, struct sspr *s)
 		page_render(rq, 200, "hd_user", d);
 		return;
 	}
-	if (web_userid(id, uid) == -1) {
+	if (sspr_userid(id, uid) == -1) {
 		json_object_set_new(
-		    d, "error", json_string(page_hd_text(rq, "hd.bad_userid")));
+		    d, "error", json_string(page_text(rq, "hd.bad_userid")));
 		page_render(rq, 400, "hd_user", d);
 		return;
 	}
 	json_object_set_new(d, "query", json_string(uid));
 	u = xcalloc(1, sizeof(*u));
 	(void)sspr_hd_lookup(s, &rq->op, uid, rq->client, u);
-	switch (u->status) {
-	case SSPR_OK: {
+	if (u->status == SSPR_UNAUTHORIZED) {
+		free(u);
+		json_decref(d);
+		web_unauthorized(rq);
+		return;
+	}
+	if (u->status == SSPR_OK) {
 		user = json_pack("{s:s,s:b,s:o,s:o}", "userid", u->userid,
 		    "protected", u->protected_id, "systems",
 		    page_hd_systems(rq, u), "ops", page_hd_ops(rq, u));
 		json_object_set_new(user, "has_ops", json_boolean(u->nops > 0));
 		page_hd_choices(rq, u, user);
-		json_object_set_new(user, "langs", page_hd_langs(rq));
 		json_object_set_new(d, "user", user);
-		break;
-	}
-	case SSPR_UNAUTHORIZED:
-		free(u);
-		json_decref(d);
-		web_unauthorized(rq);
-		return;
-	case SSPR_NOT_FOUND:
-		status = 404;
-		json_object_set_new(
-		    d, "error", json_string(page_hd_text(rq, "hd.not_found")));
-		break;
-	case SSPR_FORBIDDEN:
-		status = 403;
-		json_object_set_new(
-		    d, "error", json_string(page_hd_text(rq, "hd.forbidden")));
-		break;
-	default:
-		status = 503;
-		json_object_set_new(d, "error",
-		    json_string(u->msg[0] != '\0'
-		                    ? u->msg
-		                    : page_hd_text(rq, "msg.unavailable")));
+	} else {
+		status = page_hd_refusal(rq, u->status, u->msg, &text);
+		json_object_set_new(d, "error", json_string(text));
 	}
 	free(u);
 	page_render(rq, status, "hd_user", d);
@@ -389,8 +321,9 @@ page_hd_result(struct web_req *rq, const char *action, const char *uid,
     const struct sspr_result *res)
 {
 	char q[3 * SSPR_MAX_USERID + 1];
+	const char *text;
 	json_t *d, *rows;
-	int status;
+	int status = 200;
 
 	if (res->status == SSPR_UNAUTHORIZED) {
 		web_unauthorized(rq);
@@ -400,46 +333,20 @@ page_hd_result(struct web_req *rq, const char *action, const char *uid,
 	page_hd_query(uid, q);
 	json_object_set_new(d, "userid", json_string(uid));
 	json_object_set_new(d, "userid_q", json_string(q));
-	json_object_set_new(d, "action", json_string(page_hd_text(rq, action)));
+	json_object_set_new(d, "action", json_string(page_text(rq, action)));
 	rows = page_results(rq, res, d);
 	json_object_set_new(
 	    d, "has_results", json_boolean(json_array_size(rows) > 0));
 	json_object_set_new(d, "results", rows);
-	switch (res->status) {
-	case SSPR_OK:
-		status = 200;
+	if (res->status == SSPR_OK)
 		json_object_set_new(d, "success", json_true());
-		break;
-	case SSPR_PARTIAL:
-		status = 200;
+	else if (res->status == SSPR_PARTIAL)
 		json_object_set_new(d, "partial", json_true());
-		break;
-	case SSPR_INVALID:
-		status = 422;
-		json_object_set_new(d, "message",
-		    json_string(res->msg[0] != '\0'
-		                    ? res->msg
-		                    : page_hd_text(rq, "msg.error")));
-		break;
-	case SSPR_FORBIDDEN:
-		status = 403;
-		json_object_set_new(d, "message",
-		    json_string(page_hd_text(rq, "hd.forbidden")));
-		break;
-	case SSPR_NOT_FOUND:
-		status = 404;
-		json_object_set_new(d, "message",
-		    json_string(page_hd_text(rq, "hd.not_found")));
-		break;
-	default:
-		status = 503;
-		json_object_set_new(d, "message",
-		    json_string(res->msg[0] != '\0'
-		                    ? res->msg
-		                    : page_hd_text(rq, "msg.unavailable")));
-	}
-	if (status != 200)
+	else {
+		status = page_hd_refusal(rq, res->status, res->msg, &text);
+		json_object_set_new(d, "message", json_string(text));
 		json_object_set_new(d, "failed", json_true());
+	}
 	page_render(rq, status, "hd_result", d);
 }
 
@@ -448,7 +355,7 @@ page_hd_result(struct web_req *rq, const char *action, const char *uid,
 static int
 page_hd_target(struct web_req *rq, struct form *f, char *uid)
 {
-	if (web_userid(form_get(f, "id"), uid) == 0)
+	if (sspr_userid(form_get(f, "id"), uid) == 0)
 		return 0;
 	form_release(f);
 	page_error(rq, 400);
@@ -507,22 +414,20 @@ page_hd_send_code(struct web_req *rq, struct sspr *s)
 {
 	static const char *const fields[] = {"csrf", "id", "lang"};
 	char uid[SSPR_MAX_USERID + 1];
-	const char *lang = rq->lang, *l;
+	const char *lang;
 	struct sspr_result res;
 	struct form f;
-	size_t i;
 
 	if (page_form(rq, &f) == -1 ||
 	    page_hd_fields(rq, &f, fields, ARRAY_SIZE(fields), NULL) == -1 ||
 	    page_hd_target(rq, &f, uid) == -1)
 		return;
-	if ((l = form_get(&f, "lang")) != NULL)
-		for (i = 0; i < HD_LANGS; i++)
-			if (strcmp(l, hd_langs[i][0]) == 0)
-				lang = hd_langs[i][0];
-	form_release(&f);
+	lang = form_get(&f, "lang");
+	if (lang == NULL || !web_lang_ok(rq->w, lang))
+		lang = rq->lang;
 	memset(&res, 0, sizeof(res));
 	(void)sspr_hd_send_code(s, &rq->op, uid, rq->client, lang, &res);
+	form_release(&f);
 	page_hd_result(rq, "hd.send_code", uid, &res);
 }
 
@@ -530,14 +435,46 @@ page_hd_send_code(struct web_req *rq, struct sspr *s)
  * Drift
  * ---------------------------------------------------------------- */
 
+/* The drift report's row of e: one cell per configured system, in the
+ * table's order ({} for a system e does not name). */
+static json_t *
+page_hd_drift_row(struct web_req *rq, const struct sspr_drift_entry *e)
+{
+	const struct cfg *cfg = rq->w->cfg;
+	char q[3 * SSPR_MAX_USERID + 1];
+	json_t *cells = json_array(), *c;
+	size_t k, j,
+	    n = e->nsystems < SSPR_MAX_SYSTEMS ? e->nsystems : SSPR_MAX_SYSTEMS;
+
+	for (k = 0; k < cfg->nsystems; k++) {
+		c = json_object();
+		for (j = 0; j < n; j++)
+			if (strcmp(e->sys[j].name, cfg->systems[k].name) == 0)
+				break;
+		if (j < n) {
+			json_object_set_new(c, "text",
+			    json_string(page_code_text(
+			        rq, "hd.dstate.", e->sys[j].state)));
+			json_object_set_new(c, "enrolled_at",
+			    web_time_json(e->sys[j].enrolled_at));
+		}
+		json_array_append_new(cells, c);
+	}
+	page_hd_query(e->userid, q);
+	return json_pack("{s:s,s:s,s:s,s:s,s:o}", "userid", e->userid,
+	    "userid_q", q, "kind",
+	    page_code_text(rq, "hd.drift.", sspr_drift_kind_name(e->kind)),
+	    "source", e->source, "cells", cells);
+}
+
 void
 page_hd_drift(struct web_req *rq, struct sspr *s)
 {
 	const struct cfg *cfg = rq->w->cfg;
-	char q[3 * SSPR_MAX_USERID + 1];
-	json_t *d, *rows, *cells, *names;
+	json_t *d, *rows, *names;
 	struct sspr_drift dr;
-	size_t i, k, j;
+	const char *text;
+	size_t i;
 
 	memset(&dr, 0, sizeof(dr));
 	(void)sspr_drift_report(s, &rq->op, rq->client, &dr);
@@ -548,48 +485,19 @@ page_hd_drift(struct web_req *rq, struct sspr *s)
 	}
 	d = page_hd_data(rq);
 	if (dr.status != SSPR_OK) {
-		json_object_set_new(d, "error",
-		    json_string(dr.msg[0] != '\0'
-		                    ? dr.msg
-		                    : page_hd_text(rq, "msg.unavailable")));
+		int status = page_hd_refusal(rq, dr.status, dr.msg, &text);
+
+		json_object_set_new(d, "error", json_string(text));
 		sspr_drift_free(&dr);
-		page_render(rq, 503, "hd_drift", d);
+		page_render(rq, status, "hd_drift", d);
 		return;
 	}
 	names = json_array();
-	for (k = 0; k < cfg->nsystems; k++)
-		json_array_append_new(names, json_string(cfg->systems[k].name));
+	for (i = 0; i < cfg->nsystems; i++)
+		json_array_append_new(names, json_string(cfg->systems[i].name));
 	rows = json_array();
-	for (i = 0; i < dr.n; i++) {
-		const struct sspr_drift_entry *e = &dr.e[i];
-
-		/* one cell per configured system, in the table's order */
-		cells = json_array();
-		for (k = 0; k < cfg->nsystems; k++) {
-			json_t *c = json_object();
-
-			for (j = 0; j < e->nsystems && j < SSPR_MAX_SYSTEMS;
-			     j++)
-				if (strcmp(e->sys[j].name,
-				        cfg->systems[k].name) == 0)
-					break;
-			if (j < e->nsystems && j < SSPR_MAX_SYSTEMS) {
-				json_object_set_new(c, "text",
-				    json_string(page_hd_code_text(
-				        rq, "hd.dstate.", e->sys[j].state)));
-				json_object_set_new(c, "enrolled_at",
-				    page_hd_time(e->sys[j].enrolled_at));
-			}
-			json_array_append_new(cells, c);
-		}
-		page_hd_query(e->userid, q);
-		json_array_append_new(
-		    rows, json_pack("{s:s,s:s,s:s,s:s,s:o}", "userid",
-		              e->userid, "userid_q", q, "kind",
-		              page_hd_code_text(rq, "hd.drift.",
-		                  sspr_drift_kind_name(e->kind)),
-		              "source", e->source, "cells", cells));
-	}
+	for (i = 0; i < dr.n; i++)
+		json_array_append_new(rows, page_hd_drift_row(rq, &dr.e[i]));
 	json_object_set_new(d, "systems", names);
 	json_object_set_new(d, "has_drift", json_boolean(dr.n > 0));
 	json_object_set_new(d, "rows", rows);

@@ -107,20 +107,24 @@ web_health(struct web_req *rq, struct sspr *s)
 	rq->resp = xstrdup("{\"status\":\"ok\"}");
 }
 
+/* On the connection thread, so that a scrape is answered even while
+ * hashing saturates the pool: the gauges come from what the first
+ * worker's retry timer measured (sspr_gauges), no file is read here. */
 static void
 web_metrics(struct web_req *rq, struct sspr *s)
 {
 	unsigned long long wait_us, jobs;
 	struct web *w = rq->w;
+	struct sspr_gauges g;
 	struct strbuf sb;
-	char buf[2048];
 	size_t i, k;
-	long pending;
-	int waiting, bad = 0;
+	int waiting, bad;
 
 	(void)s;
+	sspr_gauges(w->sspr[0], &g);
 	web_pool_stats(w->pool, &waiting, &wait_us, &jobs);
-	snprintf(buf, sizeof(buf),
+	strbuf_init(&sb, 64 * 1024);
+	bad = strbuf_addf(&sb,
 	    "# HELP sspr_requests_total HTTP requests served.\n"
 	    "# TYPE sspr_requests_total counter\n"
 	    "sspr_requests_total %lu\n"
@@ -148,46 +152,42 @@ web_metrics(struct web_req *rq, struct sspr *s)
 	    (double)wait_us / 1e6, jobs, atomic_load(&w->resets_ok),
 	    atomic_load(&w->resets_denied), atomic_load(&w->enrolls_ok),
 	    atomic_load(&w->enrolls_failed));
-	strbuf_init(&sb, 64 * 1024);
-	bad |= strbuf_addstr(&sb, buf);
-	if ((pending = sspr_mail_pending(w->sspr[0])) >= 0)
+	if (g.mail_pending >= 0)
 		bad |= strbuf_addf(&sb,
 		    "# HELP sspr_mail_queue_length Messages waiting to be "
 		    "delivered.\n"
 		    "# TYPE sspr_mail_queue_length gauge\n"
 		    "sspr_mail_queue_length %ld\n",
-		    pending);
-	if ((pending = sspr_journal_pending(w->sspr[0])) >= 0)
+		    g.mail_pending);
+	if (g.journal_pending >= 0)
 		bad |= strbuf_addf(&sb,
 		    "# HELP sspr_journal_pending Operations not yet done on "
 		    "every system (retried).\n"
 		    "# TYPE sspr_journal_pending gauge\n"
 		    "sspr_journal_pending %ld\n",
-		    pending);
+		    g.journal_pending);
 	bad |= strbuf_addstr(&sb,
 	    "# HELP sspr_http_responses_total Answers by route and status "
 	    "class.\n"
 	    "# TYPE sspr_http_responses_total counter\n");
-	for (i = 0; i <= ARRAY_SIZE(web_routes); i++)
+	for (i = 0; i <= ARRAY_SIZE(web_routes); i++) {
+		const struct web_route *r =
+		    i < ARRAY_SIZE(web_routes) ? &web_routes[i] : NULL;
+
 		for (k = 0; k < 5; k++) {
 			unsigned long n = atomic_load(&w->by_route[i][k]);
 
 			if (n == 0)
 				continue;
 			bad |= strbuf_addf(&sb,
-			    "sspr_http_responses_total{method=\"%s\",route=\"%"
-			    "s%s\","
-			    "code=\"%zuxx\"} %lu\n",
-			    i < ARRAY_SIZE(web_routes) ? web_routes[i].method
-			                               : "",
-			    i < ARRAY_SIZE(web_routes) ? web_routes[i].path
-			                               : "other",
-			    i < ARRAY_SIZE(web_routes) &&
-			            (web_routes[i].flags & WR_PREFIX) != 0
-			        ? "*"
-			        : "",
+			    "sspr_http_responses_total{method=\"%s\","
+			    "route=\"%s%s\",code=\"%zuxx\"} %lu\n",
+			    r != NULL ? r->method : "",
+			    r != NULL ? r->path : "other",
+			    r != NULL && (r->flags & WR_PREFIX) ? "*" : "",
 			    k + 1, n);
 		}
+	}
 	if (bad != 0) { /* cannot happen below the 64 KiB ceiling */
 		strbuf_release(&sb);
 		web_error(rq, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal",
@@ -332,20 +332,31 @@ web_client(
 	}
 }
 
-/* de or fr when the client prefers them, else en. */
+int
+web_lang_ok(const struct web *w, const char *lang)
+{
+	const char *const *l;
+
+	for (l = tmpl_languages(w->tmpl); *l != NULL; l++)
+		if (strcmp(*l, lang) == 0)
+			return 1;
+	return 0;
+}
+
+/* The language of the lang cookie (set by /lang/), else of the first
+ * Accept-Language entry (its primary subtag), when the pages have it; else
+ * en. */
 static void
-web_lang(struct MHD_Connection *c, char *out, size_t size)
+web_lang(const struct web *w, struct MHD_Connection *c, char *out, size_t size)
 {
 	const char *al =
 	    MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept-Language");
-
 	const char *cookie =
 	    MHD_lookup_connection_value(c, MHD_COOKIE_KIND, "lang");
+	char tag[3] = "";
 
 	strlcpy_s(out, "en", size);
-	if (cookie != NULL &&
-	    (strcmp(cookie, "de") == 0 || strcmp(cookie, "fr") == 0 ||
-	        strcmp(cookie, "en") == 0)) {
+	if (cookie != NULL && web_lang_ok(w, cookie)) {
 		strlcpy_s(out, cookie, size);
 		return;
 	}
@@ -353,10 +364,9 @@ web_lang(struct MHD_Connection *c, char *out, size_t size)
 		return;
 	while (*al == ' ')
 		al++;
-	if (strncmp(al, "de", 2) == 0)
-		strlcpy_s(out, "de", size);
-	else if (strncmp(al, "fr", 2) == 0)
-		strlcpy_s(out, "fr", size);
+	memcpy(tag, al, strnlen(al, 2));
+	if (web_lang_ok(w, tag))
+		strlcpy_s(out, tag, size);
 }
 
 /* A state-changing request from a browser must come from this site: the
@@ -445,22 +455,27 @@ web_query(struct web_req *rq, const char *name)
 	    rq->conn, MHD_GET_ARGUMENT_KIND, name);
 }
 
-int
-web_userid(const char *in, char out[SSPR_MAX_USERID + 1])
-{
-	return sspr_userid(in, out);
-}
-
-void
-web_time(long long t, char out[24])
+json_t *
+web_time_json(long long t)
 {
 	struct tm tm;
 	time_t tt = (time_t)t;
+	char buf[24];
 
-	out[0] = '\0';
 	if (t <= 0 || gmtime_r(&tt, &tm) == NULL)
-		return;
-	(void)strftime(out, 24, "%Y-%m-%dT%H:%M:%SZ", &tm);
+		return json_null();
+	(void)strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return json_string(buf);
+}
+
+void
+web_redirect(struct web_req *rq, const char *location)
+{
+	rq->status = MHD_HTTP_SEE_OTHER;
+	rq->location = location;
+	strfreezero(rq->resp);
+	rq->resp = xstrdup("");
+	rq->ctype = "text/plain; charset=utf-8";
 }
 
 #define WEB_BEARER_REALM "Bearer realm=\"sspr helpdesk\""
@@ -480,19 +495,11 @@ web_unauthorized(struct web_req *rq)
 		return;
 	}
 	if (web_cookie(rq, "__Host-hd") != NULL)
-		web_set_cookie(rq, "__Host-hd=; Path=/; Secure; HttpOnly; "
-		                   "SameSite=Strict; Max-Age=0");
-	rq->status = MHD_HTTP_SEE_OTHER;
-	rq->location = "/helpdesk";
-	strfreezero(rq->resp);
-	rq->resp = xstrdup("");
-	rq->ctype = "text/plain; charset=utf-8";
+		web_set_cookie(rq, "__Host-hd=" WEB_COOKIE_ATTRS "; Max-Age=0");
+	web_redirect(rq, "/helpdesk");
 }
 
-/* The helpdesk token a request carries: "Authorization: Bearer T" for the
- * API, the __Host-hd cookie for the pages (never the other way round, so
- * that no cookie authorizes an API call); NULL when none or malformed. */
-static const char *
+const char *
 web_hd_token(struct web_req *rq)
 {
 	const char *t;
@@ -642,7 +649,7 @@ web_access(void *cls, struct MHD_Connection *c, const char *url,
 		strlcpy_s(rq->method, method, sizeof(rq->method));
 		strlcpy_s(rq->path, url, sizeof(rq->path));
 		web_client(c, w->cfg, rq->client, sizeof(rq->client));
-		web_lang(c, rq->lang, sizeof(rq->lang));
+		web_lang(w, c, rq->lang, sizeof(rq->lang));
 		*req_cls = rq;
 		return MHD_YES;
 	}
@@ -695,7 +702,7 @@ web_access(void *cls, struct MHD_Connection *c, const char *url,
 		return web_queue(rq);
 	}
 	if (!(rq->route->flags & WR_POOL)) {
-		web_dispatch(rq, w->sspr[0]);
+		web_dispatch(rq, NULL);
 		return web_queue(rq);
 	}
 	job.run = web_job_run;

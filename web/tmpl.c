@@ -188,18 +188,16 @@ tmpl_blank(char c)
 	return c == ' ' || c == '\t';
 }
 
-/* Copy at most TMPL_QUOTE bytes of s (n bytes) into buf as one printable
- * line, with "..." when cut. */
+/* Quote n bytes at s (a tag, a name) in a message: text_quote's cut at
+ * TMPL_QUOTE bytes, as one printable line. */
 static const char *
 tmpl_quote(char *buf, size_t size, const char *s, size_t n)
 {
-	if (n > TMPL_QUOTE) {
-		n = TMPL_QUOTE;
-		while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
-			n--;
-		(void)snprintf(buf, size, "%.*s...", (int)n, s);
-	} else
-		(void)snprintf(buf, size, "%.*s", (int)n, s);
+	char span[TMPL_QUOTE + 2]; /* one byte more shows the cut */
+
+	(void)snprintf(span, sizeof(span), "%.*s",
+	    (int)(n < sizeof(span) - 1 ? n : sizeof(span) - 1), s);
+	text_quote(buf, size, span, TMPL_QUOTE);
 	text_oneline(buf);
 	return buf;
 }

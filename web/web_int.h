@@ -33,11 +33,16 @@
 
 struct web_req;
 
-/* A handler fills rq->status and rq->resp (a new string, JSON). */
+/* A handler fills rq->status and rq->resp (a new string, JSON).  s is
+ * the worker's handle on a WR_POOL route and NULL on any other: a handler
+ * that runs on a connection thread never hashes, asks an ESM or reads
+ * SQLite (sspr_*), since it would stall every connection of that
+ * thread.  The one sspr call it may make is sspr_gauges(), which reads
+ * only what the retry timer measured. */
 typedef void (*web_handler)(struct web_req *rq, struct sspr *s);
 
 enum web_route_flags {
-	WR_POOL = (1 << 0),   /* runs on the worker pool */
+	WR_POOL = (1 << 0),   /* runs on the worker pool (with an sspr) */
 	WR_POST = (1 << 1),   /* a state-changing POST: JSON + same-site only */
 	WR_PAGE = (1 << 2),   /* a page: a form POST (CSRF token) or HTML */
 	WR_PREFIX = (1 << 3), /* path is a prefix (/static/, /lang/) */
@@ -59,6 +64,10 @@ struct web_route {
 };
 
 struct tmpl_set;
+
+/* The attributes of every cookie the pages set but lang: sent back only
+ * over HTTPS (or to localhost), never to scripts, never cross-site. */
+#define WEB_COOKIE_ATTRS "; Path=/; Secure; HttpOnly; SameSite=Strict"
 
 #define WEB_STATIC_FILES 3 /* sspr.css, site.css, logo.svg */
 #define WEB_STATIC_MAX   (256 * 1024)
@@ -109,8 +118,7 @@ struct web_req {
 	char *resp; /* its body (JSON), new */
 	const char *ctype;
 	const char *retry_after;
-	const char *location; /* a redirect (static, or loc_buf) */
-	char loc_buf[96];
+	const char *location;    /* a redirect (static) */
 	const char *www_auth;    /* a WWW-Authenticate value (401) */
 	const char *clear_site;  /* a Clear-Site-Data value */
 	struct sspr_hd_actor op; /* WR_OPERATOR routes: the operator */
@@ -137,18 +145,21 @@ const char *web_query(struct web_req *rq, const char *name);
  * a redirect to the helpdesk's sign-on page that drops the cookie. */
 void web_unauthorized(struct web_req *rq);
 
-/* A user ID as typed (1-8 of A-Z a-z 0-9 # @ $, not starting with a
- * digit) upper-cased into out: 0, or -1 when it is not one. */
-int web_userid(const char *in, char out[SSPR_MAX_USERID + 1]);
+/* Answer 303 See Other to location (a static string), no body. */
+void web_redirect(struct web_req *rq, const char *location);
 
-/* t (Unix time) as ISO-8601 UTC, "2026-11-22T10:00:00Z"; "" for 0. */
-void web_time(long long t, char out[24]);
+/* The helpdesk token a request carries: "Authorization: Bearer T" for the
+ * API, the __Host-hd cookie for the pages (never the other way round, so
+ * that no cookie authorizes an API call); borrowed, or NULL when none or
+ * malformed. */
+const char *web_hd_token(struct web_req *rq);
 
-/* The outcome code of one system ("ok", "pending", "rules", ...) in
- * words of the language, for pages; the code itself when the catalog has
- * no words for it. */
-const char *web_outcome_text(
-    const struct web *w, const char *lang, const char *code);
+/* 1 if the pages have a catalog for lang ("de"), else 0. */
+int web_lang_ok(const struct web *w, const char *lang);
+
+/* t (Unix time) as an ISO-8601 UTC string, "2026-11-22T10:00:00Z", or
+ * null for 0 (never set).  New. */
+json_t *web_time_json(long long t);
 
 /* What an outcome code means for the user: changed (ok), pending
  * (retried from the journal), unknown, or not changed (anything else). */
@@ -156,6 +167,15 @@ enum web_outcome { WO_CHANGED, WO_PENDING, WO_UNKNOWN, WO_UNCHANGED };
 enum web_outcome web_outcome(const char *code);
 
 /* The page handlers (pages.c). */
+/* The catalog's text for key in the request's language; key itself when
+ * no catalog has it.  Borrowed. */
+const char *page_text(struct web_req *rq, const char *key);
+/* The catalog's text for prefix + code ("outcome." + "not-applied" is
+ * the key "outcome.not_applied"): the words for a code of the workflow
+ * (an outcome, a reason, a kind, a state); code itself when the catalog
+ * has none.  Borrowed. */
+const char *page_code_text(
+    struct web_req *rq, const char *prefix, const char *code);
 /* Render template name with data (stolen) and status; errors become a
  * plain 500.  Adds lang and csrf to data. */
 void page_render(
@@ -212,10 +232,26 @@ json_t *api_body(
  * present with another type: *bad is then set). */
 const char *api_str(
     struct web_req *rq, json_t *o, const char *key, int required, int *bad);
+/* Parse the body as one object of exactly the string members keys, all
+ * required, into val[] (borrowed from the object).  The object, to
+ * json_decref after use, or NULL after a 400. */
+json_t *api_strings(
+    struct web_req *rq, const char *const *keys, size_t n, const char **val);
+/* The optional member key of o, an array of system names, into names[]
+ * (borrowed, NULL-terminated; just NULL when absent): 0, or -1 after a
+ * 400. */
+int api_names(struct web_req *rq, json_t *o, const char *key,
+    const char *names[SSPR_MAX_SYSTEMS]);
 /* The error answer of a status other than OK and PARTIAL. */
 void api_status(struct web_req *rq, enum sspr_status st, const char *msg);
-/* {"PROD": "ok", ...} of res. */
-json_t *api_systems_json(const struct sspr_result *res);
+/* Answer an operation on several systems that was done (res->status
+ * SSPR_OK or SSPR_PARTIAL): 200 {"systems": {"PROD": "ok", ...}}, with
+ * "status": "partial" when partial. */
+void api_done(struct web_req *rq, const struct sspr_result *res);
+/* Answer 422 {"error": {"code": "invalid", "message": msg}, "systems":
+ * {...}}: refused by a system, with the result per system. */
+void api_invalid(
+    struct web_req *rq, const char *msg, const struct sspr_result *res);
 
 /* The helpdesk's API (api_hd.c). */
 void api_hd_login(struct web_req *rq, struct sspr *s);

@@ -39,6 +39,11 @@ run "headers" 0 curl -s -D - -o /dev/null "$base/"
 has "headers" "Content-Security-Policy: default-src 'self'"
 has "headers" "Set-Cookie: __Host-csrf="
 has "headers" "; Secure; HttpOnly; SameSite=Strict"
+# The language switch offers every catalog, each named in itself.
+run "languages" 0 cat page.html
+has "languages" '<a href="/lang/en" lang="en" hreflang="en">English</a>'
+has "languages" '<a href="/lang/de" lang="de" hreflang="de">Deutsch</a>'
+has "languages" '<a href="/lang/fr" lang="fr" hreflang="fr">Français</a>'
 get /static/sspr.css && status_is 200 "stylesheet"
 run "site css" 0 curl -s "$base/static/site.css"
 is "site css" ".site-brand { color: #123456; }"
@@ -108,6 +113,10 @@ post /reset/complete "csrf=$tok&action=password&sys_prod=1&new=OTHER123&confirm=
 run "switch" 0 curl -s -c "$jar" -b "$jar" -o /dev/null -w '%{http_code}' "$base/lang/de"
 [[ $out == 303 ]] || { echo "FAIL switch: $out"; failures=$((failures + 1)); }
 get /reset && h1_is "Passwort zurücksetzen" "German"
+# A language without a catalog is not remembered.
+run "switch to none" 0 curl -s -D - -o /dev/null "$base/lang/xx"
+has "switch to none" "HTTP/1.1 303"
+lacks "switch to none" "lang=xx"
 run "french" 0 curl -s -H 'Accept-Language: fr-FR,fr;q=0.9' "$base/reset"
 has "french" "Réinitialiser votre mot de passe"
 

@@ -8,7 +8,6 @@ set -e
 source "$(dirname "$0")/../cli/lib.sh"
 cd "$work"
 source "$SSPR_SRC/tests/http/lib.sh"
-py=/usr/bin/python3
 
 http_esm_init
 http_esm_more dr.db
