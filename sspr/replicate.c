@@ -108,6 +108,22 @@ repl_revoked(struct repl_job *jb, enum esm_revoke_reason why)
 	return -1;
 }
 
+/* Look the user up on the job's system: 0 found (*eu), 1 the ESM could
+ * not answer, -1 not defined (the result set either way). */
+static int
+repl_lookup(struct repl_job *jb, struct esm_user *eu)
+{
+	struct esm_err e;
+	enum esm_result rv;
+
+	rv = esm_lookup(jb->sys->esm, jb->req->userid, eu, &e);
+	if (rv == ESM_OK)
+		return 0;
+	repl_set(&jb->r, jb->sys,
+	    rv == ESM_TEMPFAIL ? "unavailable" : "not-found", e.msg);
+	return rv == ESM_TEMPFAIL ? 1 : -1;
+}
+
 /* The user exists, is not privileged and (wanted) not revoked by an
  * administrator.  0, or -1 with the result set. */
 static int
@@ -115,15 +131,9 @@ repl_check_user(struct repl_job *jb, int want_resumable)
 {
 	struct sspr *s = jb->s;
 	struct esm_user eu;
-	struct esm_err e;
-	enum esm_result rv;
 
-	rv = esm_lookup(jb->sys->esm, jb->req->userid, &eu, &e);
-	if (rv != ESM_OK) {
-		repl_set(&jb->r, jb->sys,
-		    rv == ESM_TEMPFAIL ? "unavailable" : "not-found", e.msg);
+	if (repl_lookup(jb, &eu) != 0)
 		return -1;
-	}
 	if (eu.special && !s->cfg->reset.allow_privileged) {
 		repl_set(&jb->r, jb->sys, "privileged", "SPECIAL");
 		return -1;
@@ -321,14 +331,11 @@ repl_resume(struct repl_job *jb, int *resumed)
 	struct esm_user eu;
 	struct esm_err e;
 	enum esm_result rv;
+	int rc;
 
 	*resumed = 0;
-	rv = esm_lookup(jb->sys->esm, jb->req->userid, &eu, &e);
-	if (rv != ESM_OK) {
-		repl_set(&jb->r, jb->sys,
-		    rv == ESM_TEMPFAIL ? "unavailable" : "not-found", e.msg);
-		return rv == ESM_TEMPFAIL ? 1 : -1;
-	}
+	if ((rc = repl_lookup(jb, &eu)) != 0)
+		return rc;
 	if (!eu.revoked)
 		return 0;
 	if (!sspr_resumable(jb->s, eu.revoke_reason))
