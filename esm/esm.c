@@ -24,6 +24,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "compat/owner.h"
 #include "compat/banned.h"
 
 struct esm {
@@ -35,6 +36,10 @@ struct esm {
 	/* Injected write failures still to come.  A handle is used by one
 	 * thread at a time (esm.h), so a plain counter is enough. */
 	unsigned fail_writes;
+	/* The handle and its backend's connection are one thread's at a
+	 * time: every wrapper claims it (owner.h), so two threads never
+	 * share a connection, whatever a caller does. */
+	struct owner owner;
 };
 
 /* esm_inject_abort_after(): the limit (0 off) and the successful writes of
@@ -67,6 +72,24 @@ esm_err_clear(struct esm_err *err)
 		err->code = ESM_E_NONE;
 		err->msg[0] = '\0';
 	}
+}
+
+/* Claim the handle for the calling thread (owner.h): 0, or -1 with err
+ * set when another thread is using it. */
+static int
+esm_claim(struct esm *esm, struct esm_err *err)
+{
+	if (owner_enter(&esm->owner) == 0)
+		return 0;
+	esm_err_set(err, ESM_E_BACKEND,
+	    "the connection to the ESM is in use by another thread");
+	return -1;
+}
+
+static void
+esm_release(struct esm *esm)
+{
+	owner_leave(&esm->owner);
 }
 
 /* ---------------------------------------------------------------- *
@@ -213,6 +236,7 @@ esm_open(const struct esm_config *cfg, struct esm **out, struct esm_err *err)
 	}
 	esm = xcalloc(1, sizeof(*esm));
 	esm->be = be;
+	esm->owner.what = "an ESM connection";
 	esm->now = cfg->now;
 	esm->now_arg = cfg->now_arg;
 	esm->latency_ms = cfg->inject.latency_ms;
@@ -356,11 +380,16 @@ esm_verify(struct esm *esm, const char *user, const char *secret,
 	if (applid != NULL && esm_norm_name(applid, appl) == -1)
 		return esm_verify_refuse(out, ESM_RESP_INVREQ, 13, 0,
 		    "APPLID must be 1-8 characters A-Z 0-9 # @ $");
-	if (newsecret != NULL && esm_inject_fail(esm, &injected))
+	if (esm_claim(esm, &injected) == -1)
 		return esm_verify_injected(&injected, out);
+	if (newsecret != NULL && esm_inject_fail(esm, &injected)) {
+		esm_release(esm);
+		return esm_verify_injected(&injected, out);
+	}
 	esm_inject_latency(esm);
 	rv = esm->be->verify(
 	    esm, uid, secret, newsecret, applid != NULL ? appl : NULL, out);
+	esm_release(esm);
 	return newsecret != NULL ? esm_inject_written(rv) : rv;
 }
 
@@ -369,6 +398,8 @@ esm_check_secret(struct esm *esm, const char *user, const char *newsecret,
     struct esm_verify_result *out)
 {
 	char uid[SSPR_MAX_USERID + 1];
+	struct esm_err busy;
+	enum esm_result rv;
 
 	memset(out, 0, sizeof(*out));
 	out->daysleft = -1;
@@ -380,8 +411,12 @@ esm_check_secret(struct esm *esm, const char *user, const char *newsecret,
 		    "IRR012I USER PROFILE NOT FOUND");
 	if (esm_verify_newsecret_ok(newsecret, out) == -1)
 		return ESM_DENY;
+	if (esm_claim(esm, &busy) == -1)
+		return esm_verify_injected(&busy, out);
 	esm_inject_latency(esm);
-	return esm->be->check_secret(esm, uid, newsecret, out);
+	rv = esm->be->check_secret(esm, uid, newsecret, out);
+	esm_release(esm);
+	return rv;
 }
 
 /* ---------------------------------------------------------------- *
@@ -402,6 +437,7 @@ enum esm_result
 esm_lookup(struct esm *esm, const char *user, struct esm_user *out,
     struct esm_err *err)
 {
+	enum esm_result rv;
 	char uid[SSPR_MAX_USERID + 1];
 
 	esm_err_clear(err);
@@ -409,13 +445,18 @@ esm_lookup(struct esm *esm, const char *user, struct esm_user *out,
 		return esm_unsupported(esm, err, "lookup");
 	if (esm_norm_name(user, uid) == -1)
 		return esm_bad_user(user, err);
+	if (esm_claim(esm, err) == -1)
+		return ESM_TEMPFAIL;
 	esm_inject_latency(esm);
-	return esm->be->lookup(esm, uid, out, err);
+	rv = esm->be->lookup(esm, uid, out, err);
+	esm_release(esm);
+	return rv;
 }
 
 enum esm_result
 esm_resume(struct esm *esm, const char *user, struct esm_err *err)
 {
+	enum esm_result rv;
 	char uid[SSPR_MAX_USERID + 1];
 
 	esm_err_clear(err);
@@ -423,10 +464,16 @@ esm_resume(struct esm *esm, const char *user, struct esm_err *err)
 		return esm_unsupported(esm, err, "resume");
 	if (esm_norm_name(user, uid) == -1)
 		return esm_bad_user(user, err);
-	if (esm_inject_fail(esm, err))
+	if (esm_claim(esm, err) == -1)
 		return ESM_TEMPFAIL;
+	if (esm_inject_fail(esm, err)) {
+		esm_release(esm);
+		return ESM_TEMPFAIL;
+	}
 	esm_inject_latency(esm);
-	return esm_inject_written(esm->be->resume(esm, uid, err));
+	rv = esm_inject_written(esm->be->resume(esm, uid, err));
+	esm_release(esm);
+	return rv;
 }
 
 /* ---------------------------------------------------------------- *
@@ -445,6 +492,7 @@ enum esm_result
 esm_get_fields(struct esm *esm, const char *user, const char *const *names,
     size_t n, char **values, struct esm_err *err)
 {
+	enum esm_result rv;
 	char uid[SSPR_MAX_USERID + 1];
 	size_t i;
 
@@ -456,8 +504,12 @@ esm_get_fields(struct esm *esm, const char *user, const char *const *names,
 	for (i = 0; i < n; i++)
 		if (!esm_field_name_ok(names[i]))
 			return esm_bad_field(err);
+	if (esm_claim(esm, err) == -1)
+		return ESM_TEMPFAIL;
 	esm_inject_latency(esm);
-	return esm->be->get_fields(esm, uid, names, n, values, err);
+	rv = esm->be->get_fields(esm, uid, names, n, values, err);
+	esm_release(esm);
+	return rv;
 }
 
 static int
@@ -486,6 +538,7 @@ esm_set_fields(struct esm *esm, const char *user, const struct esm_field *set,
     size_t n, const struct esm_field *expect, size_t nexpect,
     struct esm_err *err)
 {
+	enum esm_result rv;
 	char uid[SSPR_MAX_USERID + 1];
 
 	esm_err_clear(err);
@@ -497,11 +550,17 @@ esm_set_fields(struct esm *esm, const char *user, const struct esm_field *set,
 		return esm_bad_user(user, err);
 	if (!esm_fields_ok(set, n, err) || !esm_fields_ok(expect, nexpect, err))
 		return ESM_DENY;
-	if (esm_inject_fail(esm, err))
+	if (esm_claim(esm, err) == -1)
 		return ESM_TEMPFAIL;
+	if (esm_inject_fail(esm, err)) {
+		esm_release(esm);
+		return ESM_TEMPFAIL;
+	}
 	esm_inject_latency(esm);
-	return esm_inject_written(
+	rv = esm_inject_written(
 	    esm->be->set_fields(esm, uid, set, n, expect, nexpect, err));
+	esm_release(esm);
+	return rv;
 }
 
 enum esm_result
@@ -518,9 +577,12 @@ esm_list_users(struct esm *esm, const char *field, char ***out, size_t *n,
 		return esm_unsupported(esm, err, "listing users");
 	if (field != NULL && esm_norm_name(field, up) == -1)
 		return esm_bad_field(err);
+	if (esm_claim(esm, err) == -1)
+		return ESM_TEMPFAIL;
 	esm_inject_latency(esm);
 	rv = esm->be->list_users(
 	    esm, field != NULL ? up : NULL, &list, &count, err);
+	esm_release(esm);
 	if (rv == ESM_OK) {
 		*out = list;
 		*n = count;
@@ -548,6 +610,7 @@ enum esm_result
 esm_set_secret(struct esm *esm, const char *user, const char *secret,
     unsigned flags, struct esm_err *err)
 {
+	enum esm_result rv;
 	char uid[SSPR_MAX_USERID + 1];
 
 	esm_err_clear(err);
@@ -561,11 +624,17 @@ esm_set_secret(struct esm *esm, const char *user, const char *secret,
 		    "without line breaks");
 		return ESM_DENY;
 	}
-	if (esm_inject_fail(esm, err))
+	if (esm_claim(esm, err) == -1)
 		return ESM_TEMPFAIL;
+	if (esm_inject_fail(esm, err)) {
+		esm_release(esm);
+		return ESM_TEMPFAIL;
+	}
 	esm_inject_latency(esm);
-	return esm_inject_written(
+	rv = esm_inject_written(
 	    esm->be->set_secret(esm, uid, secret, flags, err));
+	esm_release(esm);
+	return rv;
 }
 
 /* ---------------------------------------------------------------- *
@@ -576,6 +645,7 @@ enum esm_result
 esm_passticket_probe(struct esm *esm, const char *applid, const char *user,
     const char *ticket, struct esm_ptkt_probe *out, struct esm_err *err)
 {
+	enum esm_result rv;
 	char uid[SSPR_MAX_USERID + 1], appl[SSPR_MAX_APPLID + 1];
 
 	esm_err_clear(err);
@@ -593,14 +663,19 @@ esm_passticket_probe(struct esm *esm, const char *applid, const char *user,
 		esm_err_set(err, ESM_E_TICKET, "a PassTicket is 8 characters");
 		return ESM_DENY;
 	}
+	if (esm_claim(esm, err) == -1)
+		return ESM_TEMPFAIL;
 	esm_inject_latency(esm);
-	return esm->be->ptkt_probe(esm, appl, uid, ticket, out, err);
+	rv = esm->be->ptkt_probe(esm, appl, uid, ticket, out, err);
+	esm_release(esm);
+	return rv;
 }
 
 enum esm_result
 esm_field_def(struct esm *esm, const char *name, struct esm_field_def *out,
     struct esm_err *err)
 {
+	enum esm_result rv;
 	char up[SSPR_MAX_FIELD_NAME + 1];
 
 	esm_err_clear(err);
@@ -608,6 +683,10 @@ esm_field_def(struct esm *esm, const char *name, struct esm_field_def *out,
 		return esm_unsupported(esm, err, "custom field definitions");
 	if (esm_norm_name(name, up) == -1)
 		return esm_bad_field(err);
+	if (esm_claim(esm, err) == -1)
+		return ESM_TEMPFAIL;
 	esm_inject_latency(esm);
-	return esm->be->field_def(esm, up, out, err);
+	rv = esm->be->field_def(esm, up, out, err);
+	esm_release(esm);
+	return rv;
 }

@@ -334,6 +334,16 @@ audit_format(
 	audit_add(l, "outcome", ev->outcome);
 	audit_add(l, "reason", ev->reason);
 	audit_add(l, "op", ev->op);
+	if (ev->suppressed > 0 && !l->cut) {
+		size_t len0 = l->sb.len;
+
+		if (strbuf_addf(
+		        &l->sb, ",\"suppressed\":%ld", ev->suppressed) == -1 ||
+		    l->sb.len > l->limit) {
+			audit_line_truncate(l, len0);
+			l->cut = 1;
+		}
+	}
 	audit_add_systems(l, ev);
 	if (strbuf_addstr(&l->sb, l->cut ? AUDIT_TAIL : "}") == -1 ||
 	    strbuf_addch(&l->sb, '\n') == -1)

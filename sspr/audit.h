@@ -64,7 +64,9 @@ struct audit_event {
 	                        object name -> result (NULL: null) */
 	const char *systems[AUDIT_MAX_SYSTEMS];
 	const char *results[AUDIT_MAX_SYSTEMS];
-	time_t time; /* 0: now */
+	time_t time;     /* 0: now */
+	long suppressed; /* > 0: "suppressed":n, similar events left out
+	                    before this one (a flood's bound) */
 };
 
 /* Open (creating, mode 0600) <state_dir>/audit.log for appending; node

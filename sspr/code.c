@@ -127,7 +127,8 @@ code_field_parse(const char *s, struct code_field *out)
 		out->state = CODE_ISSUED;
 	else if (strcmp(f[1], "H") == 0 && strlen(f[5]) == CODE_MAC_LEN)
 		out->state = CODE_HELPDESK;
-	else if (strcmp(f[1], "P") == 0 && f[5][0] == '\0')
+	else if (strcmp(f[1], "P") == 0 &&
+	         (f[5][0] == '\0' || strlen(f[5]) == CODE_MAC_LEN))
 		out->state = CODE_PASSED;
 	else
 		goto bad;
@@ -151,8 +152,7 @@ code_field_format(const struct code_field *f, char *out, size_t size)
 	    f->state == CODE_ISSUED     ? "I"
 	    : f->state == CODE_HELPDESK ? "H"
 	                                : "P",
-	    f->flow, f->expires, f->tries,
-	    f->state == CODE_PASSED ? "" : f->mac);
+	    f->flow, f->expires, f->tries, f->mac);
 }
 
 int

@@ -8,7 +8,11 @@
  * of it bound to its flow, with its expiry and the wrong tries so far:
  *
  *	C1$I$<flow>$<expires>$<tries>$<mac>	issued, waiting for the code
- *	C1$P$<flow>$<expires>$0$		proof given: the flow may finish
+ *	C1$P$<flow>$<expires>$0$[<mac>]	proof given: the flow may finish;
+ *						the code's HMAC is kept, so that
+ *						the same code sent again (a
+ *						double click, Back) is known as
+ *						a replay, not a wrong try
  *	C1$H$<flow>$<expires>$<tries>$<mac>	sent by the helpdesk: the next
  *						flow whose PIN is right adopts
  *						it (becomes I) instead of

@@ -16,8 +16,6 @@
 #include "sspr/helpdesk.h"
 #include "compat/banned.h"
 
-#define SSPR_CAS_TRIES 8
-
 static void
 sspr_derive(const struct keys *k, const char *label, unsigned char out[32])
 {
@@ -268,6 +266,15 @@ sspr_audit(struct sspr *s, const struct audit_event *ev)
 	audit_write(s->audit, &e);
 }
 
+void
+sspr_audit_gated(struct sspr *s, const struct audit_event *ev)
+{
+	struct audit_event e = *ev;
+
+	if (ratelimit_audit(s->rl, e.client, sspr_now(s), &e.suppressed))
+		sspr_audit(s, &e);
+}
+
 const char *
 sspr_outcome(enum sspr_status st)
 {
@@ -348,7 +355,7 @@ int
 sspr_select(struct sspr *s, const char *const *names, size_t *idx, char *err,
     size_t errsize)
 {
-	size_t i, j, n = 0;
+	size_t i, j, k, len, n = 0;
 	char up[SSPR_MAX_USERID + 1];
 
 	if (names == NULL || names[0] == NULL) {
@@ -356,19 +363,35 @@ sspr_select(struct sspr *s, const char *const *names, size_t *idx, char *err,
 			idx[i] = i;
 		return (int)s->nsys;
 	}
-	for (j = 0; names[j] != NULL && n < SSPR_MAX_SYSTEMS; j++) {
-		for (i = 0; names[j][i] != '\0' && i < SSPR_MAX_USERID; i++)
+	/* A set: every name known, none twice (in any case), so that no two
+	 * targets ever share one system's connection. */
+	for (j = 0; names[j] != NULL; j++) {
+		len = strlen(names[j]);
+		if (j == SSPR_MAX_SYSTEMS) {
+			errf(err, errsize, "at most %d systems may be named",
+			    SSPR_MAX_SYSTEMS);
+			return -1;
+		}
+		for (i = 0; i < len && i < SSPR_MAX_USERID; i++)
 			up[i] = (char)(names[j][i] >= 'a' && names[j][i] <= 'z'
 			                   ? names[j][i] - 'a' + 'A'
 			                   : names[j][i]);
 		up[i] = '\0';
-		for (i = 0; i < s->nsys; i++)
+		for (i = 0; len <= SSPR_MAX_USERID && i < s->nsys; i++)
 			if (strcmp(s->sys[i].cfg->name, up) == 0)
 				break;
-		if (i == s->nsys) {
-			errf(err, errsize, "unknown system '%.8s'", up);
+		if (len > SSPR_MAX_USERID || i == s->nsys) {
+			errf(err, errsize, "unknown system '%.8s%s'", up,
+			    len > SSPR_MAX_USERID ? "..." : "");
 			return -1;
 		}
+		for (k = 0; k < n; k++)
+			if (idx[k] == i) {
+				errf(err, errsize,
+				    "system '%s' is named more than once",
+				    s->sys[i].cfg->name);
+				return -1;
+			}
 		idx[n++] = i;
 	}
 	return (int)n;

@@ -20,9 +20,15 @@ struct rl_slot {
 };
 
 struct ratelimit {
-	pthread_mutex_t lock;
+	pthread_mutex_t lock; /* guards everything below */
 	int max, window;
 	struct rl_slot slot[RATELIMIT_SLOTS];
+	/* the audit gate: per address (fails = events this minute) and in
+	 * all */
+	struct rl_slot audit[RATELIMIT_SLOTS];
+	time_t audit_start;
+	int audit_all;
+	long suppressed;
 };
 
 struct ratelimit *
@@ -58,13 +64,13 @@ rl_hash(const char *s)
 
 /* The slot of addr, or the least recently used of 8 probed to reuse. */
 static struct rl_slot *
-rl_find(struct ratelimit *rl, const char *addr, int create, time_t now)
+rl_find_in(struct rl_slot *slots, const char *addr, int create, time_t now)
 {
 	size_t i, h = rl_hash(addr);
 	struct rl_slot *old = NULL, *sl;
 
 	for (i = 0; i < 8; i++) {
-		sl = &rl->slot[(h + i) % RATELIMIT_SLOTS];
+		sl = &slots[(h + i) % RATELIMIT_SLOTS];
 		if (strcmp(sl->addr, addr) == 0)
 			return sl;
 		if (old == NULL || sl->used < old->used)
@@ -76,6 +82,12 @@ rl_find(struct ratelimit *rl, const char *addr, int create, time_t now)
 	strlcpy_s(old->addr, addr, sizeof(old->addr));
 	old->start = now;
 	return old;
+}
+
+static struct rl_slot *
+rl_find(struct ratelimit *rl, const char *addr, int create, time_t now)
+{
+	return rl_find_in(rl->slot, addr, create, now);
 }
 
 int
@@ -110,4 +122,55 @@ ratelimit_fail(struct ratelimit *rl, const char *addr, time_t now)
 	sl->fails++;
 	sl->used = now;
 	pthread_mutex_unlock(&rl->lock);
+}
+
+long
+ratelimit_retry_after(struct ratelimit *rl, const char *addr, time_t now)
+{
+	struct rl_slot *sl;
+	long wait = 0;
+
+	if (addr == NULL || rl == NULL)
+		return 0;
+	pthread_mutex_lock(&rl->lock);
+	sl = rl_find(rl, addr, 0, now);
+	if (sl != NULL && now < sl->start + rl->window && sl->fails >= rl->max)
+		wait = (long)(sl->start + rl->window - now);
+	pthread_mutex_unlock(&rl->lock);
+	return wait;
+}
+
+int
+ratelimit_audit(
+    struct ratelimit *rl, const char *addr, time_t now, long *suppressed)
+{
+	struct rl_slot *sl;
+	int ok = 1;
+
+	*suppressed = 0;
+	if (rl == NULL)
+		return 1;
+	pthread_mutex_lock(&rl->lock);
+	if (now >= rl->audit_start + 60 || now < rl->audit_start) {
+		rl->audit_start = now;
+		rl->audit_all = 0;
+	}
+	sl = rl_find_in(rl->audit, addr != NULL ? addr : "", 1, now);
+	if (now >= sl->start + 60 || now < sl->start) {
+		sl->start = now;
+		sl->fails = 0;
+	}
+	sl->used = now;
+	if (sl->fails >= RATELIMIT_AUDIT_ADDR ||
+	    rl->audit_all >= RATELIMIT_AUDIT_ALL) {
+		rl->suppressed++;
+		ok = 0;
+	} else {
+		sl->fails++;
+		rl->audit_all++;
+		*suppressed = rl->suppressed;
+		rl->suppressed = 0;
+	}
+	pthread_mutex_unlock(&rl->lock);
+	return ok;
 }

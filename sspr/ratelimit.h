@@ -27,4 +27,22 @@ int ratelimit_allowed(struct ratelimit *rl, const char *addr, time_t now);
 /* Count one failure for addr at now. */
 void ratelimit_fail(struct ratelimit *rl, const char *addr, time_t now);
 
+/* Seconds until addr may go on (0: it may now), for Retry-After. */
+long ratelimit_retry_after(struct ratelimit *rl, const char *addr, time_t now);
+
+/*
+ * The audit gate for refusals that cost an attacker nothing (a malformed
+ * flow token, an address over its budget): 1 when such an event from
+ * addr may be written at now, else 0 (and it is counted as suppressed).
+ * At most RATELIMIT_AUDIT_ADDR events a minute per address and
+ * RATELIMIT_AUDIT_ALL a minute in all are written, so a flood costs a
+ * bounded number of lines however many addresses it comes from.  When 1,
+ * *suppressed gets the number of events left out since the last one
+ * written (process-wide), for this one to carry.
+ */
+#define RATELIMIT_AUDIT_ADDR 10
+#define RATELIMIT_AUDIT_ALL  120
+int ratelimit_audit(
+    struct ratelimit *rl, const char *addr, time_t now, long *suppressed);
+
 #endif

@@ -67,14 +67,22 @@ reset_why(const struct sspr *s, const struct sspr_user *u)
 	return NULL;
 }
 
-/* A refusal before the token is opened. */
+/* A refusal before the token is opened: counted against the address
+ * (a forged or mangled token is a failed step like any other), and
+ * audited through the gate that bounds a flood's lines. */
 static int
 reset_early(struct sspr *s, const char *step, const char *client, int limited,
     struct sspr_flow *out)
 {
+	struct audit_event ev = {.action = step,
+	    .outcome = "denied",
+	    .client = client,
+	    .reason = limited ? "client-rate-limited" : "bad-token"};
+
 	reset_deny(out);
-	reset_log(s, step, NULL, client, out,
-	    limited ? "client-rate-limited" : "bad-token");
+	if (!limited)
+		ratelimit_fail(s->rl, client, sspr_now(s));
+	sspr_audit_gated(s, &ev);
 	return -1;
 }
 
@@ -86,6 +94,7 @@ reset_deny(struct sspr_flow *out)
 	return -1;
 }
 
+/* The ESM could not answer: "try again later", never a failure. */
 static int
 reset_unavailable(struct sspr_flow *out)
 {
@@ -210,26 +219,131 @@ reset_fill_questions(const struct sspr_user *u, const struct sspr_token *t,
 		strlcpy_s(out->qid[i], u->qid[t->q[i]], sizeof(out->qid[i]));
 }
 
+/* Read uid's state for a step: 0, or -1 (the ESM could not answer: out
+ * says unavailable, why "esm-unavailable"). */
+static int
+reset_read(struct sspr *s, struct sspr_sys *sys, const char *uid,
+    struct sspr_user *u, struct sspr_flow *out, const char **why)
+{
+	char err[SSPR_MAX_ERROR];
+
+	if (sspr_user_read(s, sys, uid, u, err, sizeof(err)) == 1)
+		return 0;
+	*why = "esm-unavailable";
+	return reset_unavailable(out);
+}
+
+/* Count a failed proof for an enrolled user (compare-and-set in the ESM)
+ * and for the client's address.  A count the ESM could not take is
+ * logged by the reason; the answer stays the generic refusal, the same
+ * as for a user the ESM does not know. */
+static const char *
+reset_count(struct sspr *s, struct sspr_sys *sys, const char *uid,
+    const struct sspr_user *u, const char *client, const char *why)
+{
+	int counted = 0;
+
+	if (u->exists && u->enrolled && !sspr_locked(s, u))
+		counted = sspr_fail(s, sys, uid) == 0 ? 1 : -1;
+	ratelimit_fail(s->rl, client, sspr_now(s));
+	return counted == -1 ? "fail-not-counted" : why;
+}
+
+/* The code step a right PIN leads to, decided from the code field as it
+ * is now: 1 the field says this flow is already past the PIN (a
+ * replay: answer the same step again, send nothing), 0 a new state must
+ * be written, and next says which. */
+enum pin_next {
+	PIN_MAIL,
+	PIN_ADOPT,
+	PIN_FIXED,
+	PIN_NONE,
+	PIN_AGAIN_CODE,
+	PIN_AGAIN_ANSWERS
+};
+
+static enum pin_next
+reset_pin_next(const struct sspr *s, const struct sspr_user *u,
+    const struct sspr_token *t, long long now)
+{
+	const struct code_field *c = &u->code;
+	int mine = strcmp(c->flow, t->flow) == 0 && c->expires > now;
+
+	if (mine && c->state == CODE_ISSUED && c->tries < CODE_MAX_TRIES)
+		return PIN_AGAIN_CODE;
+	if (mine && c->state == CODE_PASSED)
+		return s->cfg->reset.access_code == CFG_CODE_NONE
+		           ? PIN_AGAIN_ANSWERS
+		           : PIN_AGAIN_CODE;
+	if (c->state == CODE_HELPDESK && c->expires > now &&
+	    c->tries < CODE_MAX_TRIES &&
+	    s->cfg->reset.access_code != CFG_CODE_NONE)
+		return PIN_ADOPT;
+	switch (s->cfg->reset.access_code) {
+	case CFG_CODE_EMAIL:
+		return PIN_MAIL;
+	case CFG_CODE_FIXED:
+		return PIN_FIXED;
+	case CFG_CODE_NONE:
+		break;
+	}
+	return PIN_NONE;
+}
+
+/* Mail a new code for t's flow and anchor it: 1 done, 0 the field
+ * changed under us (read again), -1 the ESM or the outbox failed. */
+static int
+reset_mail_code(struct sspr *s, struct sspr_sys *sys, const struct sspr_user *u,
+    const struct sspr_token *t, const char *lang, long long now)
+{
+	char code[CODE_LEN + 1], minutes[16], err[SSPR_MAX_ERROR];
+	const struct mail_var vars[] = {{"userid", t->userid},
+	    {"name", u->name[0] ? u->name : t->userid}, {"code", code},
+	    {"minutes", minutes}, {"system", sys->cfg->name},
+	    {"base_url", s->cfg->base_url ? s->cfg->base_url : ""}};
+	struct code_field next;
+	int rc;
+
+	memset(&next, 0, sizeof(next));
+	strlcpy_s(next.flow, t->flow, sizeof(next.flow));
+	if (code_generate(code) == -1)
+		return -1;
+	snprintf(
+	    minutes, sizeof(minutes), "%d", s->cfg->reset.access_code_minutes);
+	next.state = CODE_ISSUED;
+	next.expires = now + (long long)s->cfg->reset.access_code_minutes * 60;
+	code_mac(s->code_key, t->flow, code, next.mac);
+	/* A new code voids the old one: whatever the field held. */
+	rc = reset_cas_code(s, sys, t->userid, u, &next);
+	if (rc == 1 &&
+	    sspr_notify(s, "access_code", lang, u->email, u->name, vars,
+	        ARRAY_SIZE(vars), (time_t)next.expires, err, sizeof(err)) == -1)
+		rc = -1;
+	secure_zero(code, sizeof(code));
+	return rc;
+}
+
 int
 sspr_reset_pin(struct sspr *s, const char *token, const char *pin,
     const char *client, const char *lang, struct sspr_flow *out)
 {
 	struct sspr_sys *sys = sspr_sys(s, NULL);
-	char norm[SECRET_MAX_NORM], err[SSPR_MAX_ERROR];
+	char norm[SECRET_MAX_NORM];
 	struct sspr_token t;
 	struct sspr_user u;
 	struct code_field next;
 	const char *why = NULL;
 	long len;
-	int ok, eligible, rc = -1;
-	time_t now = sspr_now(s);
+	int ok, eligible, tries, cas = 1, rc = -1;
+	long long now = (long long)sspr_now(s);
 
-	if (!ratelimit_allowed(s->rl, client, now))
+	memset(&u, 0, sizeof(u));
+	if (!ratelimit_allowed(s->rl, client, (time_t)now))
 		return reset_early(s, "reset.pin", client, 1, out);
 	if (sspr_token_open(s, token, SSPR_STEP_PIN, &t) == -1)
 		return reset_early(s, "reset.pin", client, 0, out);
-	if (sspr_user_read(s, sys, t.userid, &u, err, sizeof(err)) == -1)
-		return reset_unavailable(out);
+	if (reset_read(s, sys, t.userid, &u, out, &why) == -1)
+		goto out;
 	eligible = reset_eligible(s, &u);
 	len = pin != NULL ? secret_normalize_pin(pin, norm, sizeof(norm)) : -1;
 	/* One Argon2 computation whatever the state (REC-02). */
@@ -240,86 +354,82 @@ sspr_reset_pin(struct sspr *s, const char *token, const char *pin,
 		ok = secret_dummy_verify(&s->params);
 	secure_zero(norm, sizeof(norm));
 	if (!eligible || !ok) {
-		why = !eligible ? reset_why(s, &u) : "wrong-pin";
-		if (u.exists && u.enrolled && !sspr_locked(s, &u))
-			(void)sspr_fail(s, sys, t.userid);
-		ratelimit_fail(s->rl, client, now);
+		why = reset_count(s, sys, t.userid, &u, client,
+		    !eligible ? reset_why(s, &u) : "wrong-pin");
 		reset_deny(out);
 		goto out;
 	}
 	reset_pick(s, &u, t.userid, &t);
-	memset(&next, 0, sizeof(next));
-	strlcpy_s(next.flow, t.flow, sizeof(next.flow));
-	if (u.code.state == CODE_HELPDESK && u.code.expires > (long long)now &&
-	    u.code.tries < CODE_MAX_TRIES &&
-	    s->cfg->reset.access_code != CFG_CODE_NONE) {
-		/* A code the helpdesk sent: this flow adopts it. */
-		next = u.code;
-		next.state = CODE_ISSUED;
-		strlcpy_s(t.flow, u.code.flow, sizeof(t.flow));
-		if (reset_cas_code(s, sys, t.userid, &u, &next) != 1) {
-			reset_deny(out);
+	/* Anchor the next step by compare-and-set; when the field changed
+	 * under us (another request of this user), decide again from what
+	 * it holds now. */
+	for (tries = 0; tries < SSPR_CAS_TRIES; tries++) {
+		if (tries > 0 &&
+		    reset_read(s, sys, t.userid, &u, out, &why) == -1)
 			goto out;
+		switch (reset_pin_next(s, &u, &t, now)) {
+		case PIN_AGAIN_CODE: /* a replay: the code is on its way */
+			why = "replay";
+			rc = reset_next(s, &t, SSPR_STEP_CODE, out);
+			out->code_kind = (int)s->cfg->reset.access_code;
+			out->replay = 1;
+			goto out;
+		case PIN_AGAIN_ANSWERS:
+			why = "replay";
+			rc = reset_next(s, &t, SSPR_STEP_ANSWERS, out);
+			reset_fill_questions(&u, &t, out);
+			out->replay = 1;
+			goto out;
+		case PIN_ADOPT: /* a code the helpdesk sent */
+			next = u.code;
+			next.state = CODE_ISSUED;
+			strlcpy_s(t.flow, u.code.flow, sizeof(t.flow));
+			cas = reset_cas_code(s, sys, t.userid, &u, &next);
+			if (cas == 1) {
+				why = "helpdesk-code";
+				rc = reset_next(s, &t, SSPR_STEP_CODE, out);
+				out->code_kind = (int)CFG_CODE_EMAIL;
+				goto out;
+			}
+			break;
+		case PIN_MAIL:
+			cas = reset_mail_code(s, sys, &u, &t, lang, now);
+			if (cas == 1) {
+				rc = reset_next(s, &t, SSPR_STEP_CODE, out);
+				out->code_kind = (int)CFG_CODE_EMAIL;
+				goto out;
+			}
+			break;
+		case PIN_FIXED:
+			rc = reset_next(s, &t, SSPR_STEP_CODE, out);
+			out->code_kind = (int)CFG_CODE_FIXED;
+			goto out;
+		case PIN_NONE:
+			memset(&next, 0, sizeof(next));
+			strlcpy_s(next.flow, t.flow, sizeof(next.flow));
+			next.state = CODE_PASSED;
+			next.expires = t.expires;
+			cas = reset_cas_code(s, sys, t.userid, &u, &next);
+			if (cas == 1) {
+				rc = reset_next(s, &t, SSPR_STEP_ANSWERS, out);
+				reset_fill_questions(&u, &t, out);
+				goto out;
+			}
+			break;
 		}
-		why = "helpdesk-code";
-		rc = reset_next(s, &t, SSPR_STEP_CODE, out);
-		out->code_kind = (int)CFG_CODE_EMAIL;
-		goto out;
+		if (cas == -1)
+			break;
 	}
-	switch (s->cfg->reset.access_code) {
-	case CFG_CODE_EMAIL: {
-		char code[CODE_LEN + 1], minutes[16];
-		const struct mail_var vars[] = {{"userid", t.userid},
-		    {"name", u.name[0] ? u.name : t.userid}, {"code", code},
-		    {"minutes", minutes}, {"system", sys->cfg->name},
-		    {"base_url", s->cfg->base_url ? s->cfg->base_url : ""}};
-		long long ttl =
-		    (long long)s->cfg->reset.access_code_minutes * 60;
-
-		if (code_generate(code) == -1) {
-			reset_unavailable(out);
-			goto out;
-		}
-		snprintf(minutes, sizeof(minutes), "%d",
-		    s->cfg->reset.access_code_minutes);
-		next.state = CODE_ISSUED;
-		next.expires = (long long)now + ttl;
-		code_mac(s->code_key, t.flow, code, next.mac);
-		/* A new code voids the old one: whatever the field held. */
-		if (reset_cas_code(s, sys, t.userid, &u, &next) != 1 ||
-		    sspr_notify(s, "access_code", lang, u.email, u.name, vars,
-		        ARRAY_SIZE(vars), (time_t)next.expires, err,
-		        sizeof(err)) == -1) {
-			secure_zero(code, sizeof(code));
-			reset_unavailable(out);
-			goto out;
-		}
-		secure_zero(code, sizeof(code));
-		rc = reset_next(s, &t, SSPR_STEP_CODE, out);
-		break;
-	}
-	case CFG_CODE_FIXED:
-		rc = reset_next(s, &t, SSPR_STEP_CODE, out);
-		break;
-	case CFG_CODE_NONE:
-		next.state = CODE_PASSED;
-		next.expires = t.expires;
-		if (reset_cas_code(s, sys, t.userid, &u, &next) != 1) {
-			reset_deny(out);
-			goto out;
-		}
-		rc = reset_next(s, &t, SSPR_STEP_ANSWERS, out);
-		reset_fill_questions(&u, &t, out);
-		break;
-	}
-	out->code_kind = (int)s->cfg->reset.access_code;
+	why = cas == -1 ? "esm-unavailable" : "conflict";
+	reset_unavailable(out);
 out:
 	reset_log(s, "reset.pin", t.userid, client, out, why);
 	sspr_user_wipe(&u);
 	return rc;
 }
 
-/* Compare a fixed code with the configured ESM field, in constant time. */
+/* Compare a fixed code with the configured ESM field, in constant time:
+ * 1 right, 0 wrong (or no code held), -1 the ESM could not answer. */
 static int
 reset_fixed_ok(
     struct sspr *s, struct sspr_sys *sys, const char *uid, const char *code)
@@ -327,12 +437,14 @@ reset_fixed_ok(
 	const char *name = s->cfg->reset.access_code_field;
 	char *val = NULL;
 	struct esm_err e;
+	enum esm_result rv;
 	size_t n;
 	int ok = 0;
 
-	if (code == NULL ||
-	    esm_get_fields(sys->esm, uid, &name, 1, &val, &e) != ESM_OK ||
-	    val == NULL)
+	rv = esm_get_fields(sys->esm, uid, &name, 1, &val, &e);
+	if (rv == ESM_TEMPFAIL)
+		return -1;
+	if (rv != ESM_OK || val == NULL || code == NULL)
 		goto out;
 	n = strlen(val);
 	ok = n > 0 && strlen(code) == n && ct_equal(val, code, n);
@@ -341,78 +453,134 @@ out:
 	return ok;
 }
 
-int
-sspr_reset_code(struct sspr *s, const char *token, const char *code,
-    const char *client, struct sspr_flow *out)
+/* The e-mailed code typed matches the HMAC kept in c: 1, else 0. */
+static int
+reset_code_matches(const struct sspr *s, const struct code_field *c,
+    const char *flow, const char *code)
 {
-	struct sspr_sys *sys = sspr_sys(s, NULL);
-	char norm[CODE_LEN + 1], mac[CODE_MAC_LEN + 1], err[SSPR_MAX_ERROR];
-	struct sspr_token t;
-	struct sspr_user u;
-	struct code_field next;
-	const char *why = NULL;
-	int ok = 0, cas, rc = -1;
-	time_t now = sspr_now(s);
+	char norm[CODE_LEN + 1], mac[CODE_MAC_LEN + 1];
+	int ok = 0;
 
-	if (!ratelimit_allowed(s->rl, client, now))
-		return reset_early(s, "reset.code", client, 1, out);
-	if (sspr_token_open(s, token, SSPR_STEP_CODE, &t) == -1)
-		return reset_early(s, "reset.code", client, 0, out);
-	if (sspr_user_read(s, sys, t.userid, &u, err, sizeof(err)) == -1)
-		return reset_unavailable(out);
-	if (!reset_eligible(s, &u)) {
-		why = reset_why(s, &u);
-		reset_deny(out);
-		goto out;
+	if (code != NULL && c->mac[0] != '\0' &&
+	    code_normalize(code, norm) == 0) {
+		code_mac(s->code_key, flow, norm, mac);
+		ok = ct_equal(mac, c->mac, CODE_MAC_LEN);
+		secure_zero(mac, sizeof(mac));
 	}
-	next = u.code;
-	if (s->cfg->reset.access_code == CFG_CODE_FIXED &&
-	    !(u.code.state == CODE_ISSUED &&
-	        strcmp(u.code.flow, t.flow) == 0)) {
-		ok = reset_fixed_ok(s, sys, t.userid, code);
-		memset(&next, 0, sizeof(next));
-		strlcpy_s(next.flow, t.flow, sizeof(next.flow));
-	} else if (u.code.state == CODE_ISSUED &&
-	           strcmp(u.code.flow, t.flow) == 0 &&
-	           u.code.expires > (long long)now &&
-	           u.code.tries < CODE_MAX_TRIES) {
-		if (code != NULL && code_normalize(code, norm) == 0) {
-			code_mac(s->code_key, t.flow, norm, mac);
-			ok = ct_equal(mac, u.code.mac, CODE_MAC_LEN);
-		}
+	secure_zero(norm, sizeof(norm));
+	return ok;
+}
+
+/*
+ * One try of the code step against the field as read into u: 1 passed
+ * (out is the answers step), 0 refused (why set), 2 the field changed
+ * under us (read again and retry), -1 the ESM could not answer.
+ */
+static int
+reset_code_try(struct sspr *s, struct sspr_sys *sys, struct sspr_token *t,
+    const struct sspr_user *u, const char *code, const char **why)
+{
+	const struct code_field *c = &u->code;
+	long long now = (long long)sspr_now(s);
+	int mine = strcmp(c->flow, t->flow) == 0 && c->expires > now;
+	struct code_field next;
+	int ok, cas;
+
+	/* A replay of the step already passed: the same answer again, and
+	 * nothing counted (a double click, the Back button). */
+	if (mine && c->state == CODE_PASSED) {
+		if (s->cfg->reset.access_code == CFG_CODE_FIXED &&
+		    c->mac[0] == '\0')
+			ok = reset_fixed_ok(s, sys, t->userid, code);
+		else
+			ok = reset_code_matches(s, c, t->flow, code);
+		if (ok == 1)
+			*why = "replay";
+		else if (ok == 0)
+			*why = "wrong-code";
+		return ok;
+	}
+	memset(&next, 0, sizeof(next));
+	if (mine && c->state == CODE_ISSUED && c->tries < CODE_MAX_TRIES) {
+		ok = reset_code_matches(s, c, t->flow, code);
+		next = *c;
 		if (!ok) {
 			/* A wrong try counts against this code: three burn
 			 * it. */
 			next.tries++;
 			if (next.tries >= CODE_MAX_TRIES)
 				memset(&next, 0, sizeof(next));
-			(void)reset_cas_code(s, sys, t.userid, &u, &next);
 		}
+	} else if (s->cfg->reset.access_code == CFG_CODE_FIXED) {
+		ok = reset_fixed_ok(s, sys, t->userid, code);
+		if (ok == -1)
+			return -1;
+		strlcpy_s(next.flow, t->flow, sizeof(next.flow));
+		if (!ok) {
+			*why = "wrong-code";
+			return 0;
+		}
+	} else {
+		*why = "no-code";
+		return 0;
 	}
-	secure_zero(norm, sizeof(norm));
-	if (!ok) {
-		why = "wrong-code";
-		(void)sspr_fail(s, sys, t.userid);
-		ratelimit_fail(s->rl, client, now);
-		reset_deny(out);
-		goto out;
+	if (ok) {
+		next.state = CODE_PASSED;
+		next.tries = 0;
+		next.expires = t->expires;
 	}
-	next.state = CODE_PASSED;
-	next.tries = 0;
-	next.mac[0] = '\0';
-	next.expires = t.expires;
 	/* Of any number of requests with the right code, exactly one moves
-	 * the field from issued to passed. */
-	cas = reset_cas_code(s, sys, t.userid, &u, &next);
-	if (cas != 1) {
-		if (cas == -1)
-			reset_unavailable(out);
-		else
+	 * the field from issued to passed; a wrong try's count is never
+	 * lost to a concurrent one. */
+	cas = reset_cas_code(s, sys, t->userid, u, &next);
+	if (cas != 1)
+		return cas == 0 ? 2 : -1;
+	if (!ok)
+		*why = "wrong-code";
+	return ok;
+}
+
+int
+sspr_reset_code(struct sspr *s, const char *token, const char *code,
+    const char *client, struct sspr_flow *out)
+{
+	struct sspr_sys *sys = sspr_sys(s, NULL);
+	struct sspr_token t;
+	struct sspr_user u;
+	const char *why = NULL;
+	int r = 2, tries, rc = -1;
+
+	memset(&u, 0, sizeof(u));
+	if (!ratelimit_allowed(s->rl, client, sspr_now(s)))
+		return reset_early(s, "reset.code", client, 1, out);
+	if (sspr_token_open(s, token, SSPR_STEP_CODE, &t) == -1)
+		return reset_early(s, "reset.code", client, 0, out);
+	for (tries = 0; r == 2 && tries < SSPR_CAS_TRIES; tries++) {
+		sspr_user_wipe(&u);
+		if (reset_read(s, sys, t.userid, &u, out, &why) == -1)
+			goto out;
+		if (!reset_eligible(s, &u)) {
+			why = reset_why(s, &u);
 			reset_deny(out);
-		goto out;
+			goto out;
+		}
+		r = reset_code_try(s, sys, &t, &u, code, &why);
 	}
-	rc = reset_next(s, &t, SSPR_STEP_ANSWERS, out);
-	reset_fill_questions(&u, &t, out);
+	switch (r) {
+	case 1:
+		rc = reset_next(s, &t, SSPR_STEP_ANSWERS, out);
+		reset_fill_questions(&u, &t, out);
+		out->replay = why != NULL && strcmp(why, "replay") == 0;
+		break;
+	case 0:
+		why = reset_count(s, sys, t.userid, &u, client, why);
+		reset_deny(out);
+		break;
+	default: /* the ESM failed, or the field would not settle */
+		why = r == 2 ? "conflict" : "esm-unavailable";
+		reset_unavailable(out);
+		break;
+	}
 out:
 	reset_log(s, "reset.code", t.userid, client, out, why);
 	sspr_user_wipe(&u);
@@ -449,19 +617,21 @@ sspr_reset_answers(struct sspr *s, const char *token,
     struct sspr_flow *out)
 {
 	struct sspr_sys *sys = sspr_sys(s, NULL);
-	char norm[SECRET_MAX_NORM], err[SSPR_MAX_ERROR];
+	char norm[SECRET_MAX_NORM];
 	struct sspr_token t;
 	struct sspr_user u;
 	const char *why = NULL;
 	int i, good = 1, rc = -1, eligible;
 	long len;
 
+	memset(&u, 0, sizeof(u));
+
 	if (!ratelimit_allowed(s->rl, client, sspr_now(s)))
 		return reset_early(s, "reset.answers", client, 1, out);
 	if (sspr_token_open(s, token, SSPR_STEP_ANSWERS, &t) == -1)
 		return reset_early(s, "reset.answers", client, 0, out);
-	if (sspr_user_read(s, sys, t.userid, &u, err, sizeof(err)) == -1)
-		return reset_unavailable(out);
+	if (reset_read(s, sys, t.userid, &u, out, &why) == -1)
+		goto out;
 	eligible = reset_eligible(s, &u) && reset_passed(s, &u, &t) &&
 	           n == (size_t)t.nq;
 	/* Every answer asked is verified, never stopping at a wrong one. */
@@ -479,12 +649,10 @@ sspr_reset_answers(struct sspr *s, const char *token,
 		secure_zero(norm, sizeof(norm));
 	}
 	if (!eligible || !good) {
-		why = !eligible
-		          ? (reset_why(s, &u) ? reset_why(s, &u) : "no-proof")
-		          : "wrong-answers";
-		if (u.exists && u.enrolled && !sspr_locked(s, &u))
-			(void)sspr_fail(s, sys, t.userid);
-		ratelimit_fail(s->rl, client, sspr_now(s));
+		why = reset_count(s, sys, t.userid, &u, client,
+		    !eligible
+		        ? (reset_why(s, &u) ? reset_why(s, &u) : "no-proof")
+		        : "wrong-answers");
 		reset_deny(out);
 		goto out;
 	}
@@ -539,21 +707,31 @@ sspr_reset_complete(struct sspr *s, const struct sspr_complete_req *req,
 	struct sspr_token t;
 	struct sspr_user u;
 	struct repl_req rq;
-	int n, rc = -1;
+	const char *why = NULL;
+	int n, limited, rc = -1;
 	time_t now = sspr_now(s);
 
 	memset(res, 0, sizeof(*res));
 	memset(&rq, 0, sizeof(rq));
 	memset(&u, 0, sizeof(u));
 	res->status = SSPR_DENIED;
-	if (sspr_token_open(s, req->token, SSPR_STEP_ACTION, &t) == -1)
-		return -1;
+	limited = !ratelimit_allowed(s->rl, req->client, now);
+	if (limited ||
+	    sspr_token_open(s, req->token, SSPR_STEP_ACTION, &t) == -1) {
+		struct sspr_flow fl;
+
+		return reset_early(
+		    s, "reset.complete", req->client, limited, &fl);
+	}
 	if (sspr_user_read(s, sys, t.userid, &u, err, sizeof(err)) == -1) {
 		res->status = SSPR_UNAVAILABLE;
+		why = "esm-unavailable";
 		goto out;
 	}
-	if (!reset_eligible(s, &u) || !reset_passed(s, &u, &t))
+	if (!reset_eligible(s, &u) || !reset_passed(s, &u, &t)) {
+		why = reset_why(s, &u) ? reset_why(s, &u) : "no-proof";
 		goto out;
+	}
 	if (!reset_action_ok(s, req, reset_actions(s, &u))) {
 		res->status = SSPR_INVALID;
 		strlcpy_s(res->msg,
@@ -572,8 +750,17 @@ sspr_reset_complete(struct sspr *s, const struct sspr_complete_req *req,
 	}
 	/* Consume the proof: of two completions of one flow, one wins. */
 	memset(&none, 0, sizeof(none));
-	if (reset_cas_code(s, sys, t.userid, &u, &none) != 1)
+	switch (reset_cas_code(s, sys, t.userid, &u, &none)) {
+	case 1:
+		break;
+	case 0: /* another completion of this flow won */
+		why = "used";
 		goto out;
+	default:
+		res->status = SSPR_UNAVAILABLE;
+		why = "esm-unavailable";
+		goto out;
+	}
 	rq.kind = req->action == SSPR_ACT_UNLOCK ? REPL_UNLOCK : REPL_SECRET;
 	rq.name = req->action == SSPR_ACT_UNLOCK   ? "unlock"
 	          : req->action == SSPR_ACT_PHRASE ? "phrase"
@@ -622,7 +809,8 @@ sspr_reset_complete(struct sspr *s, const struct sspr_complete_req *req,
 out:
 	sspr_replicate_done(s, &rq, res);
 	sspr_audit_res(s, "reset.complete",
-	    req->action == SSPR_ACT_UNLOCK   ? "unlock"
+	    why != NULL                      ? why
+	    : req->action == SSPR_ACT_UNLOCK ? "unlock"
 	    : req->action == SSPR_ACT_PHRASE ? "phrase"
 	                                     : "password",
 	    t.userid, t.userid, req->client, res, rq.op);

@@ -181,6 +181,9 @@ struct sspr_flow {
 	int nquestions;                /* at ANSWERS */
 	char qid[POLICY_QUESTIONS][8]; /* question IDs, in the order asked */
 	unsigned actions;              /* at ACTION: 1 << enum sspr_action */
+	int replay; /* the step had already been passed by this flow (a
+	               double click, the Back button): the same answer
+	               again, nothing changed and nothing counted */
 	char msg[SSPR_MAX_ERROR];
 };
 

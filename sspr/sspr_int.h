@@ -74,6 +74,10 @@ struct sspr {
 /* How often the retry timer measures the gauges (seconds). */
 #define SSPR_GAUGE_SECONDS 5
 
+/* Compare-and-set: tries before a field that keeps changing under us is
+ * reported as unavailable. */
+#define SSPR_CAS_TRIES 8
+
 /* Per client address: at most this many failed steps in this window. */
 #define SSPR_CLIENT_FAILS  20
 #define SSPR_CLIENT_WINDOW 600
@@ -147,6 +151,12 @@ struct sspr_sys *sspr_primary(struct sspr *s);
 
 /* Write an audit event with this handle's trail (no-op without one). */
 void sspr_audit(struct sspr *s, const struct audit_event *ev);
+
+/* The same for a refusal that costs its sender nothing (a malformed
+ * token, an address over its budget): written through the address's
+ * audit gate (ratelimit_audit), so a flood's lines are bounded; the next
+ * one written says how many were left out. */
+void sspr_audit_gated(struct sspr *s, const struct audit_event *ev);
 
 /* "ok", "partial", "denied", "refused", "unavailable" for a status. */
 const char *sspr_outcome(enum sspr_status st);

@@ -221,10 +221,10 @@ test_steps_in_order_only(void **state)
 static void
 test_code_race(void **state)
 {
-	struct sspr_flow fl;
+	struct sspr_flow fl, x;
 	char code[9];
 	pid_t pids[50];
-	int i, status, wins = 0;
+	int i, status, wins = 0, fails = 0;
 
 	(void)state;
 	enroll_alice();
@@ -246,17 +246,74 @@ test_code_race(void **state)
 			        W.cfg, W.keys, &o, &s, err, sizeof(err)) == -1)
 				_exit(3);
 			i = sspr_reset_code(s, fl.token, code, NULL, &out);
-			_exit(i == 0 ? 0 : 1);
+			_exit(i != 0 ? 1 : out.replay ? 2 : 0);
 		}
 	}
 	for (i = 0; i < 50; i++) {
 		assert_int_equal(waitpid(pids[i], &status, 0), pids[i]);
-		assert_true(WIFEXITED(status) && WEXITSTATUS(status) <= 1);
+		assert_true(WIFEXITED(status) && WEXITSTATUS(status) <= 2);
 		wins += WEXITSTATUS(status) == 0;
+		fails += WEXITSTATUS(status) == 1;
 	}
+	/* Exactly one request moved the code from issued to passed; the
+	 * others are known as replays of the same flow's step: none is
+	 * counted as a wrong code. */
 	assert_int_equal(wins, 1);
-	/* And a replay afterwards fails too. */
-	assert_int_equal(sspr_reset_code(W.s, fl.token, code, NULL, &fl), -1);
+	assert_int_equal(fails, 0);
+	assert_int_equal(sspr_reset_code(W.s, fl.token, code, NULL, &x), 0);
+	assert_true(x.replay);
+	/* A wrong code on the passed flow is a failure, not a replay. */
+	assert_int_equal(
+	    sspr_reset_code(W.s, fl.token, "ABCDEFGH", NULL, &x), -1);
+}
+
+/* Wrong codes at once from several processes: every try is counted
+ * (compare-and-set with retry), so three of them burn the code even when
+ * they race, and the right code is refused afterwards. */
+static void
+test_code_wrong_race(void **state)
+{
+	struct sspr_flow fl, x;
+	char code[9], wrong[9];
+	pid_t pids[3];
+	int i, status, gate[2];
+
+	(void)state;
+	enroll_alice();
+	assert_int_equal(sspr_reset_start(W.s, "ALICE", NULL, &fl), 0);
+	assert_int_equal(
+	    sspr_reset_pin(W.s, fl.token, PIN, NULL, "en", &fl), 0);
+	last_code("alice@example.com", code);
+	memcpy(wrong, code, sizeof(wrong));
+	wrong[0] = wrong[0] == 'A' ? 'B' : 'A';
+	assert_int_equal(pipe(gate), 0);
+	for (i = 0; i < 3; i++) {
+		pids[i] = fork();
+		assert_true(pids[i] >= 0);
+		if (pids[i] == 0) {
+			struct sspr_opts o = {
+			    .now = fake_now, .no_mail_sender = 1};
+			struct sspr_flow out;
+			struct sspr *s;
+			char err[256], c;
+
+			if (sspr_open(
+			        W.cfg, W.keys, &o, &s, err, sizeof(err)) == -1)
+				_exit(3);
+			close(gate[1]);
+			if (read(gate[0], &c, 1) != 0) /* all start at once */
+				_exit(3);
+			i = sspr_reset_code(s, fl.token, wrong, NULL, &out);
+			_exit(i == -1 && out.status == SSPR_DENIED ? 0 : 1);
+		}
+	}
+	close(gate[0]);
+	close(gate[1]);
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(waitpid(pids[i], &status, 0), pids[i]);
+		assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	}
+	assert_int_equal(sspr_reset_code(W.s, fl.token, code, NULL, &x), -1);
 }
 
 static void
@@ -438,6 +495,8 @@ main(void)
 	        test_steps_in_order_only, world_setup, world_teardown),
 	    cmocka_unit_test_setup_teardown(
 	        test_code_race, world_setup, world_teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_code_wrong_race, world_setup, world_teardown),
 	    cmocka_unit_test_setup_teardown(
 	        test_throttle_across_processes, world_setup, world_teardown),
 	    cmocka_unit_test_setup_teardown(
