@@ -266,7 +266,10 @@ struct esm_user {
 	unsigned password_expired : 1;
 	unsigned phrase_expired : 1;
 	enum esm_revoke_reason revoke_reason;
-	int invalidcount;
+	int invalidcount; /* consecutive failed verifies now */
+	int revoke_after; /* failures that revoke the ID (SETROPTS
+	                     PASSWORD(REVOKE(n))): 0 never, -1 the backend
+	                     cannot tell */
 	time_t created;
 	time_t last_access; /* 0 never */
 	size_t ngroups;

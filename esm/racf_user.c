@@ -235,6 +235,8 @@ racf_user_describe(struct racf *r, const struct racf_user_rec *u,
 	    u->ph.set && racf_cred_expired(&u->ph, opts, racf_now(r));
 	out->revoke_reason = (enum esm_revoke_reason)u->revoke_reason;
 	out->invalidcount = u->invalid_count;
+	/* RACF asks the operator rather than revoke a SPECIAL user. */
+	out->revoke_after = u->special ? 0 : opts->revoke;
 	out->created = u->created;
 	out->last_access = u->last_access;
 	for (i = 0; i < n; i++)

@@ -614,3 +614,27 @@ sspr_notify(struct sspr *s, const char *tmpl, const char *lang,
 		mail_sender_wake(s->sender);
 	return rc;
 }
+
+void
+sspr_parallel(void **arg, size_t n, void *(*fn)(void *))
+{
+	pthread_t th[SSPR_MAX_SYSTEMS];
+	int started[SSPR_MAX_SYSTEMS] = {0};
+	size_t i;
+
+	if (n > SSPR_MAX_SYSTEMS)
+		fatalx(
+		    "BUG: %zu parallel jobs, at most %d", n, SSPR_MAX_SYSTEMS);
+	if (n == 1) {
+		fn(arg[0]);
+		return;
+	}
+	for (i = 0; i < n; i++)
+		started[i] = pthread_create(&th[i], NULL, fn, arg[i]) == 0;
+	for (i = 0; i < n; i++) {
+		if (started[i])
+			pthread_join(th[i], NULL);
+		else
+			fn(arg[i]); /* no thread to spare: do it here */
+	}
+}

@@ -13,7 +13,10 @@
 #include "sspr/sspr_int.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <time.h>
 
 #include "compat/compat.h"
 #include "mail/message.h"
@@ -93,31 +96,128 @@ enroll_check(struct sspr *s, const struct sspr_enroll_req *r,
 	return 0;
 }
 
-/* The sign-on: verify (/change) on the first selected system. */
+/*
+ * The sign-on: the user's password must sign on to every system the
+ * enrollment writes (DESIGN decision: a password valid on one system
+ * never replaces the enrollment of another).  Systems where sspr may not
+ * ask (the ID undefined or revoked there, privileged, or one failure away
+ * from the ESM's own revoke) are not written and are named in the result
+ * once the proof holds elsewhere; a wrong password on any system asked is
+ * the generic refusal, counted against the user and the address.
+ * written gets the systems proven, skipped those not asked; 0, or -1 with
+ * res set.
+ */
 static int
-enroll_signon(struct sspr *s, struct sspr_sys *sys,
-    const struct sspr_enroll_req *r, const char *userid,
-    struct sspr_result *res)
+enroll_signon(struct sspr *s, const struct sspr_enroll_req *r,
+    const char *userid, const size_t *idx, size_t n, size_t *written,
+    size_t *nwritten, struct sspr_sysresult *skipped, size_t *nskipped,
+    struct sspr_result *res, const char **why)
 {
-	struct esm_verify_result vr;
-	enum esm_result rv;
+	struct sspr_signon jobs[SSPR_MAX_SYSTEMS], change[SSPR_MAX_SYSTEMS];
+	size_t i, k = 0, nskip = 0;
+	struct esm_user eu;
+	const char *no;
+	int expired = 0, wrong = 0, down = 0;
 
-	if (r->password == NULL)
+	*nwritten = 0;
+	if (r->password == NULL) {
+		*why = "signon";
 		return enroll_fail(res, SSPR_DENIED, "");
-	rv = esm_verify(
-	    sys->esm, userid, r->password, r->new_password, NULL, &vr);
-	(void)s;
-	if (rv == ESM_OK)
-		return 0;
-	if (rv == ESM_TEMPFAIL)
+	}
+	for (i = 0; i < n; i++) {
+		struct sspr_sys *sys = &s->sys[idx[i]];
+
+		switch (sspr_signon_allowed(
+		    s, sys, userid, s->cfg->reset.allow_privileged, &eu, &no)) {
+		case -1:
+			*why = no;
+			return enroll_fail(res, SSPR_UNAVAILABLE,
+			    "the security system is not available; try "
+			    "again later");
+		case 0:
+			/* Kept for the result, told only after a proof. */
+			memset(&skipped[nskip], 0, sizeof(skipped[nskip]));
+			strlcpy_s(skipped[nskip].name, sys->cfg->name,
+			    sizeof(skipped[nskip].name));
+			strlcpy_s(skipped[nskip].result, "not-attempted",
+			    sizeof(skipped[nskip].result));
+			strlcpy_s(skipped[nskip].detail, no,
+			    sizeof(skipped[nskip].detail));
+			nskip++;
+			*why = no;
+			continue;
+		default:
+			break;
+		}
+		memset(&jobs[k], 0, sizeof(jobs[k]));
+		jobs[k].sys = sys;
+		jobs[k].userid = userid;
+		jobs[k].password = r->password;
+		k++;
+	}
+	if (k == 0)
+		return enroll_fail(res, SSPR_DENIED, "");
+	sspr_signon_verify(s, jobs, k);
+	for (i = 0; i < k; i++) {
+		if (jobs[i].rv == ESM_OK)
+			continue;
+		if (jobs[i].rv == ESM_TEMPFAIL)
+			down = 1;
+		else if (jobs[i].vr.resp == ESM_RESP_NOTAUTH &&
+		         jobs[i].vr.resp2 == 3)
+			expired = 1;
+		else
+			wrong = 1;
+	}
+	if (wrong) {
+		*why = "signon";
+		return enroll_fail(res, SSPR_DENIED, "");
+	}
+	if (down) {
+		*why = "esm-unavailable";
 		return enroll_fail(res, SSPR_UNAVAILABLE,
 		    "the security system is not available; try again later");
-	if (vr.resp == ESM_RESP_NOTAUTH && vr.resp2 == 3)
+	}
+	if (expired && r->new_password == NULL) {
+		*why = "expired";
 		return enroll_fail(res, SSPR_EXPIRED,
 		    "your password has expired: choose a new one");
-	if (vr.resp == ESM_RESP_NOTAUTH && vr.resp2 == 4)
-		return enroll_fail(res, SSPR_INVALID, vr.msg);
-	return enroll_fail(res, SSPR_DENIED, "");
+	}
+	if (expired) {
+		/* The verify/change path on each system where it expired:
+		 * the system's own rules decide. */
+		size_t m = 0;
+
+		for (i = 0; i < k; i++)
+			if (jobs[i].rv != ESM_OK) {
+				change[m] = jobs[i];
+				change[m].new_password = r->new_password;
+				m++;
+			}
+		sspr_signon_verify(s, change, m);
+		for (i = 0; i < m; i++) {
+			if (change[i].rv == ESM_OK)
+				continue;
+			*why = "expired";
+			if (change[i].rv == ESM_TEMPFAIL)
+				return enroll_fail(res, SSPR_UNAVAILABLE,
+				    "the security system is not available; "
+				    "try again later");
+			if (change[i].vr.resp == ESM_RESP_NOTAUTH &&
+			    change[i].vr.resp2 == 4) {
+				snprintf(res->msg, sizeof(res->msg), "%s: %s",
+				    change[i].sys->cfg->name, change[i].vr.msg);
+				res->status = SSPR_INVALID;
+				return -1;
+			}
+			return enroll_fail(res, SSPR_DENIED, "");
+		}
+	}
+	for (i = 0; i < k; i++)
+		written[(*nwritten)++] = (size_t)(jobs[i].sys - s->sys);
+	*nskipped = nskip;
+	*why = NULL;
+	return 0;
 }
 
 /*
@@ -153,32 +253,121 @@ sspr_enroll_fields(struct sspr *s, const char *pin, const char *email,
 	rq->nfields = n;
 }
 
+/*
+ * What the systems to be written hold now: every address that will lose
+ * the account (told of the change), and the newest enrollment date.  0,
+ * or -1 when a system could not answer.
+ */
+static int
+enroll_previous(struct sspr *s, const char *uid, const size_t *idx, size_t n,
+    const char *email, char old[][SSPR_MAX_EMAIL + 1], size_t *nold,
+    long long *newest)
+{
+	char err[SSPR_MAX_ERROR];
+	struct sspr_user u;
+	size_t i, k;
+	long long d;
+
+	*nold = 0;
+	*newest = 0;
+	for (i = 0; i < n; i++) {
+		if (sspr_user_read(
+		        s, &s->sys[idx[i]], uid, &u, err, sizeof(err)) == -1)
+			return -1;
+		d = u.sdate[0] != '\0' ? strtoll(u.sdate, NULL, 10) : 0;
+		if (d > *newest)
+			*newest = d;
+		for (k = 0; k < *nold; k++)
+			if (strcasecmp(old[k], u.email) == 0)
+				break;
+		if (u.email[0] != '\0' && k == *nold &&
+		    strcasecmp(u.email, email) != 0)
+			strlcpy_s(old[(*nold)++], u.email, SSPR_MAX_EMAIL + 1);
+		sspr_user_wipe(&u);
+	}
+	return 0;
+}
+
 int
 sspr_enroll(
     struct sspr *s, const struct sspr_enroll_req *r, struct sspr_result *res)
 {
 	struct enroll_work *w = xcalloc(1, sizeof(*w));
-	size_t idx[SSPR_MAX_SYSTEMS], i;
-	char err[SSPR_MAX_ERROR], date[32], old[SSPR_MAX_EMAIL + 1] = "";
+	size_t idx[SSPR_MAX_SYSTEMS], tgt[SSPR_MAX_SYSTEMS], i, ntgt = 0;
+	size_t nskip = 0, nold = 0;
+	struct sspr_sysresult skipped[SSPR_MAX_SYSTEMS];
+	char err[SSPR_MAX_ERROR], date[32];
+	char old[SSPR_MAX_SYSTEMS][SSPR_MAX_EMAIL + 1];
 	struct sspr_user u;
 	struct repl_req rq;
+	struct timespec start;
+	const char *why = NULL;
 	int n, q, ok = 0, rc = -1;
 	time_t now = sspr_now(s);
+	long long last;
 
+	clock_gettime(CLOCK_MONOTONIC, &start);
 	memset(res, 0, sizeof(*res));
 	memset(&rq, 0, sizeof(rq));
-	if (enroll_check(s, r, w, res) == -1)
+	memset(&u, 0, sizeof(u));
+	if (enroll_check(s, r, w, res) == -1) {
+		why = res->status == SSPR_DENIED ? "signon" : "input";
 		goto out;
+	}
+	if (!ratelimit_allowed(s->rl, r->client, now)) {
+		why = "client-rate-limited";
+		enroll_fail(res, SSPR_DENIED, "");
+		goto out;
+	}
 	if ((n = sspr_select(s, r->systems, idx, err, sizeof(err))) <= 0) {
+		why = "input";
 		enroll_fail(res, SSPR_INVALID, n == 0 ? "no systems" : err);
 		goto out;
 	}
-	if (enroll_signon(s, &s->sys[idx[0]], r, w->userid, res) == -1)
-		goto out;
+	/* The user's budget is the reset flow's: kept on the primary. */
 	if (sspr_user_read(
-	        s, &s->sys[idx[0]], w->userid, &u, err, sizeof(err)) == 1)
-		strlcpy_s(old, u.email, sizeof(old));
-	sspr_user_wipe(&u);
+	        s, sspr_primary(s), w->userid, &u, err, sizeof(err)) == -1) {
+		why = "esm-unavailable";
+		enroll_fail(res, SSPR_UNAVAILABLE,
+		    "the security system is not available; try again later");
+		goto out;
+	}
+	if (sspr_locked(s, &u)) {
+		why = "locked";
+		enroll_fail(res, SSPR_DENIED, "");
+		goto out;
+	}
+	if (enroll_signon(s, r, w->userid, idx, (size_t)n, tgt, &ntgt, skipped,
+	        &nskip, res, &why) == -1) {
+		if (res->status == SSPR_DENIED && strcmp(why, "signon") == 0) {
+			if (sspr_fail(s, sspr_primary(s), w->userid) == -1 &&
+			    u.exists)
+				why = "fail-not-counted";
+			ratelimit_fail(s->rl, r->client, now);
+		}
+		goto out;
+	}
+	if (enroll_previous(
+	        s, w->userid, tgt, ntgt, r->email, old, &nold, &last) == -1) {
+		why = "esm-unavailable";
+		enroll_fail(res, SSPR_UNAVAILABLE,
+		    "the security system is not available; try again later");
+		goto out;
+	}
+	/* A re-enrollment at most every few minutes: each one mails every
+	 * address concerned. */
+	if (last > 0 && (long long)now < last + SSPR_REENROLL_SECONDS) {
+		char when[32];
+
+		sspr_when((time_t)(last + SSPR_REENROLL_SECONDS), when);
+		why = "too-soon";
+		snprintf(res->msg, sizeof(res->msg),
+		    "the enrollment was changed a moment ago; it can be "
+		    "changed again after %s",
+		    when);
+		res->status = SSPR_INVALID;
+		goto out;
+	}
 	if (secret_hash(SECRET_PIN, &s->pepper, &s->params, w->pin,
 	        (size_t)w->pinlen, w->pin_hash) == -1)
 		goto hashfail;
@@ -192,8 +381,8 @@ sspr_enroll(
 	rq.userid = rq.actor = w->userid;
 	rq.client = r->client;
 	rq.lang = r->lang;
-	rq.idx = idx;
-	rq.n = (size_t)n;
+	rq.idx = tgt;
+	rq.n = ntgt;
 	rq.check_fields = 1;
 	{
 		const char *qid[POLICY_QUESTIONS], *ans[POLICY_QUESTIONS];
@@ -208,6 +397,8 @@ sspr_enroll(
 	(void)sspr_replicate(s, &rq, res);
 	for (i = 0; i < res->nsystems; i++)
 		ok += strcmp(res->sys[i].result, "ok") == 0;
+	for (i = 0; i < nskip && res->nsystems < SSPR_MAX_SYSTEMS; i++)
+		res->sys[res->nsystems++] = skipped[i];
 	if (ok > 0) {
 		char when[64];
 		const struct mail_var vars[] = {{"userid", w->userid},
@@ -218,23 +409,38 @@ sspr_enroll(
 		sspr_when(now, when);
 		(void)sspr_notify(s, "enrolled", r->lang, r->email, NULL, vars,
 		    ARRAY_SIZE(vars), now + 86400, err, sizeof(err));
-		if (old[0] != '\0' && strcmp(old, r->email) != 0)
-			(void)sspr_notify(s, "enrolled", r->lang, old, NULL,
+		/* Every address that loses the account is told. */
+		for (i = 0; i < nold; i++)
+			(void)sspr_notify(s, "enrolled", r->lang, old[i], NULL,
 			    vars, ARRAY_SIZE(vars), now + 86400, err,
 			    sizeof(err));
 	}
+	if (res->status == SSPR_OK && nskip > 0)
+		res->status = SSPR_PARTIAL;
 	rc = res->status == SSPR_OK ? 0 : -1;
 	goto out;
 hashfail:
+	why = "hash";
 	enroll_fail(res, SSPR_UNAVAILABLE, "hashing failed (out of memory)");
 out:
-	if (w->userid[0] != '\0')
-		sspr_audit_res(s, "enroll",
-		    res->status == SSPR_DENIED    ? "signon"
-		    : res->status == SSPR_EXPIRED ? "expired"
-		                                  : NULL,
-		    w->userid, w->userid, r->client, res, rq.op);
+	/* A refusal takes as long as one the ESM decided (REC-02). */
+	if (res->status == SSPR_DENIED)
+		sspr_signon_pace(s, &start);
+	if (w->userid[0] != '\0') {
+		if (why != NULL && strcmp(why, "client-rate-limited") == 0) {
+			struct audit_event ev = {.action = "enroll",
+			    .outcome = "denied",
+			    .reason = why,
+			    .client = r->client};
+
+			sspr_audit_gated(s, &ev);
+		} else
+			sspr_audit_res(s, "enroll", why, w->userid, w->userid,
+			    r->client, res, rq.op);
+	}
+	sspr_user_wipe(&u);
 	secure_zero(&rq, sizeof(rq));
+	secure_zero(old, sizeof(old));
 	freezero(w, sizeof(*w));
 	return rc;
 }

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "compat/compat.h"
 #include "sspr/hdsession.h"
@@ -52,44 +53,72 @@ hd_audit(struct sspr *s, const char *action, const char *outcome,
  * Sessions
  * ---------------------------------------------------------------- */
 
+/*
+ * The sign-on, with the reset flow's discipline (signon.c): the ESM is
+ * asked only for a member of the helpdesk group that it could accept, so
+ * no stranger adds to anyone's revoke count through this page; every
+ * refusal is the same answer after the same time; failures count against
+ * the user (the fail field the reset steps use) and the address.
+ */
 int
 sspr_hd_login(struct sspr *s, const char *userid, const char *password,
     const char *client, struct sspr_hd_login *out)
 {
 	const struct cfg_helpdesk *h = &s->cfg->helpdesk;
-	struct esm_verify_result vr;
+	struct sspr_signon job;
+	struct sspr_user u;
 	struct esm_user eu;
-	struct esm_err e;
-	char uid[SSPR_MAX_USERID + 1] = "";
+	struct timespec start;
+	char uid[SSPR_MAX_USERID + 1] = "", err[SSPR_MAX_ERROR];
 	const char *why = NULL;
-	enum esm_result rv;
+	int may, counted = 0;
 
+	clock_gettime(CLOCK_MONOTONIC, &start);
 	memset(out, 0, sizeof(*out));
+	memset(&u, 0, sizeof(u));
 	out->status = SSPR_DENIED;
 	if (!h->configured)
 		why = "no-helpdesk";
 	else if (!ratelimit_allowed(s->rl, client, sspr_now(s)))
 		why = "client-rate-limited";
-	else if (esm_norm_name(userid, uid) == -1 || password == NULL)
+	else if (esm_norm_name(userid, uid) == -1 || password == NULL ||
+	         password[0] == '\0')
 		why = "signon";
 	if (why != NULL)
 		goto out;
-	rv = esm_verify(sspr_primary(s)->esm, uid, password, NULL, NULL, &vr);
-	if (rv == ESM_TEMPFAIL) {
+	if (sspr_user_read(s, sspr_primary(s), uid, &u, err, sizeof(err)) ==
+	    -1) {
 		out->status = SSPR_UNAVAILABLE;
-		why = "esm";
+		why = "esm-unavailable";
 		goto out;
 	}
-	if (rv != ESM_OK) {
-		why = vr.resp == ESM_RESP_NOTAUTH && vr.resp2 == 3 ? "expired"
-		                                                   : "signon";
+	if (sspr_locked(s, &u)) {
+		why = "locked";
 		goto out;
 	}
-	rv = esm_lookup(sspr_primary(s)->esm, uid, &eu, &e);
-	if (rv != ESM_OK || eu.revoked || !hd_in_group(&eu, h->group)) {
-		out->status =
-		    rv == ESM_TEMPFAIL ? SSPR_UNAVAILABLE : SSPR_DENIED;
+	may = sspr_signon_allowed(s, sspr_primary(s), uid, 1, &eu, &why);
+	if (may == 1 && !hd_in_group(&eu, h->group)) {
+		may = 0;
 		why = "not-member";
+	}
+	if (may == -1)
+		out->status = SSPR_UNAVAILABLE;
+	if (may != 1)
+		goto out;
+	memset(&job, 0, sizeof(job));
+	job.sys = sspr_primary(s);
+	job.userid = uid;
+	job.password = password;
+	sspr_signon_verify(s, &job, 1);
+	if (job.rv == ESM_TEMPFAIL) {
+		out->status = SSPR_UNAVAILABLE;
+		why = "esm-unavailable";
+		goto out;
+	}
+	if (job.rv != ESM_OK) {
+		why = job.vr.resp == ESM_RESP_NOTAUTH && job.vr.resp2 == 3
+		          ? "expired"
+		          : "signon";
 		goto out;
 	}
 	if (hd_session_new(s->hd, uid, (long long)sspr_now(s), out->token) ==
@@ -102,14 +131,32 @@ sspr_hd_login(struct sspr *s, const char *userid, const char *password,
 	out->expires_in = (long)h->idle_minutes * 60;
 	strlcpy_s(out->actor, uid, sizeof(out->actor));
 out:
-	/* Failed sign-ons count against the client address, like failed
-	 * reset steps (the ESM counts them against the user ID as well). */
 	if (out->status == SSPR_DENIED && why != NULL &&
 	    strcmp(why, "client-rate-limited") != 0 &&
-	    strcmp(why, "no-helpdesk") != 0)
+	    strcmp(why, "no-helpdesk") != 0) {
+		/* A wrong password counts against the user as in the reset
+		 * flow (only then: an ID sspr did not ask about has nothing
+		 * to count), and every refusal against the address. */
+		if (strcmp(why, "signon") == 0 && u.exists)
+			counted =
+			    sspr_fail(s, sspr_primary(s), uid) == 0 ? 1 : -1;
 		ratelimit_fail(s->rl, client, sspr_now(s));
-	hd_audit(s, "helpdesk.login", sspr_outcome(out->status), why,
-	    uid[0] ? uid : NULL, uid[0] ? uid : NULL, client);
+	}
+	if (counted == -1)
+		why = "fail-not-counted";
+	if (out->status == SSPR_DENIED)
+		sspr_signon_pace(s, &start);
+	if (why != NULL && strcmp(why, "client-rate-limited") == 0) {
+		struct audit_event ev = {.action = "helpdesk.login",
+		    .outcome = "denied",
+		    .reason = why,
+		    .client = client};
+
+		sspr_audit_gated(s, &ev);
+	} else
+		hd_audit(s, "helpdesk.login", sspr_outcome(out->status), why,
+		    uid[0] ? uid : NULL, uid[0] ? uid : NULL, client);
+	sspr_user_wipe(&u);
 	return out->status == SSPR_OK ? 0 : -1;
 }
 

@@ -29,6 +29,7 @@ struct ratelimit {
 	time_t audit_start;
 	int audit_all;
 	long suppressed;
+	long pace; /* decaying maximum of real verifies, ms */
 };
 
 struct ratelimit *
@@ -173,4 +174,32 @@ ratelimit_audit(
 	}
 	pthread_mutex_unlock(&rl->lock);
 	return ok;
+}
+
+void
+ratelimit_pace_note(struct ratelimit *rl, long ms)
+{
+	if (rl == NULL || ms < 0)
+		return;
+	pthread_mutex_lock(&rl->lock);
+	/* Up at once, down slowly: a slow ESM is followed the moment it is
+	 * seen, a faster one only over many sign-ons. */
+	if (ms >= rl->pace)
+		rl->pace = ms;
+	else
+		rl->pace -= (rl->pace - ms) / 32;
+	pthread_mutex_unlock(&rl->lock);
+}
+
+long
+ratelimit_pace_ms(struct ratelimit *rl)
+{
+	long p = 0;
+
+	if (rl != NULL) {
+		pthread_mutex_lock(&rl->lock);
+		p = rl->pace + rl->pace / 4;
+		pthread_mutex_unlock(&rl->lock);
+	}
+	return p > RATELIMIT_PACE_FLOOR_MS ? p : RATELIMIT_PACE_FLOOR_MS;
 }

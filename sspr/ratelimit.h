@@ -40,6 +40,20 @@ long ratelimit_retry_after(struct ratelimit *rl, const char *addr, time_t now);
  * *suppressed gets the number of events left out since the last one
  * written (process-wide), for this one to carry.
  */
+/*
+ * The pace of sign-on refusals (enrollment, helpdesk sign-on): a refusal
+ * decided without asking the ESM (unknown, revoked, privileged, over a
+ * budget) must take as long as one the ESM decided, or the time tells
+ * the ID's state.  ratelimit_pace_note() records how long a real verify
+ * took (ms); ratelimit_pace_ms() is how long every refusal is made to
+ * take: the slowest recent verifies (a decaying maximum, over every
+ * thread of the process) with a margin, and never less than
+ * RATELIMIT_PACE_FLOOR_MS.
+ */
+#define RATELIMIT_PACE_FLOOR_MS 250
+void ratelimit_pace_note(struct ratelimit *rl, long ms);
+long ratelimit_pace_ms(struct ratelimit *rl);
+
 #define RATELIMIT_AUDIT_ADDR 10
 #define RATELIMIT_AUDIT_ALL  120
 int ratelimit_audit(

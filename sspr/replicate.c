@@ -458,22 +458,12 @@ repl_apply(void *arg)
 static void
 repl_parallel(struct repl_job *jobs, size_t n, void *(*fn)(void *))
 {
-	pthread_t th[SSPR_MAX_SYSTEMS];
-	int started[SSPR_MAX_SYSTEMS] = {0};
+	void *arg[SSPR_MAX_SYSTEMS];
 	size_t i;
 
-	if (n == 1) {
-		fn(&jobs[0]);
-		return;
-	}
-	for (i = 0; i < n; i++)
-		started[i] = pthread_create(&th[i], NULL, fn, &jobs[i]) == 0;
-	for (i = 0; i < n; i++) {
-		if (started[i])
-			pthread_join(th[i], NULL);
-		else
-			fn(&jobs[i]); /* no thread to spare: do it here */
-	}
+	for (i = 0; i < n && i < SSPR_MAX_SYSTEMS; i++)
+		arg[i] = &jobs[i];
+	sspr_parallel(arg, i, fn);
 }
 
 /* ---------------------------------------------------------------- *

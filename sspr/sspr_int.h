@@ -78,6 +78,10 @@ struct sspr {
  * reported as unavailable. */
 #define SSPR_CAS_TRIES 8
 
+/* An enrollment may be changed again only after this long: each change
+ * mails every address concerned, so it must not be a mail cannon. */
+#define SSPR_REENROLL_SECONDS (10 * 60)
+
 /* Per client address: at most this many failed steps in this window. */
 #define SSPR_CLIENT_FAILS  20
 #define SSPR_CLIENT_WINDOW 600
@@ -243,6 +247,36 @@ const char *sspr_result_words(const char *code);
  * the system could not answer (o->available 0). */
 int sspr_hd_sys_read(struct sspr *s, struct sspr_sys *sys, const char *uid,
     struct sspr_hd_sys *o);
+
+/* ---- signing users on (signon.c) ---- */
+
+/* One verify on one system: set sys, userid (normalised), password and
+ * new_password (NULL: no change); rv and vr are the ESM's answer. */
+struct sspr_signon {
+	struct sspr_sys *sys;
+	const char *userid, *password, *new_password;
+	enum esm_result rv;
+	struct esm_verify_result vr;
+};
+
+/* 1 when sspr may ask sys's ESM to verify uid: defined, not revoked,
+ * not privileged (unless allow_special), and one more failure cannot
+ * reach the ESM's revoke count.  0 (why says which), or -1 when the ESM
+ * could not answer.  eu gets the user as the ESM described it. */
+int sspr_signon_allowed(struct sspr *s, struct sspr_sys *sys, const char *uid,
+    int allow_special, struct esm_user *eu, const char **why);
+
+/* Run every job's verify, in parallel (one thread per system; the
+ * systems must differ), and note how long it took (the pace). */
+void sspr_signon_verify(struct sspr *s, struct sspr_signon *jobs, size_t n);
+
+/* Sleep until a refusal that began at start (CLOCK_MONOTONIC) has taken
+ * the pace: every refused sign-on takes as long as one the ESM refused. */
+void sspr_signon_pace(struct sspr *s, const struct timespec *start);
+
+/* Run fn(arg[i]) for every i, one thread each (inline when n is 1, or
+ * when no thread can be started). */
+void sspr_parallel(void **arg, size_t n, void *(*fn)(void *));
 
 /* ---- flow tokens (flow.c) ---- */
 

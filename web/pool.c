@@ -5,14 +5,25 @@
 
 #include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "compat/compat.h"
 #include "compat/banned.h"
 
+#define POOL_KEY 64 /* a client address (IPv6 with zone fits) */
+
+/* A client holding places: its address and how many (queued plus
+ * running). */
+struct pool_holder {
+	char key[POOL_KEY];
+	int n;
+};
+
 struct pool_item {
 	struct web_job job;
 	struct timespec queued;
+	int holder; /* index in holders, -1 none */
 };
 
 struct web_pool {
@@ -23,7 +34,19 @@ struct web_pool {
 	struct pool_item *q; /* ring buffer */
 	int cap, head, len;
 	unsigned long long wait_us, jobs;
+	/* Every place is queued or running, so at most cap + nthreads
+	 * clients hold places at once. */
+	struct pool_holder *holders;
+	int nholders, share;
 };
+
+/* Release one place of holder h (under the lock). */
+static void
+pool_release(struct web_pool *p, int h)
+{
+	if (h >= 0 && --p->holders[h].n == 0)
+		p->holders[h].key[0] = '\0';
+}
 
 static unsigned long long
 pool_us_since(const struct timespec *t)
@@ -64,6 +87,7 @@ pool_main(void *arg)
 		it.job.run(it.job.arg, self);
 		it.job.done(it.job.arg);
 		pthread_mutex_lock(&p->lock);
+		pool_release(p, it.holder);
 	}
 	pthread_mutex_unlock(&p->lock);
 	return NULL;
@@ -93,6 +117,13 @@ web_pool_new(int workers, int queue)
 	}
 	if (p->nthreads == 0)
 		fatalx("cannot start worker threads");
+	p->nholders = p->cap + p->nthreads;
+	p->holders = xcalloc((size_t)p->nholders, sizeof(*p->holders));
+	/* A quarter of all places, at least one: four greedy clients are
+	 * needed to fill the pool, and each of them waits its turn. */
+	p->share = (p->cap + p->nthreads) / 4;
+	if (p->share < 1)
+		p->share = 1;
 	return p;
 }
 
@@ -113,26 +144,63 @@ web_pool_free(struct web_pool *p)
 	pthread_mutex_destroy(&p->lock);
 	free(p->threads);
 	free(p->q);
+	free(p->holders);
 	free(p);
 }
 
+/* The holder of key, or a free one taken for it (under the lock); -1
+ * when none is free (cannot happen: see nholders). */
+static int
+pool_holder(struct web_pool *p, const char *key)
+{
+	int i, free_ = -1;
+
+	for (i = 0; i < p->nholders; i++) {
+		if (p->holders[i].n > 0 && strcmp(p->holders[i].key, key) == 0)
+			return i;
+		if (p->holders[i].n == 0 && free_ == -1)
+			free_ = i;
+	}
+	if (free_ >= 0)
+		strlcpy_s(p->holders[free_].key, key, POOL_KEY);
+	return free_;
+}
+
 int
-web_pool_submit(struct web_pool *p, const struct web_job *job)
+web_pool_submit(
+    struct web_pool *p, const struct web_job *job, const char *client)
 {
 	struct pool_item *it;
+	int h = -1;
 
 	pthread_mutex_lock(&p->lock);
 	if (p->len == p->cap || p->stop) {
 		pthread_mutex_unlock(&p->lock);
 		return -1;
 	}
+	if (client != NULL) {
+		h = pool_holder(p, client);
+		if (h >= 0 && p->holders[h].n >= p->share) {
+			pthread_mutex_unlock(&p->lock);
+			return -2;
+		}
+		if (h >= 0)
+			p->holders[h].n++;
+	}
 	it = &p->q[(p->head + p->len) % p->cap];
 	it->job = *job;
+	it->holder = h;
 	clock_gettime(CLOCK_MONOTONIC, &it->queued);
 	p->len++;
 	pthread_cond_signal(&p->cond);
 	pthread_mutex_unlock(&p->lock);
 	return 0;
+}
+
+int
+web_pool_share(const struct web_pool *p)
+{
+	return p->share;
 }
 
 void

@@ -18,6 +18,7 @@
 #include "compat/secretfile.h"
 #include "compat/strbuf.h"
 #include "compat/textfile.h"
+#include "sspr/ratelimit.h"
 #include "web/tmpl.h"
 #include "compat/banned.h"
 
@@ -128,9 +129,14 @@ web_metrics(struct web_req *rq, struct sspr *s)
 	    "# HELP sspr_requests_total HTTP requests served.\n"
 	    "# TYPE sspr_requests_total counter\n"
 	    "sspr_requests_total %lu\n"
-	    "# HELP sspr_busy_total Requests refused with 503 (queue full).\n"
+	    "# HELP sspr_busy_total Requests refused with 503 (queue full, "
+	    "or the client's share of it taken).\n"
 	    "# TYPE sspr_busy_total counter\n"
 	    "sspr_busy_total %lu\n"
+	    "# HELP sspr_rate_limited_total Requests refused with 429 (the "
+	    "address is over its failure budget).\n"
+	    "# TYPE sspr_rate_limited_total counter\n"
+	    "sspr_rate_limited_total %lu\n"
 	    "# HELP sspr_hash_queue_depth Jobs waiting for a hashing worker.\n"
 	    "# TYPE sspr_hash_queue_depth gauge\n"
 	    "sspr_hash_queue_depth %d\n"
@@ -148,10 +154,10 @@ web_metrics(struct web_req *rq, struct sspr *s)
 	    "# TYPE sspr_enrollments_total counter\n"
 	    "sspr_enrollments_total{outcome=\"ok\"} %lu\n"
 	    "sspr_enrollments_total{outcome=\"refused\"} %lu\n",
-	    atomic_load(&w->requests), atomic_load(&w->rejected_busy), waiting,
-	    (double)wait_us / 1e6, jobs, atomic_load(&w->resets_ok),
-	    atomic_load(&w->resets_denied), atomic_load(&w->enrolls_ok),
-	    atomic_load(&w->enrolls_failed));
+	    atomic_load(&w->requests), atomic_load(&w->rejected_busy),
+	    atomic_load(&w->rejected_limited), waiting, (double)wait_us / 1e6,
+	    jobs, atomic_load(&w->resets_ok), atomic_load(&w->resets_denied),
+	    atomic_load(&w->enrolls_ok), atomic_load(&w->enrolls_failed));
 	if (g.mail_pending >= 0)
 		bad |= strbuf_addf(&sb,
 		    "# HELP sspr_mail_queue_length Messages waiting to be "
@@ -705,15 +711,34 @@ web_access(void *cls, struct MHD_Connection *c, const char *url,
 		web_dispatch(rq, NULL);
 		return web_queue(rq);
 	}
+	/* An address over its failure budget is refused here, before it
+	 * can take a place in the hashing queue (an operator's routes are
+	 * authenticated by their session instead). */
+	if (!(rq->route->flags & WR_OPERATOR)) {
+		struct ratelimit *rl = sspr_client_limits(w->sspr[0]);
+		long wait = ratelimit_retry_after(rl, rq->client, time(NULL));
+
+		if (wait > 0) {
+			atomic_fetch_add(&w->rejected_limited, 1);
+			snprintf(
+			    rq->retry_buf, sizeof(rq->retry_buf), "%ld", wait);
+			rq->retry_after = rq->retry_buf;
+			web_refuse(rq, MHD_HTTP_TOO_MANY_REQUESTS,
+			    "rate-limited",
+			    "too many failed attempts from your address; try "
+			    "again later");
+			return web_queue(rq);
+		}
+	}
 	job.run = web_job_run;
 	job.done = web_job_done;
 	job.arg = rq;
 	MHD_suspend_connection(c);
-	if (web_pool_submit(w->pool, &job) == -1) {
+	if (web_pool_submit(w->pool, &job, rq->client) != 0) {
 		MHD_resume_connection(c);
 		atomic_fetch_add(&w->rejected_busy, 1);
 		rq->retry_after = "1";
-		web_error(rq, MHD_HTTP_SERVICE_UNAVAILABLE, "busy",
+		web_refuse(rq, MHD_HTTP_SERVICE_UNAVAILABLE, "busy",
 		    "the service is busy; try again in a moment");
 		rq->done = 1;
 	}

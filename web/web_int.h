@@ -97,8 +97,8 @@ struct web {
 	size_t tls_cert_cap, tls_key_cap;
 	/* answers by route (the last row: no route) and status class */
 	atomic_ulong by_route[WEB_MAX_ROUTES + 1][5];
-	atomic_ulong requests, rejected_busy, resets_ok, resets_denied,
-	    enrolls_ok, enrolls_failed;
+	atomic_ulong requests, rejected_busy, rejected_limited, resets_ok,
+	    resets_denied, enrolls_ok, enrolls_failed;
 };
 
 struct web_req {
@@ -118,6 +118,7 @@ struct web_req {
 	char *resp; /* its body (JSON), new */
 	const char *ctype;
 	const char *retry_after;
+	char retry_buf[24];      /* retry_after when computed */
 	const char *location;    /* a redirect (static) */
 	const char *www_auth;    /* a WWW-Authenticate value (401) */
 	const char *clear_site;  /* a Clear-Site-Data value */
