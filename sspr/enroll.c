@@ -59,6 +59,9 @@ enroll_check(struct sspr *s, const struct sspr_enroll_req *r,
 		w->userid[i] = (char)(r->userid[i] >= 'a' && r->userid[i] <= 'z'
 		                          ? r->userid[i] - 'a' + 'A'
 		                          : r->userid[i]);
+	if (r->new_password != NULL &&
+	    policy_secret_text(r->new_password, err, sizeof(err)) == -1)
+		return enroll_fail(res, SSPR_INVALID, err);
 	if (r->email == NULL ||
 	    mail_address_check(r->email, err, sizeof(err)) == -1)
 		return enroll_fail(res, SSPR_INVALID,

@@ -67,6 +67,11 @@ flow_b64_decode(const char *in, unsigned char *out, size_t max)
 			bits -= 8;
 		}
 	}
+	/* Canonical only: what is left over is fewer than one character's
+	 * bits, all zero; a character appended or changed in the padding
+	 * bits is another token, refused. */
+	if (bits >= 6 || (v & ((1u << bits) - 1)) != 0)
+		return -1;
 	return (long)o;
 }
 

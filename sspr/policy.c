@@ -18,6 +18,8 @@
  */
 #include "sspr/policy.h"
 
+#include <utf8proc.h>
+
 #include <string.h>
 #include <strings.h>
 
@@ -488,6 +490,37 @@ policy_answers_check(const char *const ids[POLICY_QUESTIONS],
 				return -1;
 			}
 		}
+	}
+	return 0;
+}
+
+int
+policy_secret_text(const char *s, char *err, size_t errsize)
+{
+	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+	utf8proc_ssize_t len = (utf8proc_ssize_t)strlen(s), n;
+	utf8proc_int32_t c;
+	utf8proc_category_t cat;
+
+	while (len > 0) {
+		n = utf8proc_iterate(p, len, &c);
+		if (n <= 0) {
+			errf(err, errsize, "the new secret is not valid text");
+			return -1;
+		}
+		cat = utf8proc_category(c);
+		if (cat == UTF8PROC_CATEGORY_CC ||
+		    cat == UTF8PROC_CATEGORY_CF ||
+		    cat == UTF8PROC_CATEGORY_ZL ||
+		    cat == UTF8PROC_CATEGORY_ZP) {
+			errf(err, errsize,
+			    "the new secret holds an invisible or control "
+			    "character (line breaks, tabs, direction marks "
+			    "and zero-width characters are not allowed)");
+			return -1;
+		}
+		p += n;
+		len -= n;
 	}
 	return 0;
 }

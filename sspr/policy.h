@@ -64,4 +64,14 @@ int policy_answers_check(const char *const ids[POLICY_QUESTIONS],
     const char *const answers[POLICY_QUESTIONS], const char *userid,
     const char *email, char *err, size_t errsize);
 
+/*
+ * A new password or phrase as typed: valid UTF-8 with no control
+ * character (C0, DEL, C1), no invisible format character (bidirectional
+ * controls and marks, zero-width spaces and joiners, the byte-order mark,
+ * soft hyphens: Unicode category Cf) and no line or paragraph separator.
+ * What the ESM then allows is its own rules' business; these are never a
+ * secret anyone can read back or type again.  0, or -1 with err.
+ */
+int policy_secret_text(const char *s, char *err, size_t errsize);
+
 #endif

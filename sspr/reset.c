@@ -732,6 +732,13 @@ sspr_reset_complete(struct sspr *s, const struct sspr_complete_req *req,
 		why = reset_why(s, &u) ? reset_why(s, &u) : "no-proof";
 		goto out;
 	}
+	if (req->action != SSPR_ACT_UNLOCK && req->new_secret != NULL &&
+	    policy_secret_text(req->new_secret, res->msg, sizeof(res->msg)) ==
+	        -1) {
+		res->status = SSPR_INVALID;
+		why = "input";
+		goto out;
+	}
 	if (!reset_action_ok(s, req, reset_actions(s, &u))) {
 		res->status = SSPR_INVALID;
 		strlcpy_s(res->msg,

@@ -5,10 +5,11 @@
  * Answers are normalised with utf8proc into a fixed stack buffer of code
  * points (no allocation by utf8proc, so nothing is left behind in freed
  * heap blocks): NFKC with case folding, unassigned code points refused
- * (UTF8PROC_REJECTNA); default-ignorable characters are kept, not
- * stripped.  White space is ASCII HT, LF, VT, FF, CR and the Unicode
- * separators (Zs, Zl, Zp); every other control character (Cc: C0, DEL,
- * C1 including NEL) refuses the answer.
+ * (UTF8PROC_REJECTNA), default-ignorable characters (zero-width spaces and
+ * joiners, bidirectional marks, soft hyphens) stripped (UTF8PROC_IGNORE):
+ * two answers that look the same are the same answer.  White space is ASCII HT,
+ * LF, VT, FF, CR and the Unicode separators (Zs, Zl, Zp); every other control
+ * character (Cc: C0, DEL, C1 including NEL) refuses the answer.
  *
  * A value is hashed as Argon2id(HMAC-SHA-256(pepper, kind || value), salt)
  * with the raw libargon2 API and a 32-byte tag; the tag is compared with
@@ -47,7 +48,7 @@
 #define SECRET_CODEPOINTS (8 * SECRET_MAX_INPUT)
 #define SECRET_UTF8PROC                                                        \
 	(UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_COMPOSE |                \
-	    UTF8PROC_CASEFOLD | UTF8PROC_REJECTNA)
+	    UTF8PROC_CASEFOLD | UTF8PROC_REJECTNA | UTF8PROC_IGNORE)
 
 static atomic_ulong secret_calls;
 

@@ -209,6 +209,20 @@ test_steps_in_order_only(void **state)
 	b = a;
 	b.token[10] = b.token[10] == 'A' ? 'B' : 'A';
 	assert_int_equal(sspr_reset_code(W.s, b.token, code, NULL, &x), -1);
+	/* The token with any one character appended: refused, whatever
+	 * its length (the base64url decoding is canonical). */
+	{
+		const char *more = "AQgw_-";
+		size_t k, len = strlen(a.token);
+
+		for (k = 0; more[k] != '\0'; k++) {
+			b = a;
+			b.token[len] = more[k];
+			b.token[len + 1] = '\0';
+			assert_int_equal(
+			    sspr_reset_code(W.s, b.token, code, NULL, &x), -1);
+		}
+	}
 	/* A second flow voids the first flow's code. */
 	assert_int_equal(sspr_reset_start(W.s, "ALICE", NULL, &b), 0);
 	assert_int_equal(sspr_reset_pin(W.s, b.token, PIN, NULL, "en", &b), 0);

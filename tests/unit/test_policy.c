@@ -433,6 +433,41 @@ test_answers_normalised(void **state)
 	    policy_answers_check(NULL, NULL, NULL, NULL, err, sizeof(err)), -1);
 }
 
+/* New passwords and phrases: no control, format or separator character. */
+static void
+test_secret_text(void **state)
+{
+	static const struct {
+		const char *s;
+		int ok;
+	} cases[] = {
+	    {"correct horse 7 battery", 1},
+	    {"Gr\xc3\xbc\xc3\x9f Gott 42!", 1},
+	    {"two\tparts 42", 0},
+	    {"line\nbreak 42", 0},
+	    {"del\x7f 4242", 0},
+	    {"c1\xc2\x85 4242", 0},           /* NEL */
+	    {"rlo \xe2\x80\xae 4242", 0},     /* U+202E */
+	    {"isolate \xe2\x81\xa6 4242", 0}, /* U+2066 */
+	    {"zw\xe2\x80\x8bsp 4242", 0},     /* U+200B */
+	    {"bom\xef\xbb\xbf 4242", 0},      /* U+FEFF */
+	    {"ls\xe2\x80\xa8 4242", 0},       /* U+2028 */
+	    {"bad \xff utf8 42", 0},
+	};
+	char err[256];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		err[0] = '\0';
+		if ((policy_secret_text(cases[i].s, err, sizeof(err)) == 0) !=
+		    cases[i].ok)
+			fail_msg("case %zu: %s", i, err);
+		if (!cases[i].ok)
+			assert_true(err[0] != '\0');
+	}
+}
+
 int
 main(void)
 {
@@ -442,6 +477,7 @@ main(void)
 	    cmocka_unit_test(test_pin),
 	    cmocka_unit_test(test_answers),
 	    cmocka_unit_test(test_answers_normalised),
+	    cmocka_unit_test(test_secret_text),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -198,6 +198,14 @@ test_normalize_answer(void **state)
 	    {"\xe2\x85\xa0\xe2\x85\xa1", "iii"}, /* Roman numerals I, II */
 	    {"\xc3\x85ngstr\xc3\xb6m", "\xc3\xa5ngstr\xc3\xb6m"},
 	    {"A\xe2\x84\xabngstr\xc3\xb6m", "a\xc3\xa5ngstr\xc3\xb6m"},
+	    /* default-ignorable characters are stripped: answers that look
+	     * the same are the same */
+	    {"Whis\xe2\x80\x8bkers", "whiskers"},             /* U+200B ZWSP */
+	    {"Whis\xe2\x80\x8dkers", "whiskers"},             /* U+200D ZWJ */
+	    {"\xef\xbb\xbfWhiskers", "whiskers"},             /* U+FEFF BOM */
+	    {"Whiskers\xe2\x80\x8f", "whiskers"},             /* U+200F RLM */
+	    {"Whis\xc2\xadkers", "whiskers"},                 /* U+00AD SHY */
+	    {"\xe2\x81\xa6Whiskers\xe2\x81\xa9", "whiskers"}, /* isolates */
 	    /* control characters */
 	    {"a\x01x", NULL},
 	    {"a\x1b[31m", NULL},
