@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# test.sh - run every test of sspr: installs what is missing, builds twice
-# (normal, and with AddressSanitizer + UndefinedBehaviorSanitizer) and runs
-# the whole ctest suite on both builds.
+# test.sh - run every test of sspr: installs what is missing, builds three
+# times (normal; AddressSanitizer + UndefinedBehaviorSanitizer; and
+# ThreadSanitizer), runs the whole ctest suite on the first two builds and
+# the threaded parts' tests (the flows in process, the HTTP server, the
+# worker pool and the shared tables) on the third.
 #
 #   scripts/test.sh            both builds
 #   scripts/test.sh -L unit    extra arguments go to ctest
@@ -33,4 +35,11 @@ run build
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1 \
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	run build-sanitize -DSANITIZE=ON
-echo "== all tests passed (normal and sanitizer builds)"
+if [[ ${#ctest_args[@]} -eq 0 ]]; then
+	ctest_args=(-R '^(sspr/|http/|unit/test_(pool|ratelimit|audit|hdsession))')
+fi
+# A data race fails the test (halt_on_error); the report names both
+# threads.  second_deadlock_stack helps read a lock-order report.
+TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+	run build-tsan -DTSAN=ON
+echo "== all tests passed (normal, sanitizer and thread-sanitizer builds)"
