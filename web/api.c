@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "compat/compat.h"
 #include "compat/jsonx.h"
@@ -309,7 +310,7 @@ api_names(struct web_req *rq, json_t *o, const char *key,
     const char *names[SSPR_MAX_SYSTEMS])
 {
 	json_t *a = json_object_get(o, key);
-	char msg[64];
+	char msg[128];
 	size_t i;
 
 	names[0] = NULL;
@@ -318,9 +319,22 @@ api_names(struct web_req *rq, json_t *o, const char *key,
 	if (!json_is_array(a) || json_array_size(a) >= SSPR_MAX_SYSTEMS)
 		goto bad;
 	for (i = 0; i < json_array_size(a); i++) {
+		size_t k;
+
 		if (!json_is_string(json_array_get(a, i)))
 			goto bad;
 		names[i] = json_string_value(json_array_get(a, i));
+		/* A set: a name twice, in any case, is refused by name. */
+		for (k = 0; k < i; k++)
+			if (strcasecmp(names[k], names[i]) == 0) {
+				char q[TEXT_QUOTE_MAX + 8];
+
+				snprintf(msg, sizeof(msg),
+				    "'%s' names '%s' more than once", key,
+				    text_quote(q, sizeof(q), names[i], 8));
+				web_error(rq, 400, "bad-request", msg);
+				return -1;
+			}
 	}
 	names[i] = NULL;
 	return 0;

@@ -118,6 +118,17 @@ run "wrong password" 0 api POST /api/v1/enroll "$(enroll_body ALICE WRONG99 "$pi
 has "wrong password" "status=403"
 has "wrong password" '{"error":{"code":"denied"'
 secure "error"
+# A list of systems is a set: a repeat, in any case, is refused by name
+# before anything runs, and the service goes on answering.
+for dup in '["PROD","PROD"]' '["prod","PROD"]'; do
+	body=$("$py" -c 'import json,sys; d=json.loads(sys.argv[1]); d["systems"]=json.loads(sys.argv[2]); print(json.dumps(d))' \
+		"$(enroll_body ALICE "$alice_pw" "$pin")" "$dup")
+	run "systems $dup" 0 api POST /api/v1/enroll "$body"
+	has "systems $dup" "status=400"
+	has "systems $dup" "more than once"
+done
+run "healthz after repeats" 0 api GET /healthz
+has "healthz after repeats" "status=200"
 run "enroll carol" 0 api POST /api/v1/enroll "$(enroll_body CAROL "$carol_pw" "$pin")"
 has "enroll carol" '{"systems":{"PROD":"ok"}}'
 run "revoke carol" 0 esm "ALTUSER CAROL REVOKE"
