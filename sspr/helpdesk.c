@@ -649,6 +649,7 @@ sspr_hd_send_code(struct sspr *s, const struct sspr_hd_actor *a,
 	struct sspr_user u;
 	struct esm_err e;
 	enum esm_result rv;
+	int tries;
 	time_t now = sspr_now(s);
 
 	memset(&u, 0, sizeof(u));
@@ -680,6 +681,19 @@ sspr_hd_send_code(struct sspr *s, const struct sspr_hd_actor *a,
 	set.value = val;
 	exp.value = u.code_set ? u.code_raw : NULL;
 	rv = esm_set_fields(sys->esm, uid, &set, 1, &exp, 1, &e);
+	/* The field changed under us (the user's own flow): whatever it
+	 * holds now is voided the same way. */
+	for (tries = 1; rv == ESM_DENY && e.code == ESM_E_CONFLICT &&
+	                tries < SSPR_CAS_TRIES;
+	     tries++) {
+		sspr_user_wipe(&u);
+		if (sspr_user_read(s, sys, uid, &u, err, sizeof(err)) == -1) {
+			rv = ESM_TEMPFAIL;
+			break;
+		}
+		exp.value = u.code_set ? u.code_raw : NULL;
+		rv = esm_set_fields(sys->esm, uid, &set, 1, &exp, 1, &e);
+	}
 	res->nsystems = 1;
 	strlcpy_s(res->sys[0].name, sys->cfg->name, sizeof(res->sys[0].name));
 	if (rv != ESM_OK) {

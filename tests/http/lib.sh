@@ -34,7 +34,17 @@ stop_server() {
 	wait "$server" 2>/dev/null || true
 	server=
 }
-trap 'stop_server; rm -rf "$work"' EXIT
+# A sanitizer's report in the server's log fails the test, even when
+# every answer was right (a race or a leak need not change one).
+sanitizer_check() {
+	if [[ -f $work/serve.log ]] && grep -qE 'Sanitizer|BUG:' "$work/serve.log"; then
+		echo "FAIL the server's log holds a sanitizer report or a BUG:"
+		sed 's/^/    /' "$work/serve.log"
+		return 1
+	fi
+	return 0
+}
+trap 'rc=$?; stop_server; sanitizer_check || rc=1; rm -rf "$work"; exit $rc' EXIT
 
 esm() { "$SSPR" esm --db prod.db "$@"; }
 
