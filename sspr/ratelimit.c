@@ -94,17 +94,7 @@ rl_find(struct ratelimit *rl, const char *addr, int create, time_t now)
 int
 ratelimit_allowed(struct ratelimit *rl, const char *addr, time_t now)
 {
-	struct rl_slot *sl;
-	int ok = 1;
-
-	if (addr == NULL || rl == NULL)
-		return 1;
-	pthread_mutex_lock(&rl->lock);
-	sl = rl_find(rl, addr, 0, now);
-	if (sl != NULL && now < sl->start + rl->window && sl->fails >= rl->max)
-		ok = 0;
-	pthread_mutex_unlock(&rl->lock);
-	return ok;
+	return ratelimit_retry_after(rl, addr, now) == 0;
 }
 
 void

@@ -52,15 +52,11 @@ enroll_on(const char *user, const char *pw, const char *email,
 static void
 pin_field(const char *db, const char *user, char *out, size_t size)
 {
-	struct esm_config ec = {.backend = "embedded", .now = fake_now};
+	struct esm *esm = world_esm(db);
 	const char *name = "SSPRPIN";
-	char p[600], *v = NULL;
 	struct esm_err e;
-	struct esm *esm;
+	char *v = NULL;
 
-	path(p, sizeof(p), db);
-	ec.db = p;
-	assert_int_equal(esm_open(&ec, &esm, &e), ESM_OK);
 	assert_int_equal(esm_get_fields(esm, user, &name, 1, &v, &e), ESM_OK);
 	snprintf(out, size, "%s", v != NULL ? v : "");
 	free(v);
@@ -70,15 +66,10 @@ pin_field(const char *db, const char *user, char *out, size_t size)
 static int
 revoked_at(const char *db, const char *user)
 {
-	struct esm_config ec = {.backend = "embedded", .now = fake_now};
+	struct esm *esm = world_esm(db);
 	struct esm_user eu;
 	struct esm_err e;
-	struct esm *esm;
-	char p[600];
 
-	path(p, sizeof(p), db);
-	ec.db = p;
-	assert_int_equal(esm_open(&ec, &esm, &e), ESM_OK);
 	assert_int_equal(esm_lookup(esm, user, &eu, &e), ESM_OK);
 	esm_close(esm);
 	return eu.revoked;

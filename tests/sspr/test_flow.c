@@ -250,15 +250,9 @@ test_code_race(void **state)
 		pids[i] = fork();
 		assert_true(pids[i] >= 0);
 		if (pids[i] == 0) {
-			struct sspr_opts o = {
-			    .now = fake_now, .no_mail_sender = 1};
+			struct sspr *s = world_child_handle();
 			struct sspr_flow out;
-			struct sspr *s;
-			char err[256];
 
-			if (sspr_open(
-			        W.cfg, W.keys, &o, &s, err, sizeof(err)) == -1)
-				_exit(3);
 			i = sspr_reset_code(s, fl.token, code, NULL, &out);
 			_exit(i != 0 ? 1 : out.replay ? 2 : 0);
 		}
@@ -305,15 +299,10 @@ test_code_wrong_race(void **state)
 		pids[i] = fork();
 		assert_true(pids[i] >= 0);
 		if (pids[i] == 0) {
-			struct sspr_opts o = {
-			    .now = fake_now, .no_mail_sender = 1};
+			struct sspr *s = world_child_handle();
 			struct sspr_flow out;
-			struct sspr *s;
-			char err[256], c;
+			char c;
 
-			if (sspr_open(
-			        W.cfg, W.keys, &o, &s, err, sizeof(err)) == -1)
-				_exit(3);
 			close(gate[1]);
 			if (read(gate[0], &c, 1) != 0) /* all start at once */
 				_exit(3);

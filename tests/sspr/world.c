@@ -276,9 +276,8 @@ last_code(const char *rcpt, char code[9])
 	assert_true(code[0] != '\0');
 }
 
-void
-verify_at(const char *db, const char *user, const char *secret,
-    struct esm_verify_result *vr)
+struct esm *
+world_esm(const char *db)
 {
 	struct esm_config ec = {.backend = "embedded", .now = fake_now};
 	struct esm_err e;
@@ -288,8 +287,29 @@ verify_at(const char *db, const char *user, const char *secret,
 	path(p, sizeof(p), db);
 	ec.db = p;
 	assert_int_equal(esm_open(&ec, &esm, &e), ESM_OK);
+	return esm;
+}
+
+void
+verify_at(const char *db, const char *user, const char *secret,
+    struct esm_verify_result *vr)
+{
+	struct esm *esm = world_esm(db);
+
 	(void)esm_verify(esm, user, secret, NULL, NULL, vr);
 	esm_close(esm);
+}
+
+struct sspr *
+world_child_handle(void)
+{
+	struct sspr_opts o = {.now = fake_now, .no_mail_sender = 1};
+	struct sspr *s;
+	char err[256];
+
+	if (sspr_open(W.cfg, W.keys, &o, &s, err, sizeof(err)) == -1)
+		_exit(3);
+	return s;
 }
 
 void

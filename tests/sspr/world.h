@@ -69,6 +69,11 @@ int flow_test_deliver(void);
 int mail_take(const char *rcpt, const char *text, char code[9]);
 /* The code of the one new access-code mail for rcpt (mail_take). */
 void last_code(const char *rcpt, char code[9]);
+/* A handle on the embedded ESM db of the world (esm_close() it). */
+struct esm *world_esm(const char *db);
+/* In a forked child: a handle of its own on the world (exits 3 when it
+ * cannot be opened). */
+struct sspr *world_child_handle(void);
 /* Verify secret for user at db (a wrong one counts a failure there). */
 void verify_at(const char *db, const char *user, const char *secret,
     struct esm_verify_result *vr);
