@@ -1478,13 +1478,50 @@ out:
 	return rc;
 }
 
+/* Parse and check len bytes of buf as the file ctx->file. */
+static int
+cfg_load_ctx(struct cfg_ctx *ctx, const char *buf, size_t len, struct cfg **out)
+{
+	struct cfg *c = NULL;
+	json_t *root = NULL;
+	json_error_t jerr;
+	int rc = -1;
+
+	root = jsonx_loadb(buf, len, JSON_ALLOW_NUL, &jerr);
+	if (root == NULL) {
+		if (jerr.line > 0)
+			cfg_err_nofile(ctx, "%s:%d:%d: %s", ctx->file,
+			    jerr.line, jerr.column, jerr.text);
+		else
+			cfg_err(ctx, NULL, NULL, "%s", jerr.text);
+		goto out;
+	}
+	if (!json_is_object(root)) {
+		cfg_err(ctx, NULL, NULL,
+		    "expected an object at top level, got %s",
+		    json_type_name(root));
+		goto out;
+	}
+	if (cfg_dir(ctx) == -1)
+		goto out;
+
+	c = xcalloc(1, sizeof(*c));
+	c->path = xstrdup(ctx->file);
+	if (cfg_parse(ctx, root, c) == -1)
+		goto out;
+	*out = c;
+	c = NULL;
+	rc = 0;
+out:
+	cfg_free(c);
+	json_decref(root);
+	return rc;
+}
+
 int
 cfg_load(const char *path, struct cfg **out, char *err, size_t errsize)
 {
 	struct cfg_ctx ctx = {.file = path, .err = err, .errsize = errsize};
-	struct cfg *c = NULL;
-	json_t *root = NULL;
-	json_error_t jerr;
 	char *buf = NULL;
 	size_t len = 0, alloc = 0;
 	int rc = -1;
@@ -1492,41 +1529,38 @@ cfg_load(const char *path, struct cfg **out, char *err, size_t errsize)
 	json_wipe_init();
 	if (err != NULL && errsize > 0)
 		err[0] = '\0';
-
 	if (cfg_read_file(&ctx, &buf, &len, &alloc) == -1)
 		goto out;
-	root = jsonx_loadb(buf, len, JSON_ALLOW_NUL, &jerr);
-	if (root == NULL) {
-		if (jerr.line > 0)
-			cfg_err_nofile(&ctx, "%s:%d:%d: %s", path, jerr.line,
-			    jerr.column, jerr.text);
-		else
-			cfg_err(&ctx, NULL, NULL, "%s", jerr.text);
-		goto out;
-	}
-	if (!json_is_object(root)) {
-		cfg_err(&ctx, NULL, NULL,
-		    "expected an object at top level, got %s",
-		    json_type_name(root));
-		goto out;
-	}
-	if (cfg_dir(&ctx) == -1)
-		goto out;
-
-	c = xcalloc(1, sizeof(*c));
-	c->path = xstrdup(path);
-	if (cfg_parse(&ctx, root, c) == -1)
-		goto out;
-	*out = c;
-	c = NULL;
-	rc = 0;
+	rc = cfg_load_ctx(&ctx, buf, len, out);
 out:
-	if (rc == -1)
-		if (ctx.errsize > 0)
-			text_oneline(ctx.err);
-	cfg_free(c);
-	json_decref(root);
+	if (rc == -1 && ctx.errsize > 0)
+		text_oneline(ctx.err);
 	freezero(buf, alloc);
+	free(ctx.dir);
+	return rc;
+}
+
+int
+cfg_load_buf(const char *path, const char *buf, size_t len, struct cfg **out,
+    char *err, size_t errsize)
+{
+	struct cfg_ctx ctx = {.file = path, .err = err, .errsize = errsize};
+	int rc = -1;
+
+	json_wipe_init();
+	if (err != NULL && errsize > 0)
+		err[0] = '\0';
+	if (len > SSPR_MAX_CONFIG_FILE) {
+		cfg_err_nofile(&ctx,
+		    "cannot read '%s': file is larger than %d "
+		    "bytes",
+		    path, SSPR_MAX_CONFIG_FILE);
+		goto out;
+	}
+	rc = cfg_load_ctx(&ctx, buf, len, out);
+out:
+	if (rc == -1 && ctx.errsize > 0)
+		text_oneline(ctx.err);
 	free(ctx.dir);
 	return rc;
 }

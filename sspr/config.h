@@ -177,6 +177,15 @@ struct cfg {
  */
 int cfg_load(const char *path, struct cfg **out, char *err, size_t errsize);
 
+/*
+ * cfg_load() of text already in memory: len bytes of buf (borrowed; need
+ * not be NUL-terminated) stand for the file at path, which names the file
+ * in messages and anchors relative paths; the file itself is not read.
+ * For callers that hold the text (and for the fuzzer).
+ */
+int cfg_load_buf(const char *path, const char *buf, size_t len,
+    struct cfg **out, char *err, size_t errsize);
+
 struct sockaddr_storage;
 
 /*
