@@ -1066,6 +1066,7 @@ static int
 cfg_parse_reset(struct cfg_ctx *ctx, json_t *obj, struct cfg_reset *r)
 {
 	static const char *const where = "reset";
+	size_t i;
 	long long n;
 	const char *s;
 	int v;
@@ -1140,7 +1141,18 @@ cfg_parse_reset(struct cfg_ctx *ctx, json_t *obj, struct cfg_reset *r)
 		    "'none' needs both the PIN and security questions");
 		return -1;
 	}
-	return cfg_parse_fields(ctx, obj, r);
+	if (cfg_parse_fields(ctx, obj, r) == -1)
+		return -1;
+	/* The fixed code is compared with this field's value: one of sspr's
+	 * own fields (a hash, the mailed code) would never be the code. */
+	for (i = 0; r->access_code_field[0] != '\0' && i < CFG_FIELD_COUNT; i++)
+		if (strcmp(r->access_code_field, r->fields[i]) == 0) {
+			cfg_err(ctx, where, "access_code_field",
+			    "'%s' is sspr's own %s field", r->fields[i],
+			    cfg_field_keys[i]);
+			return -1;
+		}
+	return 0;
 }
 
 /* obj may be NULL: then every default applies. */

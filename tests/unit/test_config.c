@@ -767,6 +767,18 @@ test_errors(void **state)
 	        EXACT,
 	        ": reset.access_code_field: must be a field name of 1-8 "
 	        "characters A-Z 0-9 # @ $, not starting with a digit"},
+	    {"access code field is sspr's",
+	        RESET("\"access_code\":\"fixed\",\"access_code_field\":"
+	              "\"ssprpin\""),
+	        EXACT,
+	        ": reset.access_code_field: 'SSPRPIN' is sspr's own pin "
+	        "field"},
+	    {"access code field renamed sspr's",
+	        RESET("\"access_code\":\"fixed\",\"access_code_field\":"
+	              "\"EMPSER\",\"fields\":{\"code\":\"EMPSER\"}"),
+	        EXACT,
+	        ": reset.access_code_field: 'EMPSER' is sspr's own code "
+	        "field"},
 	    {"custom field digit first", RESET("\"fields\":{\"pin\":\"9PIN\"}"),
 	        EXACT,
 	        ": reset.fields.pin: must be a field name of 1-8 characters "
