@@ -82,7 +82,7 @@ mail_url_check(const char *url, char *why, size_t whysize)
 {
 	CURLU *u;
 	CURLUcode uc;
-	char *scheme = NULL, *host = NULL;
+	char *scheme = NULL, *host = NULL, *pw = NULL;
 	int rc = -1;
 
 	mail_global_init();
@@ -106,8 +106,20 @@ mail_url_check(const char *url, char *why, size_t whysize)
 		snprintf(why, whysize, "the URL names no host");
 		goto out;
 	}
+	/* libcurl would log in with it; a password is never written in the
+	 * configuration (password_file, password_command). */
+	if (curl_url_get(u, CURLUPART_PASSWORD, &pw, 0) == CURLUE_OK) {
+		snprintf(why, whysize,
+		    "the URL holds a password (use user with password_file or "
+		    "password_command)");
+		goto out;
+	}
 	rc = 0;
 out:
+	if (pw != NULL) {
+		secure_zero(pw, strlen(pw));
+		curl_free(pw);
+	}
 	curl_free(host);
 	curl_free(scheme);
 	curl_url_cleanup(u);

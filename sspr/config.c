@@ -504,22 +504,13 @@ cfg_listen_parse(const char *s, struct sockaddr_storage *ss,
 	}
 	if (hostlen == 1 && s[0] == '*')
 		sin.sin_addr.s_addr = htonl(INADDR_ANY);
-	else if (hostlen >= sizeof(host) ||
-	         (memcpy(host, s, hostlen), host[hostlen] = '\0',
-	             inet_pton(AF_INET, host, &sin.sin_addr) != 1)) {
-		if (memchr(s, ':', hostlen) != NULL)
-			(void)snprintf(why, whysize,
-			    "an IPv6 address must be in brackets, like "
-			    "[::1]:8080");
-		else
-			(void)snprintf(why, whysize,
-			    "'%s' is not an IPv4 address: give an address, "
-			    "not a host name (127.0.0.1, [::1], or * for "
-			    "every IPv4 address)",
-			    text_quote(q, sizeof(q),
-			        hostlen < sizeof(host) ? host : s,
-			        TEXT_QUOTE_MAX));
-		return -1;
+	else {
+		if (hostlen >= sizeof(host))
+			goto bad4;
+		memcpy(host, s, hostlen);
+		host[hostlen] = '\0';
+		if (inet_pton(AF_INET, host, &sin.sin_addr) != 1)
+			goto bad4;
 	}
 	sin.sin_family = AF_INET;
 	sin.sin_port = htons((uint16_t)port);
@@ -527,6 +518,17 @@ cfg_listen_parse(const char *s, struct sockaddr_storage *ss,
 	memcpy(ss, &sin, sizeof(sin));
 	*sslen = (unsigned int)sizeof(sin);
 	return 0;
+bad4:
+	if (memchr(s, ':', hostlen) != NULL)
+		(void)snprintf(why, whysize,
+		    "an IPv6 address must be in brackets, like [::1]:8080");
+	else
+		(void)snprintf(why, whysize,
+		    "'%s' is not an IPv4 address: give an address, not a host "
+		    "name (127.0.0.1, [::1], or * for every IPv4 address)",
+		    text_quote(q, sizeof(q), hostlen < sizeof(host) ? host : s,
+		        TEXT_QUOTE_MAX));
+	return -1;
 bad6:
 	(void)snprintf(why, whysize, "'%s' is not a bracketed IPv6 address",
 	    text_quote(q, sizeof(q), s, TEXT_QUOTE_MAX));

@@ -874,6 +874,12 @@ test_errors(void **state)
 	        TOP(",\"mail\":{\"transport\":\"smtp\",\"url\":"
 	            "\"smtp://h:99999\",\"from\":\"a@b.example\"}"),
 	        PREFIX, ": mail.url: not a URL libcurl accepts: "},
+	    {"smtp url with password",
+	        TOP(",\"mail\":{\"transport\":\"smtp\",\"url\":"
+	            "\"smtp://relay:s3cret@h\",\"from\":\"a@b.example\"}"),
+	        EXACT,
+	        ": mail.url: the URL holds a password (use user with "
+	        "password_file or password_command)"},
 	    {"smtp url without host",
 	        TOP(",\"mail\":{\"transport\":\"smtp\",\"url\":"
 	            "\"smtp://:25\",\"from\":\"a@b.example\"}"),
