@@ -85,9 +85,12 @@ cli_serve(int argc, char **argv)
 		cfg_free(cfg);
 		return cli_error("serve: %s", err);
 	}
-	fprintf(stderr, "sspr: serving on %s://127.0.0.1:%u (%s)\n",
-	    cfg->tls.cert != NULL ? "https" : "http", web_port(w),
-	    cfg->base_url ? cfg->base_url : "no base_url");
+	/* The host as configured ("*", an IPv4 or a bracketed IPv6 address:
+	 * cfg_load() refused anything else), the port as bound. */
+	fprintf(stderr, "sspr: serving on %s://%.*s:%u (%s)\n",
+	    cfg->tls.cert != NULL ? "https" : "http",
+	    (int)(strrchr(cfg->listen, ':') - cfg->listen), cfg->listen,
+	    web_port(w), cfg->base_url ? cfg->base_url : "no base_url");
 	while (sigwait(&set, &sig) != 0)
 		;
 	fprintf(stderr, "sspr: stopping\n");

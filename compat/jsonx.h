@@ -15,6 +15,8 @@
 #ifndef SSPR_JSONX_H
 #define SSPR_JSONX_H
 
+#include <stddef.h>
+
 /* Install the hooks; idempotent and thread-safe. */
 void json_wipe_init(void);
 
@@ -35,5 +37,17 @@ int jsonx_kind_matches(enum jsonx_kind kind, const struct json_t *v);
 /* "a string", "an integer", "an object", ... for messages; "nothing" for
  * NULL.  Static. */
 const char *json_type_name(const struct json_t *v);
+
+struct json_error_t;
+
+/*
+ * json_loadb() with duplicate keys always refused, and such a refusal
+ * named: jerr->text then reads 'duplicate member "KEY"' (KEY decoded,
+ * cut to TEXT_QUOTE_MAX bytes and made printable), where jansson's own
+ * text does not say which key.  jerr's line, column and position are
+ * jansson's.  Returns a new reference, or NULL with jerr set.
+ */
+struct json_t *jsonx_loadb(
+    const char *buf, size_t len, size_t flags, struct json_error_t *jerr);
 
 #endif

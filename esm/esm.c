@@ -52,6 +52,17 @@ static const struct esm_backend *const esm_backends[] = {
     NULL,
 };
 
+int
+esm_backend_available(const char *name)
+{
+	size_t i;
+
+	for (i = 0; esm_backends[i] != NULL; i++)
+		if (name != NULL && strcmp(esm_backends[i]->name, name) == 0)
+			return 1;
+	return 0;
+}
+
 void
 esm_err_set(struct esm_err *err, enum esm_errcode code, const char *fmt, ...)
 {

@@ -432,6 +432,10 @@ int esm_valid_name(const char *s);
  * (out untouched) when in is NULL or not valid. */
 int esm_norm_name(const char *in, char out[SSPR_MAX_USERID + 1]);
 
+/* 1 if name is a backend of this build's registry (the one esm_open()
+ * searches), else 0. */
+int esm_backend_available(const char *name);
+
 extern const struct esm_backend esm_embedded;
 
 #endif

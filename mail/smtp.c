@@ -77,6 +77,55 @@ smtp_debug(CURL *c, curl_infotype type, char *data, size_t size, void *arg)
 	return 0;
 }
 
+int
+mail_url_check(const char *url, char *why, size_t whysize)
+{
+	CURLU *u;
+	CURLUcode uc;
+	char *scheme = NULL, *host = NULL, *pw = NULL;
+	int rc = -1;
+
+	mail_global_init();
+	if ((u = curl_url()) == NULL) {
+		snprintf(why, whysize, "out of memory");
+		return -1;
+	}
+	uc = curl_url_set(u, CURLUPART_URL, url, 0);
+	if (uc != CURLUE_OK) {
+		snprintf(why, whysize, "not a URL libcurl accepts: %s",
+		    curl_url_strerror(uc));
+		goto out;
+	}
+	if (curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+	    (strcmp(scheme, "smtp") != 0 && strcmp(scheme, "smtps") != 0)) {
+		snprintf(why, whysize, "must be an smtp:// or smtps:// URL");
+		goto out;
+	}
+	if (curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK ||
+	    host[0] == '\0') {
+		snprintf(why, whysize, "the URL names no host");
+		goto out;
+	}
+	/* libcurl would log in with it; a password is never written in the
+	 * configuration (password_file, password_command). */
+	if (curl_url_get(u, CURLUPART_PASSWORD, &pw, 0) == CURLUE_OK) {
+		snprintf(why, whysize,
+		    "the URL holds a password (use user with password_file or "
+		    "password_command)");
+		goto out;
+	}
+	rc = 0;
+out:
+	if (pw != NULL) {
+		secure_zero(pw, strlen(pw));
+		curl_free(pw);
+	}
+	curl_free(host);
+	curl_free(scheme);
+	curl_url_cleanup(u);
+	return rc;
+}
+
 /* A handle set up for t, with tr cleared for its trace and errbuf
  * (CURL_ERROR_SIZE) for libcurl's message; NULL with st filled when out of
  * memory. */

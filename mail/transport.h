@@ -40,6 +40,13 @@ struct mail_transport {
 
 enum mail_result { MAIL_SENT, MAIL_TEMPFAIL, MAIL_PERMFAIL };
 
+/*
+ * 0 if url is an smtp:// or smtps:// URL with a host that libcurl's own
+ * URL parser (the one a send uses) accepts, else -1 with a lower-case
+ * reason in why.  Never connects, never logs.
+ */
+int mail_url_check(const char *url, char *why, size_t whysize);
+
 struct mail_status {
 	enum mail_result result;
 	long code;                   /* last SMTP reply code, 0 when none */

@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
@@ -37,6 +38,9 @@
 #include "compat/jsonx.h"
 #include "compat/readall.h"
 #include "compat/strbuf.h"
+#include "esm/esm.h"
+#include "mail/message.h"
+#include "mail/transport.h"
 
 #include "compat/banned.h"
 
@@ -392,30 +396,18 @@ cfg_get_int(struct cfg_ctx *ctx, const json_t *obj, const char *where,
 }
 
 /*
- * 1-8 of A-Z 0-9 # @ $ (lower-case letters are folded), and with
- * first_not_digit the first may not be a digit.  The upper-cased name is
- * written to out (at least SSPR_MAX_USERID + 1 bytes).
+ * A RACF name (user, group, APPLID, custom field), checked and upper-cased
+ * by the ESM's own esm_norm_name(), so a name that loads is one the ESM
+ * takes at run time.  Written to out (outsize bytes) only on success.
  */
 static int
-cfg_racf_name(const char *s, int first_not_digit, char *out, size_t outsize)
+cfg_racf_name(const char *s, char *out, size_t outsize)
 {
-	size_t len = strlen(s), i;
+	char up[SSPR_MAX_USERID + 1];
 
-	if (len == 0 || len > 8 || len >= outsize)
+	if (esm_norm_name(s, up) == -1 || strlen(up) >= outsize)
 		return -1;
-	if (first_not_digit && s[0] >= '0' && s[0] <= '9')
-		return -1;
-	for (i = 0; i < len; i++) {
-		char c = s[i];
-
-		if (c >= 'a' && c <= 'z')
-			c = (char)(c - 'a' + 'A');
-		if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		        c == '#' || c == '@' || c == '$'))
-			return -1;
-		out[i] = c;
-	}
-	out[len] = '\0';
+	strlcpy_s(out, up, outsize);
 	return 0;
 }
 
@@ -464,66 +456,83 @@ cfg_valid_url(const char *s, const char *const *schemes, size_t nschemes)
 	return -1;
 }
 
-/*
- * host:port with port 1-65535.  The host is a name or IPv4 address of
- * A-Z a-z 0-9 . - _ or a bracketed IPv6 address.  Returns 0, -1 when the
- * shape is wrong, -2 when the port is out of range.
- */
-static int
-cfg_valid_listen(const char *s)
+int
+cfg_listen_parse(const char *s, struct sockaddr_storage *ss,
+    unsigned int *sslen, char *why, size_t whysize)
 {
 	const char *colon = strrchr(s, ':');
+	struct sockaddr_in sin;
+	struct sockaddr_in6 sin6;
+	char host[INET6_ADDRSTRLEN + 2], q[TEXT_QUOTE_MAX + 4];
 	const char *p;
 	size_t hostlen;
-	long port;
-	char *end;
+	unsigned long port = 0;
 
-	if (colon == NULL || colon == s)
+	if (colon == NULL || colon == s || colon[1] == '\0') {
+		(void)snprintf(why, whysize,
+		    "must be address:port, like 127.0.0.1:8080 or [::1]:8080");
 		return -1;
-	hostlen = (size_t)(colon - s);
-	if (s[0] == '[') {
-		if (hostlen < 3 || s[hostlen - 1] != ']')
-			return -1;
-		for (p = s + 1; p < s + hostlen - 1; p++)
-			if (!((*p >= '0' && *p <= '9') ||
-			        (*p >= 'a' && *p <= 'f') ||
-			        (*p >= 'A' && *p <= 'F') || *p == ':' ||
-			        *p == '.'))
-				return -1;
-	} else {
-		for (p = s; p < colon; p++)
-			if (!((*p >= '0' && *p <= '9') ||
-			        (*p >= 'a' && *p <= 'z') ||
-			        (*p >= 'A' && *p <= 'Z') || *p == '.' ||
-			        *p == '-' || *p == '_'))
-				return -1;
 	}
-	p = colon + 1;
-	if (*p < '0' || *p > '9' || strlen(p) > 5)
+	for (p = colon + 1; *p != '\0'; p++) {
+		if (*p < '0' || *p > '9' || p - colon > 5) {
+			(void)snprintf(why, whysize, "port must be 1-65535");
+			return -1;
+		}
+		port = port * 10 + (unsigned long)(*p - '0');
+	}
+	if (port < 1 || port > 65535) {
+		(void)snprintf(why, whysize, "port must be 1-65535");
 		return -1;
-	errno = 0;
-	port = strtol(p, &end, 10);
-	if (*end != '\0' || errno != 0)
-		return -1;
-	if (port < 1 || port > 65535)
-		return -2;
+	}
+	hostlen = (size_t)(colon - s);
+	memset(&sin, 0, sizeof(sin));
+	memset(&sin6, 0, sizeof(sin6));
+	if (s[0] == '[') {
+		if (hostlen < 3 || s[hostlen - 1] != ']' ||
+		    hostlen - 2 >= sizeof(host))
+			goto bad6;
+		memcpy(host, s + 1, hostlen - 2);
+		host[hostlen - 2] = '\0';
+		if (inet_pton(AF_INET6, host, &sin6.sin6_addr) != 1)
+			goto bad6;
+		sin6.sin6_family = AF_INET6;
+		sin6.sin6_port = htons((uint16_t)port);
+		memset(ss, 0, sizeof(*ss));
+		memcpy(ss, &sin6, sizeof(sin6));
+		*sslen = (unsigned int)sizeof(sin6);
+		return 0;
+	}
+	if (hostlen == 1 && s[0] == '*')
+		sin.sin_addr.s_addr = htonl(INADDR_ANY);
+	else {
+		if (hostlen >= sizeof(host))
+			goto bad4;
+		memcpy(host, s, hostlen);
+		host[hostlen] = '\0';
+		if (inet_pton(AF_INET, host, &sin.sin_addr) != 1)
+			goto bad4;
+	}
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons((uint16_t)port);
+	memset(ss, 0, sizeof(*ss));
+	memcpy(ss, &sin, sizeof(sin));
+	*sslen = (unsigned int)sizeof(sin);
 	return 0;
-}
-
-/* A bare address: one '@' with something on both sides, no space, '<',
- * '>' (control characters were refused already). */
-static int
-cfg_valid_from(const char *s)
-{
-	const char *at = strchr(s, '@');
-
-	if (at == NULL || at == s || at[1] == '\0' || strchr(at + 1, '@'))
-		return -1;
-	if (strpbrk(s, " <>\r\n") != NULL)
-		return -1;
-	if (strlen(s) > SSPR_MAX_EMAIL)
-		return -1;
-	return 0;
+bad4:
+	if (memchr(s, ':', hostlen) != NULL)
+		(void)snprintf(why, whysize,
+		    "an IPv6 address must be in brackets, like [::1]:8080");
+	else
+		(void)snprintf(why, whysize,
+		    "'%s' is not an IPv4 address: give an address, not a host "
+		    "name (127.0.0.1, [::1], or * for every IPv4 address)",
+		    text_quote(q, sizeof(q), hostlen < sizeof(host) ? host : s,
+		        TEXT_QUOTE_MAX));
+	return -1;
+bad6:
+	(void)snprintf(why, whysize, "'%s' is not a bracketed IPv6 address",
+	    text_quote(q, sizeof(q), s, TEXT_QUOTE_MAX));
+	return -1;
 }
 
 /* Append part to the path in sb, with one '/' between. */
@@ -656,7 +665,7 @@ cfg_parse_system(struct cfg_ctx *ctx, json_t *obj, const char *where,
 		cfg_err_missing(ctx, where, "name");
 		return -1;
 	}
-	if (cfg_racf_name(s, 1, sys->name, sizeof(sys->name)) == -1) {
+	if (cfg_racf_name(s, sys->name, sizeof(sys->name)) == -1) {
 		cfg_err(ctx, where, "name",
 		    "must be " CFG_RACF_NAME_CHARS ", not starting with a "
 		    "digit");
@@ -727,7 +736,7 @@ cfg_parse_system(struct cfg_ctx *ctx, json_t *obj, const char *where,
 		cfg_err_missing(ctx, where, "applid");
 		return -1;
 	}
-	if (cfg_racf_name(s, 1, sys->applid, sizeof(sys->applid)) == -1) {
+	if (cfg_racf_name(s, sys->applid, sizeof(sys->applid)) == -1) {
 		cfg_err(ctx, where, "applid",
 		    "must be " CFG_RACF_NAME_CHARS
 		    ", not starting with a digit");
@@ -737,6 +746,15 @@ cfg_parse_system(struct cfg_ctx *ctx, json_t *obj, const char *where,
 	        ARRAY_SIZE(cfg_role_names), CFG_ROLE_REPLICA, &v) == -1)
 		return -1;
 	sys->role = (enum cfg_role)v;
+	/* Last, so that the shape of a system is checked first: a backend
+	 * the configuration can describe but esm_open() would not find. */
+	if (!esm_backend_available(cfg_backend_names[sys->backend])) {
+		cfg_err(ctx, where, "backend",
+		    "'%s' is not available in this version of sspr (use "
+		    "\"embedded\")",
+		    cfg_backend_names[sys->backend]);
+		return -1;
+	}
 	return cfg_parse_sys_inject(
 	    ctx, json_object_get(obj, "inject"), where, &sys->inject);
 }
@@ -879,6 +897,7 @@ static int
 cfg_parse_mail(struct cfg_ctx *ctx, json_t *obj, struct cfg_mail *m)
 {
 	static const char *const where = "mail";
+	char why[SSPR_MAX_ERROR];
 	const char *s;
 	long long n;
 	size_t i;
@@ -911,6 +930,11 @@ cfg_parse_mail(struct cfg_ctx *ctx, json_t *obj, struct cfg_mail *m)
 		        ARRAY_SIZE(cfg_smtp_schemes)) == -1) {
 			cfg_err(ctx, where, "url",
 			    "must be an smtp:// or smtps:// URL");
+			return -1;
+		}
+		/* What the transport's libcurl will make of it. */
+		if (mail_url_check(s, why, sizeof(why)) == -1) {
+			cfg_err(ctx, where, "url", "%s", why);
 			return -1;
 		}
 		m->url = xstrdup(s);
@@ -948,10 +972,9 @@ cfg_parse_mail(struct cfg_ctx *ctx, json_t *obj, struct cfg_mail *m)
 		cfg_err_missing(ctx, where, "from");
 		return -1;
 	}
-	if (cfg_valid_from(s) == -1) {
-		cfg_err(ctx, where, "from",
-		    "must be one address with exactly one '@' and no spaces, "
-		    "'<' or '>'");
+	/* The check mail_build() applies to every message it writes. */
+	if (mail_address_check(s, why, sizeof(why)) == -1) {
+		cfg_err(ctx, where, "from", "%s", why);
 		return -1;
 	}
 	m->from = xstrdup(s);
@@ -1022,7 +1045,7 @@ cfg_parse_fields(struct cfg_ctx *ctx, json_t *reset, struct cfg_reset *r)
 			return -1;
 		}
 		if ((s = json_string_value(v)) == NULL ||
-		    cfg_racf_name(s, 1, r->fields[i], sizeof(r->fields[i])) ==
+		    cfg_racf_name(s, r->fields[i], sizeof(r->fields[i])) ==
 		        -1) {
 			cfg_err(ctx, where, key,
 			    "must be a field name of " CFG_RACF_NAME_CHARS
@@ -1045,6 +1068,7 @@ static int
 cfg_parse_reset(struct cfg_ctx *ctx, json_t *obj, struct cfg_reset *r)
 {
 	static const char *const where = "reset";
+	size_t i;
 	long long n;
 	const char *s;
 	int v;
@@ -1070,10 +1094,11 @@ cfg_parse_reset(struct cfg_ctx *ctx, json_t *obj, struct cfg_reset *r)
 		return -1;
 	}
 	r->access_code_field[0] = '\0';
-	if (s != NULL && cfg_racf_name(s, 0, r->access_code_field,
+	if (s != NULL && cfg_racf_name(s, r->access_code_field,
 	                     sizeof(r->access_code_field)) == -1) {
 		cfg_err(ctx, where, "access_code_field",
-		    "must be " CFG_RACF_NAME_CHARS);
+		    "must be a field name of " CFG_RACF_NAME_CHARS
+		    ", not starting with a digit");
 		return -1;
 	}
 
@@ -1118,7 +1143,18 @@ cfg_parse_reset(struct cfg_ctx *ctx, json_t *obj, struct cfg_reset *r)
 		    "'none' needs both the PIN and security questions");
 		return -1;
 	}
-	return cfg_parse_fields(ctx, obj, r);
+	if (cfg_parse_fields(ctx, obj, r) == -1)
+		return -1;
+	/* The fixed code is compared with this field's value: one of sspr's
+	 * own fields (a hash, the mailed code) would never be the code. */
+	for (i = 0; r->access_code_field[0] != '\0' && i < CFG_FIELD_COUNT; i++)
+		if (strcmp(r->access_code_field, r->fields[i]) == 0) {
+			cfg_err(ctx, where, "access_code_field",
+			    "'%s' is sspr's own %s field", r->fields[i],
+			    cfg_field_keys[i]);
+			return -1;
+		}
+	return 0;
 }
 
 /* obj may be NULL: then every default applies. */
@@ -1186,7 +1222,7 @@ cfg_parse_helpdesk(struct cfg_ctx *ctx, json_t *obj, struct cfg_helpdesk *h)
 		cfg_err_missing(ctx, where, "group");
 		return -1;
 	}
-	if (cfg_racf_name(s, 1, h->group, sizeof(h->group)) == -1) {
+	if (cfg_racf_name(s, h->group, sizeof(h->group)) == -1) {
 		cfg_err(ctx, where, "group",
 		    "must be " CFG_RACF_NAME_CHARS ", not starting with a "
 		    "digit");
@@ -1208,7 +1244,7 @@ cfg_parse_helpdesk(struct cfg_ctx *ctx, json_t *obj, struct cfg_helpdesk *h)
 	for (i = 0; i < json_array_size(v); i++) {
 		(void)snprintf(key, sizeof(key), "protected_groups[%zu]", i);
 		s = json_string_value(json_array_get(v, i));
-		if (s == NULL || cfg_racf_name(s, 1, h->protected_groups[i],
+		if (s == NULL || cfg_racf_name(s, h->protected_groups[i],
 		                     sizeof(h->protected_groups[i])) == -1) {
 			cfg_err(ctx, where, key,
 			    "must be a group name, " CFG_RACF_NAME_CHARS);
@@ -1320,19 +1356,20 @@ cfg_parse_proxies(struct cfg_ctx *ctx, json_t *arr, struct cfg *c)
 static int
 cfg_parse(struct cfg_ctx *ctx, json_t *root, struct cfg *c)
 {
+	struct sockaddr_storage ss;
+	unsigned int sslen;
+	char why[SSPR_MAX_ERROR];
 	const char *s;
 	json_t *obj;
-	int v;
 
 	if (cfg_check_object(
 	        ctx, root, "", cfg_top_keys, ARRAY_SIZE(cfg_top_keys)) == -1)
 		return -1;
 
 	s = cfg_str(root, "listen");
-	if (s != NULL && (v = cfg_valid_listen(s)) != 0) {
-		cfg_err(ctx, NULL, "listen",
-		    v == -2 ? "port must be 1-65535"
-		            : "must be host:port (IPv6 hosts in brackets)");
+	if (s != NULL &&
+	    cfg_listen_parse(s, &ss, &sslen, why, sizeof(why)) == -1) {
+		cfg_err(ctx, NULL, "listen", "%s", why);
 		return -1;
 	}
 	c->listen = xstrdup(s != NULL ? s : CFG_DEFAULT_LISTEN);
@@ -1455,13 +1492,50 @@ out:
 	return rc;
 }
 
+/* Parse and check len bytes of buf as the file ctx->file. */
+static int
+cfg_load_ctx(struct cfg_ctx *ctx, const char *buf, size_t len, struct cfg **out)
+{
+	struct cfg *c = NULL;
+	json_t *root = NULL;
+	json_error_t jerr;
+	int rc = -1;
+
+	root = jsonx_loadb(buf, len, JSON_ALLOW_NUL, &jerr);
+	if (root == NULL) {
+		if (jerr.line > 0)
+			cfg_err_nofile(ctx, "%s:%d:%d: %s", ctx->file,
+			    jerr.line, jerr.column, jerr.text);
+		else
+			cfg_err(ctx, NULL, NULL, "%s", jerr.text);
+		goto out;
+	}
+	if (!json_is_object(root)) {
+		cfg_err(ctx, NULL, NULL,
+		    "expected an object at top level, got %s",
+		    json_type_name(root));
+		goto out;
+	}
+	if (cfg_dir(ctx) == -1)
+		goto out;
+
+	c = xcalloc(1, sizeof(*c));
+	c->path = xstrdup(ctx->file);
+	if (cfg_parse(ctx, root, c) == -1)
+		goto out;
+	*out = c;
+	c = NULL;
+	rc = 0;
+out:
+	cfg_free(c);
+	json_decref(root);
+	return rc;
+}
+
 int
 cfg_load(const char *path, struct cfg **out, char *err, size_t errsize)
 {
 	struct cfg_ctx ctx = {.file = path, .err = err, .errsize = errsize};
-	struct cfg *c = NULL;
-	json_t *root = NULL;
-	json_error_t jerr;
 	char *buf = NULL;
 	size_t len = 0, alloc = 0;
 	int rc = -1;
@@ -1469,42 +1543,38 @@ cfg_load(const char *path, struct cfg **out, char *err, size_t errsize)
 	json_wipe_init();
 	if (err != NULL && errsize > 0)
 		err[0] = '\0';
-
 	if (cfg_read_file(&ctx, &buf, &len, &alloc) == -1)
 		goto out;
-	root = json_loadb(
-	    buf, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &jerr);
-	if (root == NULL) {
-		if (jerr.line > 0)
-			cfg_err_nofile(&ctx, "%s:%d:%d: %s", path, jerr.line,
-			    jerr.column, jerr.text);
-		else
-			cfg_err(&ctx, NULL, NULL, "%s", jerr.text);
-		goto out;
-	}
-	if (!json_is_object(root)) {
-		cfg_err(&ctx, NULL, NULL,
-		    "expected an object at top level, got %s",
-		    json_type_name(root));
-		goto out;
-	}
-	if (cfg_dir(&ctx) == -1)
-		goto out;
-
-	c = xcalloc(1, sizeof(*c));
-	c->path = xstrdup(path);
-	if (cfg_parse(&ctx, root, c) == -1)
-		goto out;
-	*out = c;
-	c = NULL;
-	rc = 0;
+	rc = cfg_load_ctx(&ctx, buf, len, out);
 out:
-	if (rc == -1)
-		if (ctx.errsize > 0)
-			text_oneline(ctx.err);
-	cfg_free(c);
-	json_decref(root);
+	if (rc == -1 && ctx.errsize > 0)
+		text_oneline(ctx.err);
 	freezero(buf, alloc);
+	free(ctx.dir);
+	return rc;
+}
+
+int
+cfg_load_buf(const char *path, const char *buf, size_t len, struct cfg **out,
+    char *err, size_t errsize)
+{
+	struct cfg_ctx ctx = {.file = path, .err = err, .errsize = errsize};
+	int rc = -1;
+
+	json_wipe_init();
+	if (err != NULL && errsize > 0)
+		err[0] = '\0';
+	if (len > SSPR_MAX_CONFIG_FILE) {
+		cfg_err_nofile(&ctx,
+		    "cannot read '%s': file is larger than %d "
+		    "bytes",
+		    path, SSPR_MAX_CONFIG_FILE);
+		goto out;
+	}
+	rc = cfg_load_ctx(&ctx, buf, len, out);
+out:
+	if (rc == -1 && ctx.errsize > 0)
+		text_oneline(ctx.err);
 	free(ctx.dir);
 	return rc;
 }

@@ -177,6 +177,30 @@ struct cfg {
  */
 int cfg_load(const char *path, struct cfg **out, char *err, size_t errsize);
 
+/*
+ * cfg_load() of text already in memory: len bytes of buf (borrowed; need
+ * not be NUL-terminated) stand for the file at path, which names the file
+ * in messages and anchors relative paths; the file itself is not read.
+ * For callers that hold the text (and for the fuzzer).
+ */
+int cfg_load_buf(const char *path, const char *buf, size_t len,
+    struct cfg **out, char *err, size_t errsize);
+
+struct sockaddr_storage;
+
+/*
+ * Parse a "listen" value into the socket address the service binds: an
+ * IPv4 address "a.b.c.d:port", an IPv6 address "[addr]:port", or
+ * "*:port" for every IPv4 address (0.0.0.0).  Host names are refused
+ * (a name may resolve to another address than the one meant, or to
+ * several).  port is 1-65535.  Returns 0 with *ss and *sslen written
+ * (sin_port or sin6_port set), or -1 with a lower-case reason in why;
+ * never prints.  cfg_load() and web_start() both use it, so a value that
+ * loads is the address that is bound.
+ */
+int cfg_listen_parse(const char *s, struct sockaddr_storage *ss,
+    unsigned int *sslen, char *why, size_t whysize);
+
 /* Free a configuration; NULL-safe. */
 void cfg_free(struct cfg *cfg);
 

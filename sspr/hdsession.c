@@ -19,8 +19,6 @@
 #include "compat/hex.h"
 #include "compat/banned.h"
 
-#define HD_MAX_SESSIONS 256
-
 struct hd_session {
 	int used;
 	unsigned char hash[SHA256_DIGEST_SIZE];
@@ -41,6 +39,14 @@ sspr_hd_sessions_new(void)
 	pthread_mutex_init(&t->mu, NULL);
 	return t;
 }
+
+#ifdef UNITTESTS
+size_t
+hd_sessions_size(void)
+{
+	return sizeof(struct sspr_hd_sessions);
+}
+#endif
 
 void
 sspr_hd_sessions_free(struct sspr_hd_sessions *t)

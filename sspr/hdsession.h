@@ -7,6 +7,8 @@
 #ifndef SSPR_HDSESSION_H
 #define SSPR_HDSESSION_H
 
+#include <stddef.h>
+
 #include "sspr/helpdesk.h"
 
 /* A new session for actor at now; the token is written to token.  0, or
@@ -24,5 +26,15 @@ void hd_session_end(struct sspr_hd_sessions *t, const char *token_hash);
 
 /* End every session of actor. */
 void hd_session_end_actor(struct sspr_hd_sessions *t, const char *actor);
+
+/* The table holds this many sessions; a new one beyond ends the session
+ * idle the longest. */
+#define HD_MAX_SESSIONS 256
+
+#ifdef UNITTESTS
+/* The size of the table's memory, so that a test can search all of it
+ * (for a token that must not be there). */
+size_t hd_sessions_size(void);
+#endif
 
 #endif

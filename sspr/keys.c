@@ -409,7 +409,7 @@ keys_err_json(struct keys_ctx *ctx, const json_error_t *jerr)
 	char *near;
 
 	(void)strlcpy_s(text, jerr->text, sizeof(text));
-	if (strncmp(text, "duplicate object key", 20) != 0 &&
+	if (strncmp(text, "duplicate member", 16) != 0 &&
 	    (near = strstr(text, " near ")) != NULL)
 		*near = '\0';
 	if (jerr->line > 0)
@@ -436,7 +436,7 @@ keys_load(const char *path, struct keys **out, char *err, size_t errsize)
 		err[0] = '\0';
 	if (keys_read(&ctx, &buf, &len, &cap) == -1)
 		goto out;
-	root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
+	root = jsonx_loadb(buf, len, 0, &jerr);
 	if (root == NULL) {
 		keys_err_json(&ctx, &jerr);
 		goto out;

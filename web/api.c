@@ -46,8 +46,11 @@ api_body(
 
 	if (empty_ok && rq->len == 0)
 		return json_object();
-	o = json_loadb(rq->body != NULL ? rq->body : "", rq->len,
-	    JSON_REJECT_DUPLICATES, &jerr);
+	o = jsonx_loadb(rq->body != NULL ? rq->body : "", rq->len, 0, &jerr);
+	if (o == NULL && json_error_code(&jerr) == json_error_duplicate_key) {
+		web_error(rq, 400, "bad-request", jerr.text);
+		return NULL;
+	}
 	if (o == NULL || !json_is_object(o)) {
 		snprintf(msg, sizeof(msg), "the body must be one JSON object%s",
 		    o == NULL ? " (it is not valid JSON)" : "");

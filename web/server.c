@@ -790,17 +790,41 @@ web_completed(void *cls, struct MHD_Connection *c, void **req_cls,
  * Life cycle
  * ---------------------------------------------------------------- */
 
+/*
+ * The address to bind: cfg->listen through the parser cfg_load() checked
+ * it with, so what loads is what is bound; port, when not -1, replaces
+ * the configured port (0: any free port).
+ */
 static int
-web_listen_port(const char *listen)
+web_listen_addr(const struct cfg *cfg, int port, struct sockaddr_storage *ss,
+    unsigned *flags, char *err, size_t errsize)
 {
-	const char *colon = strrchr(listen, ':');
-	long p;
-	char *end;
+	unsigned int sslen;
+	char why[SSPR_MAX_ERROR];
 
-	if (colon == NULL)
-		return 8080;
-	p = strtol(colon + 1, &end, 10);
-	return *end == '\0' && p > 0 && p < 65536 ? (int)p : 8080;
+	if (cfg_listen_parse(cfg->listen, ss, &sslen, why, sizeof(why)) == -1) {
+		errf(err, errsize, "listen: %s", why);
+		return -1;
+	}
+	if (ss->ss_family == AF_INET6) {
+		*flags |= MHD_USE_IPv6;
+		if (port >= 0)
+			((struct sockaddr_in6 *)(void *)ss)->sin6_port =
+			    htons((uint16_t)port);
+	} else if (port >= 0)
+		((struct sockaddr_in *)(void *)ss)->sin_port =
+		    htons((uint16_t)port);
+	return 0;
+}
+
+/* The port of an address from web_listen_addr(). */
+static int
+web_listen_port(const struct sockaddr_storage *ss)
+{
+	if (ss->ss_family == AF_INET6)
+		return ntohs(
+		    ((const struct sockaddr_in6 *)(const void *)ss)->sin6_port);
+	return ntohs(((const struct sockaddr_in *)(const void *)ss)->sin_port);
 }
 
 int
@@ -813,7 +837,7 @@ web_start(const struct cfg *cfg, const struct keys *keys,
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
 	                 MHD_ALLOW_SUSPEND_RESUME;
 	const union MHD_DaemonInfo *di;
-	struct sockaddr_in sa;
+	struct sockaddr_storage sa;
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	int i, port;
 
@@ -856,13 +880,9 @@ web_start(const struct cfg *cfg, const struct keys *keys,
 		goto fail;
 	w->pool = web_pool_new(
 	    w->nworkers, opts->queue > 0 ? opts->queue : 4 * w->nworkers);
-	port = opts->port >= 0 ? opts->port : web_listen_port(cfg->listen);
-	memset(&sa, 0, sizeof(sa));
-	sa.sin_family = AF_INET;
-	sa.sin_port = htons((unsigned short)port);
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (strncmp(cfg->listen, "0.0.0.0:", 8) == 0)
-		sa.sin_addr.s_addr = htonl(INADDR_ANY);
+	if (web_listen_addr(cfg, opts->port, &sa, &flags, err, errsize) == -1)
+		goto fail;
+	port = web_listen_port(&sa);
 	if (cfg->tls.cert != NULL) {
 		size_t len;
 

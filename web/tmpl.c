@@ -551,7 +551,7 @@ tmpl_add_catalog(struct tmpl_set *ts, const char *lang, const char *text,
 		    TMPL_MAX_CATALOG);
 		goto out;
 	}
-	msgs = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
+	msgs = jsonx_loadb(text, len, 0, &je);
 	if (msgs == NULL) {
 		(void)strlcpy_s(msg, je.text, sizeof(msg));
 		text_oneline(msg);

@@ -258,6 +258,15 @@ has "malformed" "status=400"
 has "malformed" '"code":"bad-request"'
 run "duplicate keys" 0 api POST /api/v1/reset '{"userid":"A","userid":"B"}'
 has "duplicate keys" "status=400"
+has "duplicate keys" 'duplicate member \"userid\"'
+# The member is named from the parser's position, not its message: a
+# long key, escapes in the key and a nested object are named exactly too.
+run "duplicate nested" 0 api POST /api/v1/reset/answers '{"flow":"f","answers":[{"a":1,"a":2}]}'
+has "duplicate nested" "status=400"
+has "duplicate nested" 'duplicate member \"a\"'
+run "duplicate escaped" 0 api POST /api/v1/reset/pin '{"flow":"f","p\u0069n":"1","pin":"2"}'
+has "duplicate escaped" "status=400"
+has "duplicate escaped" 'duplicate member \"pin\"'
 run "unknown member" 0 api POST /api/v1/reset '{"userid":"A","x":1}'
 has "unknown member" "status=400"
 has "unknown member" "'x'"
@@ -313,5 +322,41 @@ has "log statuses" "GET /api/v1/nope 404"
 for secret in "$alice_pw" "$carol_pw" "$new_pw" "$pin" 604938 "${answers[@]}" "$code"; do
 	lacks "log has no secret" "$secret"
 done
+
+# --- listen: the configured address is the one bound ---
+# The check above read serve.log; now the server answers on another
+# loopback address and on IPv6, and not on 127.0.0.1.
+listen_serve() {
+	stop_server
+	"$py" - "$1" <<'PY'
+import json, sys
+c = json.load(open("sspr.json"))
+c["listen"] = sys.argv[1]
+json.dump(c, open("sspr.json", "w"))
+PY
+	: >serve.log
+	"$SSPR" serve -c sspr.json --port 0 --workers 1 </dev/null >/dev/null 2>serve.log &
+	server=$!
+	port=
+	for _ in $(seq 100); do
+		port=$(sed -n '1s|^sspr: serving on http://.*:\([0-9]*\) .*|\1|p' serve.log)
+		[[ -n $port ]] && break
+		kill -0 "$server" 2>/dev/null || break
+		sleep 0.1
+	done
+}
+listen_serve "127.0.0.2:18443"
+run "listen 127.0.0.2" 0 cat serve.log
+has "listen 127.0.0.2" "serving on http://127.0.0.2:"
+run "answers on 127.0.0.2" 0 curl -sS --max-time 5 -o /dev/null -w '%{http_code}' "http://127.0.0.2:$port/healthz"
+has "answers on 127.0.0.2" "200"
+run "not on 127.0.0.1" 7 curl -sS --max-time 5 -o /dev/null "http://127.0.0.1:$port/healthz"
+if "$py" -c 'import socket; s = socket.socket(socket.AF_INET6); s.bind(("::1", 0))' 2>/dev/null; then
+	listen_serve "[::1]:18443"
+	run "answers on [::1]" 0 curl -sS --max-time 5 -o /dev/null -w '%{http_code}' "http://[::1]:$port/healthz"
+	has "answers on [::1]" "200"
+	run "v6 not on 127.0.0.1" 7 curl -sS --max-time 5 -o /dev/null "http://127.0.0.1:$port/healthz"
+fi
+stop_server
 
 finish

@@ -380,7 +380,7 @@ test_load_errors(void **state)
 	        "keys.json:1:"},
 	    {"duplicate exact", S_FILE,
 	        "{\"version\":1,\"version\":1," PEPPER "," FLOW "}", 0600,
-	        "duplicate object key near '\"version\"'"},
+	        "duplicate member \"version\""},
 	    {"top-level array", S_FILE, "[1]", 0600,
 	        "keys.json: expected an object at top level, got an array"},
 

@@ -422,7 +422,7 @@ test_load_errors(void **state)
 	    {{{"a.html", "x"},
 	         {"i18n/en.json", "{\"a\": \"1\", \"a\": \"2\"}"}},
 	        "catalog 'i18n/en.json' line 1: not valid JSON: duplicate "
-	        "object key"},
+	        "member \"a\""},
 	    {{{"a.html", "x"}, {"i18n/en.json", "{\"n\": 1}"}},
 	        "catalog 'i18n/en.json': the value of 'n' is an integer, not "
 	        "a string"},
