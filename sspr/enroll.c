@@ -158,8 +158,11 @@ enroll_signon(struct sspr *s, const struct sspr_enroll_req *r,
 		jobs[k].password = r->password;
 		k++;
 	}
-	if (k == 0)
+	if (k == 0) {
+		/* The work of a verify, as if the ESM had been asked. */
+		(void)secret_dummy_verify(&s->params);
 		return enroll_fail(res, SSPR_DENIED, "");
+	}
 	sspr_signon_verify(s, jobs, k);
 	for (i = 0; i < k; i++) {
 		if (jobs[i].rv == ESM_OK)
@@ -337,6 +340,7 @@ sspr_enroll(
 	}
 	if (sspr_locked(s, &u)) {
 		why = "locked";
+		(void)secret_dummy_verify(&s->params);
 		enroll_fail(res, SSPR_DENIED, "");
 		goto out;
 	}
