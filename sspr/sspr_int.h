@@ -28,15 +28,6 @@
 struct sspr_sys {
 	const struct cfg_system *cfg;
 	struct esm *esm;
-	/* The time of the last PassTicket used to sign each recent user on
-	 * here: two tickets for one user made in one second are one ticket,
-	 * which replay protection refuses (a small ring; per user, so that
-	 * many users' resets never push the time ahead). */
-	struct {
-		char userid[SSPR_MAX_USERID + 1];
-		long long t;
-	} tickets[32];
-	unsigned next_ticket;
 };
 
 struct sspr {
