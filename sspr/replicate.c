@@ -55,42 +55,57 @@ repl_set(struct sspr_sysresult *r, const struct sspr_sys *sys,
 	strlcpy_s(r->detail, detail, sizeof(r->detail));
 }
 
+/* Every result code, with words for logs and for the operator's CLI;
+ * mails word codes in each language's templates/mail/<lang>/words.txt
+ * ("result.<code>"). */
+static const struct {
+	const char *code, *words;
+} repl_results[] = {
+    {"ok", "done"},
+    {"not-found", "the user ID is not defined there"},
+    {"revoked", "the user ID is revoked there by an administrator"},
+    {"privileged", "the user ID is privileged there"},
+    {"no-fields", "the sspr fields are not defined there (CFDEF)"},
+    {"field-length", "a field there is too short for the value"},
+    {"no-key", "sspr has no PassTicket key for its application"},
+    {"key-unavailable",
+        "its PassTicket keys cannot be read (master key missing)"},
+    {"passticket-refused", "it does not accept sspr's PassTickets"},
+    {"rules", "the new password does not meet its password rules"},
+    {"history", "the new password was used before there"},
+    {"current", "the new password is the current one there"},
+    {"minchange", "the password was changed there too recently (MINCHANGE)"},
+    {"userid", "the new password contains the user ID"},
+    {"unavailable", "it cannot be reached now"},
+    {"busy", "too many changes for this user in a short time"},
+    {"pending", "not done yet: it will be retried"},
+    {"not-applied", "not changed: the old password still works there"},
+    {"unknown", "interrupted: it may or may not have been changed"},
+    {"not-attempted", "nothing was changed"},
+    {"gave-up", "not done: retries gave up"},
+    {"not-configured", "the system is no longer configured"},
+    {"refused", "refused"},
+};
+
 const char *
 sspr_result_words(const char *code)
 {
-	static const struct {
-		const char *code, *words;
-	} w[] = {
-	    {"ok", "done"},
-	    {"not-found", "the user ID is not defined there"},
-	    {"revoked", "the user ID is revoked there by an administrator"},
-	    {"privileged", "the user ID is privileged there"},
-	    {"no-fields", "the sspr fields are not defined there (CFDEF)"},
-	    {"field-length", "a field there is too short for the value"},
-	    {"no-key", "sspr has no PassTicket key for its application"},
-	    {"key-unavailable",
-	        "its PassTicket keys cannot be read (master key missing)"},
-	    {"passticket-refused", "it does not accept sspr's PassTickets"},
-	    {"rules", "the new password does not meet its password rules"},
-	    {"history", "the new password was used before there"},
-	    {"current", "the new password is the current one there"},
-	    {"minchange",
-	        "the password was changed there too recently (MINCHANGE)"},
-	    {"userid", "the new password contains the user ID"},
-	    {"unavailable", "it cannot be reached now"},
-	    {"busy", "too many changes for this user in a short time"},
-	    {"pending", "not done yet: it will be retried"},
-	    {"not-applied", "not changed: the old password still works there"},
-	    {"unknown", "interrupted: it may or may not have been changed"},
-	    {"not-attempted", "nothing was changed"},
-	    {"gave-up", "not done: retries gave up"},
-	    {"not-configured", "the system is no longer configured"},
-	};
 	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(w); i++)
-		if (strcmp(w[i].code, code) == 0)
-			return w[i].words;
+	for (i = 0; i < ARRAY_SIZE(repl_results); i++)
+		if (strcmp(repl_results[i].code, code) == 0)
+			return repl_results[i].words;
+	return "refused";
+}
+
+const char *
+sspr_result_code(const char *code)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(repl_results); i++)
+		if (strcmp(repl_results[i].code, code) == 0)
+			return repl_results[i].code;
 	return "refused";
 }
 
@@ -759,20 +774,19 @@ repl_report_mail(struct sspr *s, const struct journal_op *op)
 		sspr_user_wipe(&u);
 		return;
 	}
+	/* Codes, worded by the mail's language (templates/mail). */
 	for (i = 0; i < op->nsys; i++)
-		sspr_list_add(list, sizeof(list), "; ", "%s: %s",
-		    op->sys[i].name,
-		    strcmp(op->sys[i].state, "ok") == 0
-		        ? "changed"
-		        : sspr_result_words(op->sys[i].state));
+		sspr_list_add(list, sizeof(list), ";", "%s=%s", op->sys[i].name,
+		    sspr_result_code(op->sys[i].state));
 	sspr_when((time_t)op->created, when);
 	{
 		const struct mail_var vars[] = {{"userid", op->userid},
 		    {"name", u.name[0] ? u.name : op->userid},
 		    {"action", strcmp(op->kind, "unlock") == 0
-		                   ? "user ID unlocked (interrupted, now ended)"
-		                   : "password change (interrupted, now "
-		                     "ended)"},
+		                   ? "unlock_interrupted"
+		               : strcmp(op->kind, "phrase") == 0
+		                   ? "phrase_interrupted"
+		                   : "password_interrupted"},
 		    {"systems", list}, {"time", when},
 		    {"base_url", s->cfg->base_url ? s->cfg->base_url : ""}};
 

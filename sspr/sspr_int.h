@@ -219,6 +219,9 @@ void sspr_reset_recorded(struct sspr *s, const char *userid, time_t when);
 /* Plain words for a per-system result code ("not-found": "the user ID is
  * not defined there"). */
 const char *sspr_result_words(const char *code);
+/* code when it is a result code that mails word (templates/mail/<lang>/
+ * words.txt, "result.<code>"), else "refused"; static. */
+const char *sspr_result_code(const char *code);
 
 /* uid on one system as the helpdesk sees it (helpdesk.c): 0, or -1 when
  * the system could not answer (o->available 0). */

@@ -445,6 +445,7 @@ test_back_to_back_resets(void **state)
 		to_action("ALICE", "alice@example.com", token);
 		cr.token = token;
 		cr.new_secret = pw[i];
+		cr.lang = i == 2 ? "de" : "en";
 		assert_int_equal(
 		    sspr_reset_complete(i % 2 ? two : W.s, &cr, &res), 0);
 		for (k = 0; k < res.nsystems; k++)
@@ -454,6 +455,10 @@ test_back_to_back_resets(void **state)
 				    res.sys[k].detail);
 	}
 	sspr_close(two);
+	/* The last notice is German, worded from codes: no English. */
+	assert_int_equal(mail_take("alice@example.com",
+	                     "PROD: erledigt; DR: erledigt", NULL),
+	    1);
 	verify_on("prod.db", "ALICE", "NEWPW789", ESM_RESP_NORMAL);
 	verify_on("dr.db", "ALICE", "NEWPW789", ESM_RESP_NORMAL);
 }
