@@ -503,6 +503,42 @@ test_ticket_times(void **state)
 	journal_close(b);
 }
 
+/* Tickets taken so fast that the next one would be out of the ESM's
+ * window: the change is refused as "busy" (try again shortly), nothing
+ * changes, and once the clock catches up the same flow completes. */
+static void
+test_ticket_times_exhausted(void **state)
+{
+	struct sspr_complete_req cr = {
+	    .action = SSPR_ACT_PASSWORD, .new_secret = "NEWPW123"};
+	char token[SSPR_TOKEN_MAX], err[256];
+	struct sspr_result res;
+	struct journal *j;
+	long long t;
+	size_t k;
+
+	(void)state;
+	enroll_alice();
+	to_action("ALICE", "alice@example.com", token);
+	/* Another process took every time up to the window's edge. */
+	assert_int_equal(journal_open(W.dir, &j, err, sizeof(err)), 0);
+	while (journal_ticket_time(j, "SSPRAPPL", "ALICE", (long long)W.now,
+	           (long long)W.now + 300, &t) == 0)
+		;
+	journal_close(j);
+	cr.token = token;
+	assert_int_equal(sspr_reset_complete(W.s, &cr, &res), -1);
+	for (k = 0; k < res.nsystems; k++)
+		assert_string_equal(res.sys[k].result, "busy");
+	verify_on("prod.db", "ALICE", PASSWORD, ESM_RESP_NORMAL);
+	W.now += 60;
+	assert_int_equal(sspr_reset_complete(W.s, &cr, &res), 0);
+	for (k = 0; k < res.nsystems; k++)
+		assert_string_equal(res.sys[k].result, "ok");
+	verify_on("prod.db", "ALICE", "NEWPW123", ESM_RESP_NORMAL);
+	verify_on("dr.db", "ALICE", "NEWPW123", ESM_RESP_NORMAL);
+}
+
 int
 main(void)
 {
@@ -531,6 +567,8 @@ main(void)
 	        test_back_to_back_resets, world_setup, world_teardown),
 	    cmocka_unit_test_setup_teardown(
 	        test_ticket_times, world_setup, world_teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_ticket_times_exhausted, world_setup, world_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
