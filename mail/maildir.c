@@ -39,6 +39,10 @@ mail_dir_send(const struct mail_transport *t, const char *rcpt, const char *msg,
 	unsigned char rnd[8];
 	int fd, n;
 
+	/* The envelope goes into a header line of the file. */
+	if (mail_transport_value("recipient", rcpt, st) == -1 ||
+	    mail_transport_body(msg, len, st) == -1)
+		return st->result;
 	if (random_bytes(rnd, sizeof(rnd)) == -1) {
 		st->result = MAIL_TEMPFAIL;
 		snprintf(st->detail, sizeof(st->detail), "no randomness");

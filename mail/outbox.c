@@ -116,6 +116,7 @@ mail_outbox_enqueue(struct mail_outbox *ob, const char *kind, const char *rcpt,
     char *err, size_t errsize)
 {
 	char ad[MAIL_MAX_ADDRESS + 64];
+	struct mail_status ms;
 	unsigned char *sealed;
 	sqlite3_stmt *st = NULL;
 	long n;
@@ -123,6 +124,12 @@ mail_outbox_enqueue(struct mail_outbox *ob, const char *kind, const char *rcpt,
 
 	if (len > MAIL_MAX_MESSAGE) {
 		snprintf(err, errsize, "mail outbox: message too large");
+		return -1;
+	}
+	if (mail_transport_value("recipient", rcpt, &ms) == -1 ||
+	    mail_transport_value("kind", kind, &ms) == -1 ||
+	    mail_transport_body(msg, len, &ms) == -1) {
+		snprintf(err, errsize, "mail outbox: %s", ms.detail);
 		return -1;
 	}
 	sealed = xmalloc(len + SEAL_OVERHEAD);

@@ -64,7 +64,10 @@ void mail_outbox_close(struct mail_outbox *ob);
 /*
  * Enqueue msg (len bytes, built by mail_build()) for rcpt, to be delivered
  * no later than not_after.  Returns 0 and *id (may be NULL), or -1 with
- * err.  Never blocks on the network.
+ * err.  Refuses, as a transport would, an rcpt or kind that fails
+ * mail_transport_value() and a message with a NUL byte: nothing queued
+ * can be refused later by the transport for its envelope.  Never blocks
+ * on the network.
  */
 int mail_outbox_enqueue(struct mail_outbox *ob, const char *kind,
     const char *rcpt, const char *msg, size_t len, time_t now, time_t not_after,

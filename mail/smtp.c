@@ -43,6 +43,59 @@ mail_global_init(void)
 	(void)pthread_once(&smtp_once, smtp_init_once);
 }
 
+/* ---------------------------------------------------------------- *
+ * What every transport refuses to write
+ * ---------------------------------------------------------------- */
+
+int
+mail_transport_value(const char *what, const char *s, struct mail_status *st)
+{
+	size_t i, len;
+
+	if (s == NULL || s[0] == '\0') {
+		st->result = MAIL_PERMFAIL;
+		snprintf(st->detail, sizeof(st->detail), "no %s address", what);
+		return -1;
+	}
+	len = strnlen(s, MAIL_TRANSPORT_MAX_VALUE + 1);
+	if (len > MAIL_TRANSPORT_MAX_VALUE) {
+		st->result = MAIL_PERMFAIL;
+		snprintf(st->detail, sizeof(st->detail),
+		    "%s address longer than %d characters", what,
+		    MAIL_TRANSPORT_MAX_VALUE);
+		return -1;
+	}
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c < 0x20 || c == 0x7f) {
+			st->result = MAIL_PERMFAIL;
+			snprintf(st->detail, sizeof(st->detail),
+			    "%s address contains a line break or control "
+			    "character: not sent",
+			    what);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int
+mail_transport_body(const char *msg, size_t len, struct mail_status *st)
+{
+	if (msg == NULL || memchr(msg, '\0', len) != NULL) {
+		st->result = MAIL_PERMFAIL;
+		snprintf(st->detail, sizeof(st->detail),
+		    "the message contains a NUL byte: not sent");
+		return -1;
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------------------- *
+ * SMTP through libcurl
+ * ---------------------------------------------------------------- */
+
 static size_t
 smtp_read(char *buf, size_t size, size_t nmemb, void *arg)
 {
@@ -234,6 +287,12 @@ mail_send(const struct mail_transport *t, const char *rcpt, const char *msg,
 	memset(st, 0, sizeof(*st));
 	if (t->kind == MAIL_DIRECTORY)
 		return mail_dir_send(t, rcpt, msg, len, st);
+	/* libcurl would put these on the MAIL FROM and RCPT TO lines as
+	 * they are: a CR or LF would start a command of the caller's. */
+	if (mail_transport_value("sender", t->from, st) == -1 ||
+	    mail_transport_value("recipient", rcpt, st) == -1 ||
+	    mail_transport_body(msg, len, st) == -1)
+		return st->result;
 	if ((c = smtp_handle(t, &tr, errbuf, st)) == NULL)
 		return st->result;
 	snprintf(from, sizeof(from), "<%s>", t->from);

@@ -29,6 +29,7 @@
 #define TPL_NAME_MAX 64                  /* longest template name */
 #define TPL_PATH_MAX 4096                /* longest template path */
 #define TPL_FILE_MAX (16 + TPL_NAME_MAX) /* "lang/name.txt" */
+#define TPL_WORDS    "words.txt"         /* a language's words for codes */
 
 /* 1 if lang matches [a-z]{2,3}(-[A-Za-z0-9]{2,8})? */
 static int
@@ -130,17 +131,127 @@ tpl_var_value(const char *file, size_t line, const char *name, size_t len,
 	return value;
 }
 
+/* The words file of a language, for "{{name:group}}". */
+struct tpl_words {
+	const char *file; /* "de/words.txt", for messages */
+	const char *text; /* NULL: the language has none */
+	size_t len;
+};
+
+static int
+tpl_code_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
+	       c == '-';
+}
+
+/* The words for group.code (glen and clen bytes) in w: a pointer into
+ * w->text and its length in *n, or NULL. */
+static const char *
+tpl_words_find(const struct tpl_words *w, const char *group, size_t glen,
+    const char *code, size_t clen, size_t *n)
+{
+	const char *p = w->text, *end, *eol, *k, *v;
+
+	if (p == NULL)
+		return NULL;
+	end = w->text + w->len;
+	for (; p < end; p = eol + 1) {
+		eol = memchr(p, '\n', (size_t)(end - p));
+		if (eol == NULL)
+			eol = end;
+		for (k = p; k < eol && (*k == ' ' || *k == '\t'); k++)
+			;
+		if (k == eol || *k == '#')
+			continue;
+		if ((size_t)(eol - k) <= glen + 1 + clen ||
+		    memcmp(k, group, glen) != 0 || k[glen] != '.' ||
+		    memcmp(k + glen + 1, code, clen) != 0)
+			continue;
+		for (v = k + glen + 1 + clen;
+		     v < eol && (*v == ' ' || *v == '\t'); v++)
+			;
+		if (v == eol || *v != '=')
+			continue;
+		for (v++; v < eol && (*v == ' ' || *v == '\t'); v++)
+			;
+		*n = (size_t)(eol - v);
+		while (*n > 0 && (v[*n - 1] == '\r' || v[*n - 1] == ' ' ||
+		                     v[*n - 1] == '\t'))
+			(*n)--;
+		return *n > 0 ? v : NULL;
+	}
+	return NULL;
+}
+
+/*
+ * Append the words for value, a list of codes of group: items separated
+ * by ';', each "code" or "label=code", become "words" or "label: words",
+ * joined by "; ".  A code is [a-z0-9_-]+; one without words in the
+ * language's words file is an error (never the code itself, which would
+ * put a word of C into another language's mail).  0 or -1.
+ */
+static int
+tpl_words_append(const char *file, size_t line, const struct tpl_words *w,
+    const char *group, size_t glen, const char *value, struct strbuf *out,
+    char *err, size_t errsize)
+{
+	const char *item = value, *semi, *eq, *code, *words;
+	size_t clen, n, k;
+	int first = 1;
+
+	for (;;) {
+		semi = strchr(item, ';');
+		if (semi == NULL)
+			semi = item + strlen(item);
+		while (item < semi && *item == ' ')
+			item++;
+		eq = memchr(item, '=', (size_t)(semi - item));
+		code = eq != NULL ? eq + 1 : item;
+		clen = (size_t)(semi - code);
+		for (k = 0; k < clen && tpl_code_char(code[k]); k++)
+			;
+		if (clen == 0 || k < clen) {
+			(void)snprintf(err, errsize,
+			    "template '%s' line %zu: a value for '%.*s' is "
+			    "not a list of codes",
+			    file, line, (int)glen, group);
+			return -1;
+		}
+		words = tpl_words_find(w, group, glen, code, clen, &n);
+		if (words == NULL) {
+			(void)snprintf(err, errsize,
+			    "template '%s' line %zu: no words for '%.*s.%.*s' "
+			    "in '%s'",
+			    file, line, (int)glen, group,
+			    (int)(clen > 32 ? 32 : clen), code, w->file);
+			return -1;
+		}
+		if ((!first && strbuf_add(out, "; ", 2) == -1) ||
+		    (eq != NULL &&
+		        (strbuf_add(out, item, (size_t)(eq - item)) == -1 ||
+		            strbuf_add(out, ": ", 2) == -1)) ||
+		    strbuf_add(out, words, n) == -1)
+			return -2;
+		first = 0;
+		if (*semi == '\0')
+			return 0;
+		item = semi + 1;
+	}
+}
+
 /* Append s (len bytes, first line numbered line0) to out with variables
  * substituted.  subject: refuse values with a line break.  file names the
  * template in messages.  0 or -1. */
 static int
 tpl_expand(const char *file, const char *s, size_t len, size_t line0,
-    const struct mail_var *vars, size_t nvars, int subject, struct strbuf *out,
-    char *err, size_t errsize)
+    const struct mail_var *vars, size_t nvars, const struct tpl_words *w,
+    int subject, struct strbuf *out, char *err, size_t errsize)
 {
 	const char *what = subject ? "subject" : "body";
-	const char *value;
+	const char *value, *colon;
 	size_t i = 0, start, j, line = line0;
+	int rc;
 
 	while (i < len) {
 		start = i;
@@ -167,11 +278,22 @@ tpl_expand(const char *file, const char *s, size_t len, size_t line0,
 			    line);
 			return -1;
 		}
-		value = tpl_var_value(file, line, s + i + 2, j - i - 2, vars,
-		    nvars, subject, err, errsize);
+		/* {{name:group}}: name's value is codes, worded here. */
+		colon = memchr(s + i + 2, ':', j - i - 2);
+		value = tpl_var_value(file, line, s + i + 2,
+		    colon != NULL ? (size_t)(colon - (s + i + 2)) : j - i - 2,
+		    vars, nvars, subject, err, errsize);
 		if (value == NULL)
 			return -1;
-		if (strbuf_addstr(out, value) == -1)
+		if (colon != NULL) {
+			rc = tpl_words_append(file, line, w, colon + 1,
+			    (size_t)(s + j - colon - 1), value, out, err,
+			    errsize);
+			if (rc == -2)
+				goto toolong;
+			if (rc == -1)
+				return -1;
+		} else if (strbuf_addstr(out, value) == -1)
 			goto toolong;
 		i = j + 2;
 	}
@@ -189,8 +311,10 @@ mail_template_render(const char *dir, const char *lang, const char *name,
     char *err, size_t errsize)
 {
 	char path[TPL_PATH_MAX], file[TPL_FILE_MAX], q[TEXT_QUOTE_MAX + 4];
-	char primary[4];
+	char primary[4], wfile[TPL_FILE_MAX];
 	const char *tries[3];
+	struct tpl_words words = {wfile, NULL, 0};
+	char *wtext = NULL;
 	struct strbuf subj, body;
 	const char *p, *end, *nl, *sv, *sve, *body_start;
 	char *text = NULL;
@@ -246,6 +370,20 @@ mail_template_render(const char *dir, const char *lang, const char *name,
 		    name, lang, dir);
 		goto out;
 	}
+	/* The words of the language whose template this is. */
+	(void)snprintf(
+	    path, sizeof(path), "%s/%s/%s", dir, tries[k - 1], TPL_WORDS);
+	(void)snprintf(wfile, sizeof(wfile), "%s/%s", tries[k - 1], TPL_WORDS);
+	r = text_file_read(path, "words file", MAIL_TEMPLATE_MAX, &wtext,
+	    &words.len, err, errsize);
+	if (r == -1)
+		goto out;
+	if (r == 0 && memchr(wtext, '\0', words.len) != NULL) {
+		(void)snprintf(
+		    err, errsize, "words file '%s' contains a NUL byte", wfile);
+		goto out;
+	}
+	words.text = r == 0 ? wtext : NULL;
 	if (memchr(text, '\0', len) != NULL) {
 		(void)snprintf(
 		    err, errsize, "template '%s' contains a NUL byte", file);
@@ -288,8 +426,8 @@ mail_template_render(const char *dir, const char *lang, const char *name,
 		    file);
 		goto out;
 	}
-	if (tpl_expand(file, sv, (size_t)(sve - sv), 1, vars, nvars, 1, &subj,
-	        err, errsize) == -1)
+	if (tpl_expand(file, sv, (size_t)(sve - sv), 1, vars, nvars, &words, 1,
+	        &subj, err, errsize) == -1)
 		goto out;
 	if (strpbrk(subj.buf, "\r\n") != NULL) {
 		(void)snprintf(err, errsize,
@@ -298,7 +436,7 @@ mail_template_render(const char *dir, const char *lang, const char *name,
 		goto out;
 	}
 	if (tpl_expand(file, body_start, (size_t)(end - body_start), 3, vars,
-	        nvars, 0, &body, err, errsize) == -1)
+	        nvars, &words, 0, &body, err, errsize) == -1)
 		goto out;
 
 	out->subject = strbuf_detach(&subj);
@@ -306,6 +444,7 @@ mail_template_render(const char *dir, const char *lang, const char *name,
 	rc = 0;
 out:
 	freezero(text, MAIL_TEMPLATE_MAX + 1);
+	freezero(wtext, MAIL_TEMPLATE_MAX + 1);
 	strbuf_release(&subj);
 	strbuf_release(&body);
 	return rc;

@@ -9,6 +9,16 @@
  * empty field.  Values are inserted as given (plain text mail); a value
  * containing CR, LF or NUL is refused when used in the subject.
  *
+ * Results are codes; words live in each language's files, never in C.
+ * "{{name:group}}" takes name's value as a list of codes ("code" or
+ * "label=code" items separated by ';', a code being [a-z0-9_-]+) and
+ * writes each one's words from <lang>/words.txt, where a line
+ * "group.code = words" gives them ('#' starts a comment line): "label:
+ * words" items joined by "; ".  A code without words in the template's
+ * own language is an error naming it, never the code or another
+ * language's words.  E.g. "{{systems:result}}" with "PROD=ok;DR=pending"
+ * gives "PROD: geändert; DR: ..." from de/words.txt.
+ *
  * Languages: the caller asks for a language tag ("de", "en"); a missing
  * language falls back to "en".  Template names are [a-z0-9_]+ only, so no
  * request can make the loader read another file.

@@ -55,11 +55,30 @@ struct mail_status {
 
 /*
  * Send msg (len bytes, CRLF lines, as mail_build() makes it) to the one
- * recipient rcpt.  Fills st and returns st->result.  The caller checked
- * rcpt with mail_address_check().
+ * recipient rcpt.  Fills st and returns st->result.  Callers check rcpt
+ * with mail_address_check(); the transport refuses (MAIL_PERMFAIL, nothing
+ * sent or written) a sender or recipient that fails
+ * mail_transport_value() and a message holding a NUL byte, whatever its
+ * callers checked.
  */
 enum mail_result mail_send(const struct mail_transport *t, const char *rcpt,
     const char *msg, size_t len, struct mail_status *st);
+
+/*
+ * A value a transport writes into a line protocol (an SMTP envelope
+ * address, a header of the directory transport): 0 when s is not NULL,
+ * 1 to MAIL_TRANSPORT_MAX_VALUE bytes and holds no CR, LF, NUL or other
+ * control character; otherwise -1 with st set to MAIL_PERMFAIL, naming
+ * what ("recipient", "sender"), never echoing s.  Every transport calls it
+ * on every such value, so that no caller can forget.
+ */
+#define MAIL_TRANSPORT_MAX_VALUE 254 /* RFC 5321 path limit */
+int mail_transport_value(
+    const char *what, const char *s, struct mail_status *st);
+
+/* 0 when msg (len bytes) holds no NUL byte (which would end or corrupt
+ * the message on the wire); otherwise -1 with st set to MAIL_PERMFAIL. */
+int mail_transport_body(const char *msg, size_t len, struct mail_status *st);
 
 /*
  * Check the relay without sending a message: connect, TLS (STARTTLS when

@@ -410,7 +410,7 @@ sspr_enroll(
 		char when[64];
 		const struct mail_var vars[] = {{"userid", w->userid},
 		    {"name", w->userid}, {"time", when},
-		    {"client", r->client ? r->client : "unknown"},
+		    {"client", r->client ? r->client : "-"},
 		    {"base_url", s->cfg->base_url ? s->cfg->base_url : ""}};
 
 		sspr_when(now, when);

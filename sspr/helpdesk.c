@@ -283,10 +283,12 @@ hd_target(struct sspr *s, const struct sspr_hd_actor *a, const char *userid,
 	return 0;
 }
 
-/* Tell the user what the helpdesk did. */
+/* Tell the user what the helpdesk did: action is a code ("action.<code>"
+ * in templates/mail/<lang>/words.txt); from (may be NULL) the system a
+ * copy came from. */
 static void
 hd_notify(struct sspr *s, const struct sspr_hd_actor *a, const char *uid,
-    const char *action, const struct sspr_result *res)
+    const char *action, const char *from, const struct sspr_result *res)
 {
 	struct sspr_user u;
 	char err[SSPR_MAX_ERROR], when[64], list[256] = "";
@@ -299,9 +301,12 @@ hd_notify(struct sspr *s, const struct sspr_hd_actor *a, const char *uid,
 		sspr_user_wipe(&u);
 		return;
 	}
+	/* Codes, worded by the mail's language (templates/mail). */
+	if (from != NULL)
+		sspr_list_add(list, sizeof(list), ";", "%s=source", from);
 	for (i = 0; res != NULL && i < res->nsystems; i++)
-		sspr_list_add(list, sizeof(list), "; ", "%s: %s",
-		    res->sys[i].name, sspr_result_words(res->sys[i].result));
+		sspr_list_add(list, sizeof(list), ";", "%s=%s",
+		    res->sys[i].name, sspr_result_code(res->sys[i].result));
 	sspr_when(now, when);
 	{
 		const struct mail_var vars[] = {{"userid", uid},
@@ -581,13 +586,8 @@ sspr_hd_replicate(struct sspr *s, const struct sspr_hd_actor *a,
 	}
 	sspr_enroll_fields(s, u.pin, u.email, qid, ans, u.sdate, &rq);
 	(void)sspr_replicate(s, &rq, res);
-	if (res->status == SSPR_OK || res->status == SSPR_PARTIAL) {
-		char action[64];
-
-		snprintf(action, sizeof(action), "enrollment copied from %s",
-		    src->cfg->name);
-		hd_notify(s, a, uid, action, res);
-	}
+	if (res->status == SSPR_OK || res->status == SSPR_PARTIAL)
+		hd_notify(s, a, uid, "replicate", src->cfg->name, res);
 out:
 	sspr_audit_res(s, "helpdesk.replicate", NULL, a ? a->userid : NULL,
 	    uid[0] ? uid : NULL, client, res, rq.op);
@@ -632,7 +632,7 @@ sspr_hd_clear_lockout(struct sspr *s, const struct sspr_hd_actor *a,
 	rq.nfields = 1;
 	(void)sspr_replicate(s, &rq, res);
 	if (res->status == SSPR_OK || res->status == SSPR_PARTIAL)
-		hd_notify(s, a, uid, "self-service lockout cleared", res);
+		hd_notify(s, a, uid, "clear_lockout", NULL, res);
 out:
 	sspr_audit_res(s, "helpdesk.clear-lockout", NULL, a ? a->userid : NULL,
 	    uid[0] ? uid : NULL, client, res, rq.op);

@@ -41,7 +41,11 @@ static const char journal_schema[] =
     " state TEXT NOT NULL, result TEXT NOT NULL DEFAULT '',"
     " detail TEXT NOT NULL DEFAULT '', PRIMARY KEY (op, system));"
     "CREATE INDEX IF NOT EXISTS ops_user ON ops (userid, created);"
-    "CREATE INDEX IF NOT EXISTS ops_open ON ops (open, next_retry);";
+    "CREATE INDEX IF NOT EXISTS ops_open ON ops (open, next_retry);"
+    "CREATE TABLE IF NOT EXISTS ticket_times ("
+    " applid TEXT NOT NULL, userid TEXT NOT NULL, t INTEGER NOT NULL,"
+    " PRIMARY KEY (applid, userid));"
+    "CREATE INDEX IF NOT EXISTS ticket_times_t ON ticket_times (t);";
 
 /* The process's identity as an owner: a nonce tells a restarted process
  * from the dead one even when the kernel gives it the same pid. */
@@ -443,6 +447,65 @@ journal_user_ops(struct journal *j, const char *userid, struct journal_op **ops,
 		rc = rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : -1;
 		sqlite3_finalize(st);
 	}
+	pthread_mutex_unlock(&j->mu);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- *
+ * PassTicket times
+ * ---------------------------------------------------------------- */
+
+/* A row older than this is no longer needed: a ticket made now is at
+ * least now, and the margin covers clocks of nodes that disagree. */
+#define JOURNAL_TICKET_KEEP 3600
+
+int
+journal_ticket_time(struct journal *j, const char *applid, const char *user,
+    long long now, long long max, long long *t)
+{
+	sqlite3_stmt *st;
+	long long got = 0;
+	int rc = -1;
+
+	pthread_mutex_lock(&j->mu);
+	if (journal_exec(j, "BEGIN IMMEDIATE") == -1)
+		goto out;
+	st = journal_prep(j, "DELETE FROM ticket_times WHERE t < ?");
+	if (st == NULL)
+		goto rollback;
+	sqlite3_bind_int64(st, 1, now - JOURNAL_TICKET_KEEP);
+	if (journal_step_done(st) == -1)
+		goto rollback;
+	st = journal_prep(j,
+	    "INSERT INTO ticket_times (applid, userid, t) VALUES (?1, ?2, ?3) "
+	    "ON CONFLICT (applid, userid) DO UPDATE SET "
+	    "t = MAX(excluded.t, ticket_times.t + 1) RETURNING t");
+	if (st == NULL)
+		goto rollback;
+	journal_text(st, 1, applid);
+	journal_text(st, 2, user);
+	sqlite3_bind_int64(st, 3, now);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		got = sqlite3_column_int64(st, 0);
+		rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
+	}
+	sqlite3_finalize(st);
+	if (rc == -1)
+		goto rollback;
+	if (got > max) {
+		/* Not stored: the time stays free for when it is in reach. */
+		rc = 1;
+		goto rollback;
+	}
+	if (journal_exec(j, "COMMIT") == -1) {
+		rc = -1;
+		goto rollback;
+	}
+	*t = got;
+	goto out;
+rollback:
+	(void)journal_exec(j, "ROLLBACK");
+out:
 	pthread_mutex_unlock(&j->mu);
 	return rc;
 }

@@ -97,6 +97,20 @@ int journal_claim(struct journal *j, long long now, long long lease,
 int journal_user_ops(struct journal *j, const char *userid,
     struct journal_op **ops, size_t *n, size_t max);
 
+/*
+ * The generation time for the next PassTicket that signs user on at
+ * applid: *t = max(now, the last one taken + 1), stored in the same
+ * transaction, so that no two callers (threads, processes, and the nodes
+ * of a shared store) ever get one time for one user and APPLID: equal
+ * times make equal tickets, which the ESM's replay protection refuses.
+ * Tickets change once a second (both kinds), so one second apart is
+ * enough.  When *t would pass max (the ticket would fall outside the
+ * ESM's validity window), nothing is stored and 1 is returned.  Rows too
+ * old to matter are pruned on the way.  0, 1, or -1 (*t written on 0).
+ */
+int journal_ticket_time(struct journal *j, const char *applid, const char *user,
+    long long now, long long max, long long *t);
+
 /* Forget finished operations created before `before`; the number
  * removed, or -1. */
 long journal_prune(struct journal *j, long long before);

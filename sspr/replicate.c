@@ -55,41 +55,57 @@ repl_set(struct sspr_sysresult *r, const struct sspr_sys *sys,
 	strlcpy_s(r->detail, detail, sizeof(r->detail));
 }
 
+/* Every result code, with words for logs and for the operator's CLI;
+ * mails word codes in each language's templates/mail/<lang>/words.txt
+ * ("result.<code>"). */
+static const struct {
+	const char *code, *words;
+} repl_results[] = {
+    {"ok", "done"},
+    {"not-found", "the user ID is not defined there"},
+    {"revoked", "the user ID is revoked there by an administrator"},
+    {"privileged", "the user ID is privileged there"},
+    {"no-fields", "the sspr fields are not defined there (CFDEF)"},
+    {"field-length", "a field there is too short for the value"},
+    {"no-key", "sspr has no PassTicket key for its application"},
+    {"key-unavailable",
+        "its PassTicket keys cannot be read (master key missing)"},
+    {"passticket-refused", "it does not accept sspr's PassTickets"},
+    {"rules", "the new password does not meet its password rules"},
+    {"history", "the new password was used before there"},
+    {"current", "the new password is the current one there"},
+    {"minchange", "the password was changed there too recently (MINCHANGE)"},
+    {"userid", "the new password contains the user ID"},
+    {"unavailable", "it cannot be reached now"},
+    {"busy", "too many changes for this user in a short time"},
+    {"pending", "not done yet: it will be retried"},
+    {"not-applied", "not changed: the old password still works there"},
+    {"unknown", "interrupted: it may or may not have been changed"},
+    {"not-attempted", "nothing was changed"},
+    {"gave-up", "not done: retries gave up"},
+    {"not-configured", "the system is no longer configured"},
+    {"refused", "refused"},
+};
+
 const char *
 sspr_result_words(const char *code)
 {
-	static const struct {
-		const char *code, *words;
-	} w[] = {
-	    {"ok", "done"},
-	    {"not-found", "the user ID is not defined there"},
-	    {"revoked", "the user ID is revoked there by an administrator"},
-	    {"privileged", "the user ID is privileged there"},
-	    {"no-fields", "the sspr fields are not defined there (CFDEF)"},
-	    {"field-length", "a field there is too short for the value"},
-	    {"no-key", "sspr has no PassTicket key for its application"},
-	    {"key-unavailable",
-	        "its PassTicket keys cannot be read (master key missing)"},
-	    {"passticket-refused", "it does not accept sspr's PassTickets"},
-	    {"rules", "the new password does not meet its password rules"},
-	    {"history", "the new password was used before there"},
-	    {"current", "the new password is the current one there"},
-	    {"minchange",
-	        "the password was changed there too recently (MINCHANGE)"},
-	    {"userid", "the new password contains the user ID"},
-	    {"unavailable", "it cannot be reached now"},
-	    {"pending", "not done yet: it will be retried"},
-	    {"not-applied", "not changed: the old password still works there"},
-	    {"unknown", "interrupted: it may or may not have been changed"},
-	    {"not-attempted", "nothing was changed"},
-	    {"gave-up", "not done: retries gave up"},
-	    {"not-configured", "the system is no longer configured"},
-	};
 	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(w); i++)
-		if (strcmp(w[i].code, code) == 0)
-			return w[i].words;
+	for (i = 0; i < ARRAY_SIZE(repl_results); i++)
+		if (strcmp(repl_results[i].code, code) == 0)
+			return repl_results[i].words;
+	return "refused";
+}
+
+const char *
+sspr_result_code(const char *code)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(repl_results); i++)
+		if (strcmp(repl_results[i].code, code) == 0)
+			return repl_results[i].code;
 	return "refused";
 }
 
@@ -192,48 +208,54 @@ repl_newsecret_code(enum esm_newsecret why)
 	}
 }
 
-/* The time for a ticket that signs uid on at sys: now, or one second past
- * the last one for uid when that is not earlier (remembered). */
+/* How far ahead of now a ticket's time may be taken: half the window
+ * the ESM accepts (legacy +-10 min; enhanced +-PTTIMEOUT, assumed to be
+ * the default 60 s, as sspr cannot read it), the rest kept for clocks
+ * that disagree. */
 static long long
-repl_ticket_time(struct sspr_sys *sys, const char *uid, long long now)
+repl_ticket_ahead(const struct passticket_key *key)
 {
-	size_t i, n = ARRAY_SIZE(sys->tickets);
-
-	for (i = 0; i < n; i++)
-		if (strcmp(sys->tickets[i].userid, uid) == 0)
-			break;
-	if (i == n) {
-		i = sys->next_ticket++ % n;
-		strlcpy_s(sys->tickets[i].userid, uid,
-		    sizeof(sys->tickets[i].userid));
-		sys->tickets[i].t = 0;
-	}
-	if (now <= sys->tickets[i].t)
-		now = sys->tickets[i].t + 1;
-	sys->tickets[i].t = now;
-	return now;
+	return (key->kind == PTKT_LEGACY ? PASSTICKET_LEGACY_WINDOW
+	                                 : PASSTICKET_ENHANCED_WINDOW) /
+	       2;
 }
 
-/* A PassTicket for the user and the system's APPLID: 0, or -1 with the
- * result set.  A ticket to sign on with (consume) is never one made
- * before for the same user; a probe's is not used up, so it is made for
- * now. */
+/* A PassTicket for the user and the system's APPLID: 0, or -1 (refused)
+ * or 1 (try again later) with the result set.  A ticket to sign on with
+ * (consume) takes its time from the journal, so that it is never one made
+ * before for the same user and APPLID by any thread, process or node; a
+ * probe's is not used up, so it is made for now. */
 static int
 repl_ticket(struct repl_job *jb, int consume, char t[PASSTICKET_LEN + 1])
 {
 	const struct passticket_key *key;
-	long long tt = (long long)sspr_now(jb->s);
+	const char *applid = jb->sys->cfg->applid;
+	long long now = (long long)sspr_now(jb->s), tt = now;
+	int rc;
 
-	key = keys_passticket(jb->s->keys, jb->sys->cfg->applid);
+	key = keys_passticket(jb->s->keys, applid);
 	if (key == NULL) {
 		repl_set(&jb->r, jb->sys, "no-key",
 		    "sspr's key file has no PassTicket key for the APPLID");
 		return -1;
 	}
-	if (consume)
-		tt = repl_ticket_time(jb->sys, jb->req->userid, tt);
-	if (passticket_generate(key, jb->req->userid, jb->sys->cfg->applid,
-	        (uint64_t)tt, t) == -1) {
+	if (consume) {
+		rc = journal_ticket_time(jb->s->journal, applid,
+		    jb->req->userid, now, now + repl_ticket_ahead(key), &tt);
+		if (rc == 1) {
+			repl_set(&jb->r, jb->sys, "busy",
+			    "too many changes for this user in a short time; "
+			    "try again shortly");
+			return 1;
+		}
+		if (rc == -1) {
+			repl_set(&jb->r, jb->sys, "unavailable",
+			    "cannot record the PassTicket time in the journal");
+			return 1;
+		}
+	}
+	if (passticket_generate(
+	        key, jb->req->userid, applid, (uint64_t)tt, t) == -1) {
 		repl_set(&jb->r, jb->sys, "no-key", "cannot make a PassTicket");
 		return -1;
 	}
@@ -362,8 +384,8 @@ repl_apply_secret(struct repl_job *jb, int attempt)
 
 	if ((rc = repl_resume(jb, &resumed)) != 0)
 		return rc;
-	if (repl_ticket(jb, 1, t) == -1)
-		return -1;
+	if ((rc = repl_ticket(jb, 1, t)) != 0)
+		return rc;
 	rv = esm_verify(jb->sys->esm, jb->req->userid, t, jb->req->new_secret,
 	    jb->sys->cfg->applid, &vr);
 	secure_zero(t, sizeof(t));
@@ -449,7 +471,9 @@ repl_apply(void *arg)
 	state = repl_state(jb->req, jb->rc);
 	(void)journal_mark(j, jb->req->op, jb->sys->cfg->name, state,
 	    jb->r.result, jb->r.detail);
-	if (jb->rc == 1)
+	/* "busy" says when to try again; other temporary failures become
+	 * the journal state (pending, or not applied). */
+	if (jb->rc == 1 && strcmp(jb->r.result, "busy") != 0)
 		strlcpy_s(jb->r.result, state, sizeof(jb->r.result));
 	return NULL;
 }
@@ -740,20 +764,19 @@ repl_report_mail(struct sspr *s, const struct journal_op *op)
 		sspr_user_wipe(&u);
 		return;
 	}
+	/* Codes, worded by the mail's language (templates/mail). */
 	for (i = 0; i < op->nsys; i++)
-		sspr_list_add(list, sizeof(list), "; ", "%s: %s",
-		    op->sys[i].name,
-		    strcmp(op->sys[i].state, "ok") == 0
-		        ? "changed"
-		        : sspr_result_words(op->sys[i].state));
+		sspr_list_add(list, sizeof(list), ";", "%s=%s", op->sys[i].name,
+		    sspr_result_code(op->sys[i].state));
 	sspr_when((time_t)op->created, when);
 	{
 		const struct mail_var vars[] = {{"userid", op->userid},
 		    {"name", u.name[0] ? u.name : op->userid},
 		    {"action", strcmp(op->kind, "unlock") == 0
-		                   ? "user ID unlocked (interrupted, now ended)"
-		                   : "password change (interrupted, now "
-		                     "ended)"},
+		                   ? "unlock_interrupted"
+		               : strcmp(op->kind, "phrase") == 0
+		                   ? "phrase_interrupted"
+		                   : "password_interrupted"},
 		    {"systems", list}, {"time", when},
 		    {"base_url", s->cfg->base_url ? s->cfg->base_url : ""}};
 

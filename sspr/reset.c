@@ -799,16 +799,21 @@ sspr_reset_complete(struct sspr *s, const struct sspr_complete_req *req,
 	sspr_reset_recorded(s, t.userid, now);
 	sspr_when(now, when);
 	{
+		/* Codes, worded by the mail's language (templates/mail). */
+		char codes[SSPR_MAX_SYSTEMS * (SSPR_MAX_USERID + 24)] = "";
 		const struct mail_var vars[] = {{"userid", t.userid},
 		    {"name", u.name[0] ? u.name : t.userid},
-		    {"action", req->action == SSPR_ACT_UNLOCK
-		                   ? "user ID unlocked"
-		               : req->action == SSPR_ACT_PHRASE
-		                   ? "password phrase changed"
-		                   : "password changed"},
-		    {"systems", names}, {"time", when},
+		    {"action", req->action == SSPR_ACT_UNLOCK   ? "unlock"
+		               : req->action == SSPR_ACT_PHRASE ? "phrase"
+		                                                : "password"},
+		    {"systems", codes}, {"time", when},
 		    {"base_url", s->cfg->base_url ? s->cfg->base_url : ""}};
+		size_t k;
 
+		for (k = 0; k < res->nsystems; k++)
+			sspr_list_add(codes, sizeof(codes), ";", "%s=%s",
+			    res->sys[k].name,
+			    sspr_result_code(res->sys[k].result));
 		(void)sspr_notify(s, "reset_done", req->lang, u.email, u.name,
 		    vars, ARRAY_SIZE(vars), now + 86400, err, sizeof(err));
 	}

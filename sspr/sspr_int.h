@@ -28,15 +28,6 @@
 struct sspr_sys {
 	const struct cfg_system *cfg;
 	struct esm *esm;
-	/* The time of the last PassTicket used to sign each recent user on
-	 * here: two tickets for one user made in one second are one ticket,
-	 * which replay protection refuses (a small ring; per user, so that
-	 * many users' resets never push the time ahead). */
-	struct {
-		char userid[SSPR_MAX_USERID + 1];
-		long long t;
-	} tickets[32];
-	unsigned next_ticket;
 };
 
 struct sspr {
@@ -242,6 +233,9 @@ void sspr_reset_recorded(struct sspr *s, const char *userid, time_t when);
 /* Plain words for a per-system result code ("not-found": "the user ID is
  * not defined there"). */
 const char *sspr_result_words(const char *code);
+/* code when it is a result code that mails word (templates/mail/<lang>/
+ * words.txt, "result.<code>"), else "refused"; static. */
+const char *sspr_result_code(const char *code);
 
 /* uid on one system as the helpdesk sees it (helpdesk.c): 0, or -1 when
  * the system could not answer (o->available 0). */

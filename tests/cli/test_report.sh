@@ -61,8 +61,10 @@ is "fixed" "drift: 0 users differ between systems (1 enrolled examined)"
 run "dr fields" 0 esm dr.db "LISTUSER ALICE CSDATA"
 has "dr fields" "S1PINHASHONE"
 # The user is told what the administrator did.
-run "notice" 0 sh -c "grep -l 'enrollment copied from PROD' mail/*.eml | wc -l"
+run "notice" 0 sh -c "grep -l 'enrollment copied between systems' mail/*.eml | wc -l"
 is "notice" "1"
+run "notice source" 0 sh -c "grep -l 'PROD: copied from here' mail/*.eml | wc -l"
+is "notice source" "1"
 
 # Different values on TEST, newer: TEST is the source.
 run "enrol test" 0 enrol test.db ALICE S1PINHASHTWO 1700000500

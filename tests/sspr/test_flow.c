@@ -33,6 +33,7 @@
 #include "esm/racf_db.h"
 #include "mail/outbox.h"
 #include "sspr/config.h"
+#include "sspr/journal.h"
 #include "sspr/keys.h"
 #include "sspr/mailer.h"
 #include "sspr/secret.h"
@@ -482,6 +483,122 @@ test_canary(void **state)
 	assert_int_equal(hits, 0);
 }
 
+/* Two completed resets of one user in one second, through two handles
+ * (two workers of the service): the second PassTicket is not the first
+ * one again, which the ESM's replay protection would refuse. */
+static void
+test_back_to_back_resets(void **state)
+{
+	struct sspr_opts o = {.now = fake_now, .no_mail_sender = 1};
+	static const char *const pw[] = {"NEWPW123", "NEWPW456", "NEWPW789"};
+	struct sspr_complete_req cr = {.action = SSPR_ACT_PASSWORD};
+	char token[SSPR_TOKEN_MAX], err[256];
+	struct sspr_result res;
+	struct sspr *two;
+	size_t i, k;
+
+	(void)state;
+	enroll_alice();
+	if (sspr_open(W.cfg, W.keys, &o, &two, err, sizeof(err)) == -1)
+		fail_msg("sspr_open: %s", err);
+	for (i = 0; i < sizeof(pw) / sizeof(pw[0]); i++) {
+		to_action("ALICE", "alice@example.com", token);
+		cr.token = token;
+		cr.new_secret = pw[i];
+		cr.lang = i == 2 ? "de" : "en";
+		assert_int_equal(
+		    sspr_reset_complete(i % 2 ? two : W.s, &cr, &res), 0);
+		for (k = 0; k < res.nsystems; k++)
+			if (strcmp(res.sys[k].result, "ok") != 0)
+				fail_msg("reset %zu on %s: %s (%s)", i,
+				    res.sys[k].name, res.sys[k].result,
+				    res.sys[k].detail);
+	}
+	sspr_close(two);
+	/* The last notice is German, worded from codes: no English. */
+	assert_int_equal(mail_take("alice@example.com",
+	                     "PROD: erledigt; DR: erledigt", NULL),
+	    1);
+	verify_on("prod.db", "ALICE", "NEWPW789", ESM_RESP_NORMAL);
+	verify_on("dr.db", "ALICE", "NEWPW789", ESM_RESP_NORMAL);
+}
+
+/* The journal hands out one time per user and APPLID once, to every
+ * handle on the file, and refuses (storing nothing) past max. */
+static void
+test_ticket_times(void **state)
+{
+	struct journal *a, *b;
+	long long t;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(journal_open(W.dir, &a, err, sizeof(err)), 0);
+	assert_int_equal(journal_open(W.dir, &b, err, sizeof(err)), 0);
+	assert_int_equal(
+	    journal_ticket_time(a, "SSPRAPPL", "BOB", T0, T0 + 2, &t), 0);
+	assert_int_equal(t, T0);
+	assert_int_equal(
+	    journal_ticket_time(b, "SSPRAPPL", "BOB", T0, T0 + 2, &t), 0);
+	assert_int_equal(t, T0 + 1);
+	/* Another APPLID or user is another sequence. */
+	assert_int_equal(
+	    journal_ticket_time(b, "OTHERAPL", "BOB", T0, T0 + 2, &t), 0);
+	assert_int_equal(t, T0);
+	assert_int_equal(
+	    journal_ticket_time(a, "SSPRAPPL", "BOB", T0, T0 + 2, &t), 0);
+	assert_int_equal(t, T0 + 2);
+	t = 0;
+	assert_int_equal(
+	    journal_ticket_time(a, "SSPRAPPL", "BOB", T0, T0 + 2, &t), 1);
+	assert_int_equal(t, 0);
+	assert_int_equal(
+	    journal_ticket_time(b, "SSPRAPPL", "BOB", T0 + 1, T0 + 3, &t), 0);
+	assert_int_equal(t, T0 + 3);
+	/* Time moved on: now again. */
+	assert_int_equal(
+	    journal_ticket_time(b, "SSPRAPPL", "BOB", T0 + 60, T0 + 62, &t), 0);
+	assert_int_equal(t, T0 + 60);
+	journal_close(a);
+	journal_close(b);
+}
+
+/* Tickets taken so fast that the next one would be out of the ESM's
+ * window: the change is refused as "busy" (try again shortly), nothing
+ * changes, and once the clock catches up the same flow completes. */
+static void
+test_ticket_times_exhausted(void **state)
+{
+	struct sspr_complete_req cr = {
+	    .action = SSPR_ACT_PASSWORD, .new_secret = "NEWPW123"};
+	char token[SSPR_TOKEN_MAX], err[256];
+	struct sspr_result res;
+	struct journal *j;
+	long long t;
+	size_t k;
+
+	(void)state;
+	enroll_alice();
+	to_action("ALICE", "alice@example.com", token);
+	/* Another process took every time up to the window's edge. */
+	assert_int_equal(journal_open(W.dir, &j, err, sizeof(err)), 0);
+	while (journal_ticket_time(j, "SSPRAPPL", "ALICE", (long long)W.now,
+	           (long long)W.now + 300, &t) == 0)
+		;
+	journal_close(j);
+	cr.token = token;
+	assert_int_equal(sspr_reset_complete(W.s, &cr, &res), -1);
+	for (k = 0; k < res.nsystems; k++)
+		assert_string_equal(res.sys[k].result, "busy");
+	verify_on("prod.db", "ALICE", PASSWORD, ESM_RESP_NORMAL);
+	W.now += 60;
+	assert_int_equal(sspr_reset_complete(W.s, &cr, &res), 0);
+	for (k = 0; k < res.nsystems; k++)
+		assert_string_equal(res.sys[k].result, "ok");
+	verify_on("prod.db", "ALICE", "NEWPW123", ESM_RESP_NORMAL);
+	verify_on("dr.db", "ALICE", "NEWPW123", ESM_RESP_NORMAL);
+}
+
 int
 main(void)
 {
@@ -508,6 +625,12 @@ main(void)
 	        test_client_address_limit, world_setup, world_teardown),
 	    cmocka_unit_test_setup_teardown(
 	        test_canary, world_setup, world_teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_back_to_back_resets, world_setup, world_teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_ticket_times, world_setup, world_teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_ticket_times_exhausted, world_setup, world_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -132,8 +132,8 @@ test_shipped(void **state)
 	static const struct mail_var done_vars[] = {
 	    {"name", "Joe Smith"},
 	    {"userid", "JOE"},
-	    {"action", "password changed"},
-	    {"systems", "PROD, TEST"},
+	    {"action", "password"},
+	    {"systems", "PROD=ok;TEST=ok"},
 	    {"time", "2026-11-22 21:30 UTC"},
 	    {"base_url", "https://sspr.example.com"},
 	};
@@ -162,12 +162,13 @@ test_shipped(void **state)
 	            "Sie nie danach\nfragen."}},
 	    {"en", "reset_done", done_vars, ARRAY_SIZE(done_vars),
 	        "Security notice for JOE: password changed",
-	        {"Action:  password changed", "Systems: PROD, TEST",
+	        {"Action:  password changed", "Systems: PROD: done; TEST: done",
 	            "If this was not you, call your helpdesk at once.",
 	            "https://sspr.example.com"}},
 	    {"de", "reset_done", done_vars, ARRAY_SIZE(done_vars),
-	        "Sicherheitshinweis f\xc3\xbcr JOE: password changed",
-	        {"Benutzerkennung JOE", "Systeme:   PROD, TEST",
+	        "Sicherheitshinweis f\xc3\xbcr JOE: Passwort ge\xc3\xa4ndert",
+	        {"Benutzerkennung JOE",
+	            "Systeme:   PROD: erledigt; TEST: erledigt",
 	            "Wenn Sie das nicht waren, rufen Sie sofort Ihren "
 	            "Helpdesk an.",
 	            "Zeitpunkt: 2026-11-22 21:30 UTC"}},
@@ -520,12 +521,170 @@ test_files(void **state)
 	mail_rendered_release(NULL);
 }
 
+/* The codes of group ("action", "result") in the shipped en/words.txt:
+ * the codes sspr puts into mails, each worded there. */
+static size_t
+shipped_codes(const char *group, char codes[][48], size_t max)
+{
+	char path[PATH_MAX + 32], line[512];
+	size_t n = 0, g = strlen(group);
+	FILE *f;
+
+	(void)snprintf(path, sizeof(path), "%s/en/words.txt", src_dir);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f) != NULL) {
+		size_t k;
+
+		if (strncmp(line, group, g) != 0 || line[g] != '.')
+			continue;
+		k = strcspn(line + g + 1, " =");
+		assert_true(k > 0 && k < 48 && n < max);
+		memcpy(codes[n], line + g + 1, k);
+		codes[n++][k] = '\0';
+	}
+	fclose(f);
+	return n;
+}
+
+/* Every German notice, with every action and every result code sspr
+ * puts into mails, holds no English: none of the English words of
+ * en/words.txt (what C used to put there) and none of the English words
+ * below.  A code without German words fails the render. */
+static void
+test_german_notices(void **state)
+{
+	static const char *const kinds[] = {"access_code", "enrolled",
+	    "helpdesk", "helpdesk_code", "reset_done", "test"};
+	static const char *const english[] = {" the ", "changed", "unlocked",
+	    "copied", "cleared", "done", "refused", "interrupted", "password",
+	    "Hello", "system", "not ", NULL};
+	char actions[16][48], results[40][48], systems[96], err[T_ERR];
+	char path[PATH_MAX + 32], line[512];
+	size_t na, nr, a, r, k, w;
+	struct mail_rendered out = {NULL, NULL};
+	FILE *f;
+
+	(void)state;
+	na = shipped_codes("action", actions, 16);
+	nr = shipped_codes("result", results, 40);
+	assert_true(na >= 8 && nr >= 20);
+	for (k = 0; k < ARRAY_SIZE(kinds); k++) {
+		for (a = 0; a < na; a++) {
+			for (r = 0; r < nr; r++) {
+				struct mail_var vars[] = {{"name", "Joe Smith"},
+				    {"userid", "JOE"}, {"code", "ABCD-EFGH"},
+				    {"minutes", "15"}, {"system", "PROD"},
+				    {"operator", "HELP01"},
+				    {"action", actions[a]},
+				    {"systems", systems},
+				    {"time", "2026-11-22 21:30 UTC"},
+				    {"client", "192.0.2.7"},
+				    {"relay", "smtp://127.0.0.1:25"},
+				    {"base_url", "https://sspr.example.com"}};
+
+				(void)snprintf(systems, sizeof(systems),
+				    "PROD=%.47s;DR=ok", results[r]);
+				if (mail_template_render(src_dir, "de",
+				        kinds[k], vars, ARRAY_SIZE(vars), &out,
+				        err, sizeof(err)) == -1)
+					fail_msg("de/%s: %s", kinds[k], err);
+				for (w = 0; english[w] != NULL; w++)
+					if (strstr(out.subject, english[w]) ||
+					    strstr(out.body, english[w]))
+						fail_msg(
+						    "de/%s (%s, %s): English "
+						    "'%s':\n%s\n\n%s",
+						    kinds[k], actions[a],
+						    results[r], english[w],
+						    out.subject, out.body);
+				/* No English words of any code either. */
+				(void)snprintf(path, sizeof(path),
+				    "%s/en/words.txt", src_dir);
+				f = fopen(path, "r");
+				assert_non_null(f);
+				while (fgets(line, sizeof(line), f) != NULL) {
+					char *v = strstr(line, " = ");
+
+					if (line[0] == '#' || v == NULL)
+						continue;
+					v += 3;
+					v[strcspn(v, "\n")] = '\0';
+					if (strcmp(v, "erledigt") != 0 &&
+					    (strstr(out.subject, v) ||
+					        strstr(out.body, v)))
+						fail_msg("de/%s: English '%s'",
+						    kinds[k], v);
+				}
+				fclose(f);
+				mail_rendered_release(&out);
+			}
+		}
+	}
+}
+
+/* {{name:group}}: codes worded from the language's words.txt; a missing
+ * word or a value that is not codes is an error, never the code. */
+static void
+test_words(void **state)
+{
+	static const char words_de[] =
+	    "# Kommentar\n"
+	    "result.ok = erledigt\n"
+	    "result.no-key  =  kein Schl\xc3\xbcssel \n";
+	static const char words_en[] = "result.ok = done\nresult.gone = gone\n";
+	static const char tpl[] = "Subject: {{s:result}}\n\n[{{s:result}}]\n";
+	static const struct {
+		const char *lang, *value, *want; /* NULL: an error */
+	} cases[] = {
+	    {"de", "ok", "[erledigt]"},
+	    {"de", "PROD=ok;DR=no-key",
+	        "[PROD: erledigt; DR: kein Schl\xc3\xbcssel]"},
+	    {"de", "PROD=ok; DR=ok", "[PROD: erledigt; DR: erledigt]"},
+	    {"en", "ok", "[done]"},
+	    {"de", "gone", NULL}, /* only English has it */
+	    {"de", "Ok", NULL},   /* not a code */
+	    {"de", "ok;", NULL},  /* an empty item */
+	    {"de", "PROD=", NULL},
+	    {"de", "ok\nBcc: x", NULL},
+	    {"de", "", NULL},
+	};
+	struct mail_var v = {"s", NULL};
+	struct mail_rendered out = {NULL, NULL};
+	char err[T_ERR];
+	size_t i;
+	int rc;
+
+	(void)state;
+	write_tpl("de", "words.txt", words_de, sizeof(words_de) - 1);
+	write_tpl("en", "words.txt", words_en, sizeof(words_en) - 1);
+	write_tpl("de", "w.txt", tpl, sizeof(tpl) - 1);
+	write_tpl("en", "w.txt", tpl, sizeof(tpl) - 1);
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		v.value = cases[i].value;
+		rc = mail_template_render(test_dir, cases[i].lang, "w", &v, 1,
+		    &out, err, sizeof(err));
+		if (cases[i].want == NULL) {
+			if (rc != -1)
+				fail_msg("row %zu: rendered '%s'", i, out.body);
+			continue;
+		}
+		if (rc == -1)
+			fail_msg("row %zu: %s", i, err);
+		if (strstr(out.body, cases[i].want) == NULL)
+			fail_msg("row %zu: body '%s'", i, out.body);
+		mail_rendered_release(&out);
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_shipped),
 	    cmocka_unit_test(test_shipped_needs_all),
+	    cmocka_unit_test(test_german_notices),
+	    cmocka_unit_test(test_words),
 	    cmocka_unit_test(test_render),
 	    cmocka_unit_test(test_files),
 	};
