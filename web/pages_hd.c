@@ -260,9 +260,13 @@ page_hd_refusal(
 	case SSPR_NOT_FOUND:
 		*text = page_text(rq, "hd.not_found");
 		return 404;
-	default: /* unavailable: the system is named to operators */
+	case SSPR_UNAVAILABLE: /* the system is named to operators */
 		*text = msg[0] != '\0' ? msg : page_text(rq, "msg.unavailable");
 		return 503;
+	default: /* DENIED, EXPIRED: a refusal, as the API's 403 and 409 are,
+	            never "try again" */
+		*text = msg[0] != '\0' ? msg : page_text(rq, "msg.error");
+		return st == SSPR_EXPIRED ? 409 : 403;
 	}
 }
 
