@@ -127,9 +127,10 @@ page_hd_login(struct web_req *rq, struct sspr *s)
 		web_set_cookie(rq, "__Host-hd=%s" WEB_COOKIE_ATTRS, lg.token);
 		page_csrf_renew(rq);
 		web_redirect(rq, "/helpdesk/user");
-	} else if (lg.status == SSPR_UNAVAILABLE)
+	} else if (lg.status == SSPR_UNAVAILABLE) {
+		rq->retry_after = "30";
 		page_hd_login_render(rq, 503, page_text(rq, "msg.unavailable"));
-	else
+	} else
 		page_hd_login_render(rq, 403, page_text(rq, "hd.login_failed"));
 	secure_zero(&lg, sizeof(lg));
 }
@@ -262,6 +263,7 @@ page_hd_refusal(
 		return 404;
 	case SSPR_UNAVAILABLE: /* the system is named to operators */
 		*text = msg[0] != '\0' ? msg : page_text(rq, "msg.unavailable");
+		rq->retry_after = "30"; /* as the API's 503 */
 		return 503;
 	default: /* DENIED, EXPIRED: a refusal, as the API's 403 and 409 are,
 	            never "try again" */

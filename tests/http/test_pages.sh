@@ -270,6 +270,7 @@ for _ in 1 2 3; do
 	send "outage retry" page.html /reset/pin "pin=583920"
 	st=$out
 done
+out=$st
 status_is 200 "outage: a retry goes on" && h1_is "Your access code" "outage: a retry goes on"
 # Every language says it.
 run "outage: de" 0 sh -c "grep -c 'Bitte versuchen Sie es gleich noch einmal' '$SSPR_SRC/templates/web/i18n/de.json'"
