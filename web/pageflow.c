@@ -15,6 +15,11 @@
  * token inside is the core's sealed token (sspr/flow.c): bound to the user
  * and the step, and refused once the flow has moved on.  Nothing of it is
  * ever in a URL (forms are POSTed; pages are no-store, no-referrer).
+ * The cookie is not renewed per flow or step (the core's token is, at
+ * every step): it authorizes nothing by itself, and a new one would end
+ * the flows of the browser's other tabs.  A field that does not open (no
+ * cookie, another browser's, altered) is passed on as no token, which the
+ * core refuses like any bad token.
  */
 #include "web/web_int.h"
 
