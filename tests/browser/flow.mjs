@@ -657,6 +657,9 @@ try {
 		check('helpdesk wrong password: said so',
 			(await page.locator('#form-error').textContent()).includes('Sign-on failed'), 'no error shown');
 		check('helpdesk wrong password: not echoed', !(await page.content()).includes('WRONG12'), 'echoed');
+		check('helpdesk wrong password: the user ID kept, the password not',
+			(await page.getByLabel('User ID').inputValue()) === 'HELP01' &&
+			(await page.getByLabel('Password or phrase').inputValue()) === '', 'not kept, or the password kept');
 		await page.getByLabel('User ID').fill('HELP01');
 		await page.getByLabel('Password or phrase').fill(HELP_PW);
 		await click('main form button[type=submit]', 'helpdesk sign-on');
