@@ -3,10 +3,14 @@
  * JavaScript, for enrollment and the reset flow.
  *
  * Handlers only translate: form fields -> one sspr_*() call -> a template.
- * The reset flow's sealed token travels in the __Host-flow cookie
- * (HttpOnly, Secure, SameSite=Strict), replaced at every step; every form
+ * The reset flow's sealed token travels in a hidden field of each step's
+ * page, sealed again under the browser's __Host-fb cookie (pageflow.c
+ * says why): two tabs are two flows, and Back or a double click re-posts
+ * a step's form with that step's own token, which the core answers as
+ * that step again.  No refusal ends a flow on the page side.  Every form
  * carries a CSRF token that must equal the __Host-csrf cookie.  Pages
- * never echo what was typed.  RFC 6265 (cookies).
+ * never echo a secret; a refused enrollment keeps the user ID, e-mail
+ * address and questions chosen.  RFC 6265 (cookies).
  */
 #include "web/web_int.h"
 
@@ -301,29 +305,37 @@ page_static(struct web_req *rq, struct sspr *s)
  * Enrollment
  * ---------------------------------------------------------------- */
 
-/* The question catalogue; the one at index sel is preselected, so that
- * the three lists start on three different questions. */
+/* The question catalogue; the one whose ID is sel is preselected, else
+ * the one at index def, so that the three lists start on three different
+ * questions. */
 static json_t *
-page_catalog(const char *lang, size_t sel)
+page_catalog(const char *lang, const char *sel, size_t def)
 {
 	const struct policy_question *qs;
 	json_t *a = json_array();
 	size_t n, i;
 
 	qs = policy_questions(&n);
+	if (sel != NULL)
+		for (i = 0; i < n; i++)
+			if (strcmp(qs[i].id, sel) == 0)
+				def = i;
 	for (i = 0; i < n; i++)
 		json_array_append_new(
 		    a, json_pack("{s:s,s:s,s:b}", "id", qs[i].id, "text",
 		           policy_question_text(&qs[i], lang), "selected",
-		           i == sel));
+		           i == def));
 	return a;
 }
 
 /* The enrollment form, with error and the result per system (res may
- * be NULL) when it was refused. */
+ * be NULL) when it was refused.  er (NULL: a new form) is what was
+ * posted: what is not secret (user ID, e-mail address, the questions
+ * chosen) is filled in again; a password, the PIN and the answers never
+ * are. */
 static void
 page_enroll_render(struct web_req *rq, int status, const char *error,
-    const struct sspr_result *res)
+    const struct sspr_result *res, const struct sspr_enroll_req *er)
 {
 	json_t *d = json_object(), *slots = json_array(), *rows;
 	int i;
@@ -337,10 +349,18 @@ page_enroll_render(struct web_req *rq, int status, const char *error,
 	for (i = 1; i <= POLICY_QUESTIONS; i++)
 		json_array_append_new(
 		    slots, json_pack("{s:i,s:o}", "n", i, "questions",
-		               page_catalog(rq->lang, (size_t)i - 1)));
+		               page_catalog(rq->lang,
+		                   er != NULL ? er->qid[i - 1] : NULL,
+		                   (size_t)i - 1)));
 	json_object_set_new(d, "slots", slots);
+	if (er != NULL && er->userid != NULL)
+		json_object_set_new(d, "userid", json_string(er->userid));
+	if (er != NULL && er->email != NULL)
+		json_object_set_new(d, "email", json_string(er->email));
 	if (error != NULL)
 		json_object_set_new(d, "error", json_string(error));
+	if (status == 503)
+		rq->retry_after = "30";
 	page_render(rq, status, "enroll", d);
 }
 
@@ -348,7 +368,7 @@ void
 page_enroll_form(struct web_req *rq, struct sspr *s)
 {
 	(void)s;
-	page_enroll_render(rq, 200, NULL, NULL);
+	page_enroll_render(rq, 200, NULL, NULL, NULL);
 }
 
 /*
@@ -411,42 +431,49 @@ page_enroll(struct web_req *rq, struct sspr *s)
 	rc = sspr_enroll(s, &er, &res);
 	atomic_fetch_add(
 	    rc == 0 ? &rq->w->enrolls_ok : &rq->w->enrolls_failed, 1);
-	form_release(&f);
+	/* Each status once, as the API answers it (api_status). */
 	if (rc == 0 || res.status == SSPR_OK || res.status == SSPR_PARTIAL)
 		page_result(rq, 200, "enrolled", NULL, &res);
-	else if (res.status == SSPR_INVALID || res.status == SSPR_EXPIRED)
+	else if (res.status == SSPR_INVALID)
 		/* msg names the system that refused, if one did; the table
 		 * says what each did */
-		page_enroll_render(rq, 422, res.msg, &res);
+		page_enroll_render(rq, 422,
+		    res.msg[0] != '\0' ? res.msg : page_text(rq, "msg.error"),
+		    &res, &er);
+	else if (res.status == SSPR_EXPIRED)
+		page_enroll_render(
+		    rq, 409, page_text(rq, "enroll.expired"), &res, &er);
 	else if (res.status == SSPR_UNAVAILABLE)
 		page_enroll_render(
-		    rq, 503, "The service cannot answer now.", NULL);
+		    rq, 503, page_text(rq, "msg.unavailable"), &res, &er);
 	else
-		page_enroll_render(rq, 403,
-		    "Sign-on failed: check your user ID and password.", NULL);
+		page_enroll_render(
+		    rq, 403, page_text(rq, "enroll.signon_failed"), NULL, &er);
+	form_release(&f);
 }
 
 /* ---------------------------------------------------------------- *
  * Reset
  * ---------------------------------------------------------------- */
 
+/* A browser that still holds the cookie the flow once travelled in
+ * forgets it: the flow now travels in each page's form (pageflow.c). */
 static void
-page_flow_cookie(struct web_req *rq, const char *token)
+page_flow_legacy(struct web_req *rq)
 {
-	if (token != NULL && token[0] != '\0')
-		web_set_cookie(rq,
-		    "__Host-flow=%s" WEB_COOKIE_ATTRS "; Max-Age=1800", token);
-	else
+	if (web_cookie(rq, "__Host-flow") != NULL)
 		web_set_cookie(
 		    rq, "__Host-flow=" WEB_COOKIE_ATTRS "; Max-Age=0");
 }
 
+/* The generic refusal.  It ends nothing: another tab's flow, and this
+ * page's own form (Back), stay as they were. */
 static void
 page_denied(struct web_req *rq)
 {
 	json_t *d = json_object();
 
-	page_flow_cookie(rq, NULL);
+	page_flow_legacy(rq);
 	json_object_set_new(d, "denied", json_true());
 	page_render(rq, 403, "denied", d);
 }
@@ -464,27 +491,41 @@ page_sys_field(char out[FORM_MAX_NAME], const char *name)
 			out[j] = (char)(out[j] - 'A' + 'a');
 }
 
-/* The page of the step fl asks for next. */
+/*
+ * The page of step fl->step with fl->token in its form, status, and error
+ * (NULL: none) above the form; res (NULL: none) the result per system of
+ * a completion that changed nothing.  Besides the token, a step's page
+ * carries what it shows (the code's kind, the question IDs, the actions
+ * offered) so that it can be shown again when the step must be retried
+ * (page_view); the core never trusts them.
+ */
 static void
-page_step(struct web_req *rq, const struct sspr_flow *fl)
+page_step_render(struct web_req *rq, int status, const struct sspr_flow *fl,
+    const char *error, const struct sspr_result *res)
 {
+	char field[PAGE_FLOW_MAX];
 	json_t *d;
 	int i;
 
-	if (fl->status != SSPR_OK) {
+	if (page_flow_wrap(rq, fl->token, field) == -1) {
 		page_denied(rq);
 		return;
 	}
-	page_flow_cookie(rq, fl->token);
+	page_flow_legacy(rq);
 	d = json_object();
+	json_object_set_new(d, "flow", json_string(field));
+	if (error != NULL)
+		json_object_set_new(d, "error", json_string(error));
+	if (status == 503)
+		rq->retry_after = "30";
 	switch (fl->step) {
 	case SSPR_STEP_PIN:
-		page_render(rq, 200, "reset_pin", d);
+		page_render(rq, status, "reset_pin", d);
 		return;
 	case SSPR_STEP_CODE:
 		json_object_set_new(
 		    d, "email", json_boolean(fl->code_kind == CFG_CODE_EMAIL));
-		page_render(rq, 200, "reset_code", d);
+		page_render(rq, status, "reset_code", d);
 		return;
 	case SSPR_STEP_ANSWERS: {
 		json_t *qs = json_array();
@@ -494,18 +535,25 @@ page_step(struct web_req *rq, const struct sspr_flow *fl)
 			    policy_question(fl->qid[i]);
 
 			json_array_append_new(qs,
-			    json_pack("{s:i,s:s}", "n", i + 1, "text",
+			    json_pack("{s:i,s:s,s:s}", "n", i + 1, "id",
+			        q != NULL ? q->id : "", "text",
 			        q != NULL ? policy_question_text(q, rq->lang)
 			                  : ""));
 		}
 		json_object_set_new(d, "questions", qs);
-		page_render(rq, 200, "reset_answers", d);
+		page_render(rq, status, "reset_answers", d);
 		return;
 	}
 	case SSPR_STEP_ACTION: {
 		json_t *sys = json_array();
 		size_t k;
 
+		if (res != NULL && res->nsystems > 0) {
+			json_object_set_new(
+			    d, "results", page_results(rq, res, d));
+			json_object_set_new(d, "has_results", json_true());
+		}
+		json_object_set_new(d, "acts", json_integer(fl->actions));
 		json_object_set_new(d, "actions",
 		    json_pack("{s:b,s:b,s:b}", "password",
 		        (fl->actions & (1u << SSPR_ACT_PASSWORD)) != 0,
@@ -513,15 +561,15 @@ page_step(struct web_req *rq, const struct sspr_flow *fl)
 		        "unlock",
 		        (fl->actions & (1u << SSPR_ACT_UNLOCK)) != 0));
 		for (k = 0; k < rq->w->cfg->nsystems; k++) {
-			char field[FORM_MAX_NAME];
+			char key[FORM_MAX_NAME];
 
-			page_sys_field(field, rq->w->cfg->systems[k].name);
+			page_sys_field(key, rq->w->cfg->systems[k].name);
 			json_array_append_new(sys,
 			    json_pack("{s:s,s:s}", "name",
-			        rq->w->cfg->systems[k].name, "field", field));
+			        rq->w->cfg->systems[k].name, "field", key));
 		}
 		json_object_set_new(d, "systems", sys);
-		page_render(rq, 200, "reset_action", d);
+		page_render(rq, status, "reset_action", d);
 		return;
 	}
 	default:
@@ -530,10 +578,80 @@ page_step(struct web_req *rq, const struct sspr_flow *fl)
 	}
 }
 
+/*
+ * The step a form posted, to show again: its token (opened from the
+ * "flow" field: 0, or -1 when the field is not this browser's) and what
+ * its page showed, from the page's own fields (checked against the
+ * catalog, never trusted by the core).
+ */
+static int
+page_view(struct web_req *rq, const struct form *f, enum sspr_step step,
+    struct sspr_flow *v)
+{
+	const char *x;
+	char n[4];
+	long acts;
+	int i;
+
+	memset(v, 0, sizeof(*v));
+	v->status = SSPR_OK;
+	v->step = step;
+	if (page_flow_unwrap(rq, form_get(f, "flow"), v->token) == -1)
+		return -1;
+	x = form_get(f, "kind");
+	v->code_kind =
+	    (int)(x != NULL && strcmp(x, "fixed") == 0 ? CFG_CODE_FIXED
+	                                               : CFG_CODE_EMAIL);
+	for (i = 0; i < POLICY_QUESTIONS; i++) {
+		snprintf(n, sizeof(n), "q%d", i + 1);
+		x = form_get(f, n);
+		if (x == NULL || policy_question(x) == NULL)
+			break;
+		strlcpy_s(v->qid[i], x, sizeof(v->qid[i]));
+	}
+	v->nquestions = i;
+	x = form_get(f, "acts");
+	acts = x != NULL ? strtol(x, NULL, 10) : 0;
+	v->actions = acts > 0 && acts < (1L << (SSPR_ACT_UNLOCK + 1))
+	                 ? (unsigned)acts
+	                 : 1u << SSPR_ACT_PASSWORD;
+	return 0;
+}
+
+/*
+ * The answer to a step: the next step's page (OK); the same step's page
+ * again, with the same token, when the service could not answer
+ * (UNAVAILABLE: 503, as the API), so that Continue retries; the generic
+ * refusal otherwise (DENIED: 403, as the API).  The steps answer no other
+ * status.  view is the step as posted (NULL: its token was not this
+ * browser's, which the core refused).
+ */
+static void
+page_step(struct web_req *rq, const struct sspr_flow *fl,
+    const struct sspr_flow *view)
+{
+	switch (fl->status) {
+	case SSPR_OK:
+		page_step_render(rq, 200, fl, NULL, NULL);
+		return;
+	case SSPR_UNAVAILABLE:
+		if (view != NULL) {
+			page_step_render(rq, 503, view,
+			    page_text(rq, "msg.unavailable"), NULL);
+			return;
+		}
+		break;
+	default:
+		break;
+	}
+	page_denied(rq);
+}
+
 void
 page_reset_form(struct web_req *rq, struct sspr *s)
 {
 	(void)s;
+	page_flow_binding(rq);
 	page_render(rq, 200, "reset", json_object());
 }
 
@@ -542,79 +660,107 @@ page_reset(struct web_req *rq, struct sspr *s)
 {
 	struct sspr_flow fl;
 	struct form f;
+	json_t *d;
 
 	if (page_form(rq, &f) == -1)
 		return;
 	(void)sspr_reset_start(s, form_get(&f, "userid"), rq->client, &fl);
 	form_release(&f);
-	page_step(rq, &fl);
+	if (fl.status != SSPR_UNAVAILABLE) {
+		page_step(rq, &fl, NULL);
+		return;
+	}
+	d = json_object();
+	json_object_set_new(
+	    d, "error", json_string(page_text(rq, "msg.unavailable")));
+	rq->retry_after = "30";
+	page_render(rq, 503, "reset", d);
 }
 
 void
 page_reset_pin(struct web_req *rq, struct sspr *s)
 {
-	struct sspr_flow fl;
+	struct sspr_flow fl, v;
 	struct form f;
+	int have;
 
 	if (page_form(rq, &f) == -1)
 		return;
-	(void)sspr_reset_pin(s, web_cookie(rq, "__Host-flow"),
-	    form_get(&f, "pin"), rq->client, rq->lang, &fl);
+	have = page_view(rq, &f, SSPR_STEP_PIN, &v) == 0;
+	(void)sspr_reset_pin(s, have ? v.token : NULL, form_get(&f, "pin"),
+	    rq->client, rq->lang, &fl);
 	form_release(&f);
-	page_step(rq, &fl);
+	page_step(rq, &fl, have ? &v : NULL);
+	secure_zero(&v, sizeof(v));
 }
 
 void
 page_reset_code(struct web_req *rq, struct sspr *s)
 {
-	struct sspr_flow fl;
+	struct sspr_flow fl, v;
 	struct form f;
+	int have;
 
 	if (page_form(rq, &f) == -1)
 		return;
-	(void)sspr_reset_code(s, web_cookie(rq, "__Host-flow"),
-	    form_get(&f, "code"), rq->client, &fl);
+	have = page_view(rq, &f, SSPR_STEP_CODE, &v) == 0;
+	(void)sspr_reset_code(
+	    s, have ? v.token : NULL, form_get(&f, "code"), rq->client, &fl);
 	form_release(&f);
-	page_step(rq, &fl);
+	page_step(rq, &fl, have ? &v : NULL);
+	secure_zero(&v, sizeof(v));
 }
 
 void
 page_reset_answers(struct web_req *rq, struct sspr *s)
 {
 	const char *ans[POLICY_QUESTIONS];
-	struct sspr_flow fl;
+	struct sspr_flow fl, v;
 	struct form f;
 	char n[4];
 	size_t i, k = 0;
+	int have;
 
 	if (page_form(rq, &f) == -1)
 		return;
+	have = page_view(rq, &f, SSPR_STEP_ANSWERS, &v) == 0;
 	for (i = 0; i < POLICY_QUESTIONS; i++) {
 		snprintf(n, sizeof(n), "a%zu", i + 1);
 		if ((ans[k] = form_get(&f, n)) != NULL)
 			k++;
 	}
 	(void)sspr_reset_answers(
-	    s, web_cookie(rq, "__Host-flow"), ans, k, rq->client, &fl);
+	    s, have ? v.token : NULL, ans, k, rq->client, &fl);
 	form_release(&f);
-	page_step(rq, &fl);
+	page_step(rq, &fl, have ? &v : NULL);
+	secure_zero(&v, sizeof(v));
 }
 
+/*
+ * Completing.  Done (OK, PARTIAL): the result page, 200.  Refused by a
+ * system's rules (INVALID: 422, as the API), the two new passwords not
+ * the same (422), or the service unable to answer (UNAVAILABLE: 503, as
+ * the API): nothing was changed and the proof is still this flow's, so
+ * the action page comes again with the same token and the reason (and the
+ * result per system).  Anything else: the generic refusal (403).
+ */
 void
 page_reset_complete(struct web_req *rq, struct sspr *s)
 {
 	struct sspr_complete_req cr;
 	struct sspr_result res;
+	struct sspr_flow v;
 	const char *act, *nw, *cf;
 	char key[FORM_MAX_NAME];
 	struct form f;
 	size_t k, n = 0;
-	int rc;
+	int rc, have;
 
 	if (page_form(rq, &f) == -1)
 		return;
 	memset(&cr, 0, sizeof(cr));
-	cr.token = web_cookie(rq, "__Host-flow");
+	have = page_view(rq, &f, SSPR_STEP_ACTION, &v) == 0;
+	cr.token = have ? v.token : NULL;
 	act = form_get(&f, "action");
 	nw = form_get(&f, "new");
 	cf = form_get(&f, "confirm");
@@ -622,13 +768,13 @@ page_reset_complete(struct web_req *rq, struct sspr *s)
 	            : act != NULL && strcmp(act, "unlock") == 0
 	                ? SSPR_ACT_UNLOCK
 	                : SSPR_ACT_PASSWORD;
-	if (cr.action != SSPR_ACT_UNLOCK &&
+	if (have && cr.action != SSPR_ACT_UNLOCK &&
 	    (nw == NULL || cf == NULL || strcmp(nw, cf) != 0)) {
-		/* Nothing was used up: the flow cookie still holds the
-		 * action step, so the browser's Back button retries. */
+		/* Nothing was used up: the same step again. */
 		form_release(&f);
-		page_result(rq, 422, NULL,
-		    "The two new passwords are not the same.", NULL);
+		page_step_render(
+		    rq, 422, &v, page_text(rq, "msg.mismatch"), NULL);
+		secure_zero(&v, sizeof(v));
 		return;
 	}
 	cr.new_secret = cr.action == SSPR_ACT_UNLOCK ? NULL : nw;
@@ -645,15 +791,16 @@ page_reset_complete(struct web_req *rq, struct sspr *s)
 	atomic_fetch_add(
 	    rc == 0 ? &rq->w->resets_ok : &rq->w->resets_denied, 1);
 	if (rc == 0 || res.status == SSPR_OK || res.status == SSPR_PARTIAL) {
-		page_flow_cookie(rq, NULL);
+		page_flow_legacy(rq);
 		page_result(rq, 200, "reset", NULL, &res);
-	} else if (res.status == SSPR_INVALID)
-		page_result(rq, 422, NULL, res.msg, &res);
-	else if (res.status == SSPR_UNAVAILABLE && res.nsystems > 0)
-		/* every system was asked and none could be changed now: say
-		 * so, system by system (nothing was changed) */
-		page_result(
-		    rq, 503, NULL, page_text(rq, "msg.unavailable"), &res);
+	} else if (have && res.status == SSPR_INVALID)
+		page_step_render(rq, 422, &v,
+		    res.msg[0] != '\0' ? res.msg : page_text(rq, "msg.error"),
+		    &res);
+	else if (have && res.status == SSPR_UNAVAILABLE)
+		page_step_render(
+		    rq, 503, &v, page_text(rq, "msg.unavailable"), &res);
 	else
 		page_denied(rq);
+	secure_zero(&v, sizeof(v));
 }

@@ -80,11 +80,16 @@ page_hd_fields(struct web_req *rq, struct form *f, const char *const *allowed,
  * Sign-on, sign-off
  * ---------------------------------------------------------------- */
 
+/* The sign-on form; a refused sign-on keeps the user ID typed (uid, NULL:
+ * none), never the password. */
 static void
-page_hd_login_render(struct web_req *rq, int status, const char *error)
+page_hd_login_render(
+    struct web_req *rq, int status, const char *error, const char *uid)
 {
 	json_t *d = json_object();
 
+	if (uid != NULL)
+		json_object_set_new(d, "userid", json_string(uid));
 	if (error != NULL)
 		json_object_set_new(d, "error", json_string(error));
 	page_render(rq, status, "hd_login", d);
@@ -94,7 +99,7 @@ void
 page_hd_login_form(struct web_req *rq, struct sspr *s)
 {
 	(void)s;
-	page_hd_login_render(rq, 200, NULL);
+	page_hd_login_render(rq, 200, NULL, NULL);
 }
 
 void
@@ -116,7 +121,6 @@ page_hd_login(struct web_req *rq, struct sspr *s)
 		lg.status = SSPR_DENIED;
 	else
 		(void)sspr_hd_login(s, uid, pw, rq->client, &lg);
-	form_release(&f);
 	if (lg.status == SSPR_OK) {
 		/* A new session: the browser's earlier one, if any, ends
 		 * (SESS-03), and so does its CSRF token. */
@@ -127,10 +131,14 @@ page_hd_login(struct web_req *rq, struct sspr *s)
 		web_set_cookie(rq, "__Host-hd=%s" WEB_COOKIE_ATTRS, lg.token);
 		page_csrf_renew(rq);
 		web_redirect(rq, "/helpdesk/user");
-	} else if (lg.status == SSPR_UNAVAILABLE)
-		page_hd_login_render(rq, 503, page_text(rq, "msg.unavailable"));
-	else
-		page_hd_login_render(rq, 403, page_text(rq, "hd.login_failed"));
+	} else if (lg.status == SSPR_UNAVAILABLE) {
+		rq->retry_after = "30";
+		page_hd_login_render(
+		    rq, 503, page_text(rq, "msg.unavailable"), uid);
+	} else
+		page_hd_login_render(
+		    rq, 403, page_text(rq, "hd.login_failed"), uid);
+	form_release(&f); /* uid is borrowed from it */
 	secure_zero(&lg, sizeof(lg));
 }
 
@@ -260,9 +268,14 @@ page_hd_refusal(
 	case SSPR_NOT_FOUND:
 		*text = page_text(rq, "hd.not_found");
 		return 404;
-	default: /* unavailable: the system is named to operators */
+	case SSPR_UNAVAILABLE: /* the system is named to operators */
 		*text = msg[0] != '\0' ? msg : page_text(rq, "msg.unavailable");
+		rq->retry_after = "30"; /* as the API's 503 */
 		return 503;
+	default: /* DENIED, EXPIRED: a refusal, as the API's 403 and 409 are,
+	            never "try again" */
+		*text = msg[0] != '\0' ? msg : page_text(rq, "msg.error");
+		return st == SSPR_EXPIRED ? 409 : 403;
 	}
 }
 

@@ -187,6 +187,21 @@ struct form;
 int page_form(struct web_req *rq, struct form *f);
 /* A new CSRF token for this browser (at a privilege change). */
 void page_csrf_renew(struct web_req *rq);
+/* The reset flow's token in a page's hidden "flow" field (pageflow.c):
+ * sealed under the browser's __Host-fb cookie, so that each page (each
+ * tab, each step) carries its own flow and the page alone cannot
+ * continue it.  page_flow_wrap writes the field's value (hex) into out,
+ * setting the cookie when the browser has none: 0, or -1 (token NULL,
+ * empty or too long).  page_flow_unwrap opens a field into the core's
+ * token: 0, or -1 when it is not one this browser's cookie sealed.
+ * page_flow_binding sets the cookie when the browser has none (on a page
+ * that starts a flow, so that two tabs opened together share it). */
+#define PAGE_FLOW_MAX (2 * (200 + 28) + 1)
+void page_flow_binding(struct web_req *rq);
+int page_flow_wrap(
+    struct web_req *rq, const char *token, char out[PAGE_FLOW_MAX]);
+int page_flow_unwrap(
+    struct web_req *rq, const char *field, char out[SSPR_TOKEN_MAX]);
 /* Rows of per-system results for a page: [{name, result, text, ok,
  * class}], and the systems by outcome into d: changed, pending, unknown,
  * unchanged (comma-separated names, absent when none). */

@@ -2,6 +2,7 @@
 // playwright-core): enrollment and a whole reset through the forms; a new
 // password phrase; an unlock; a wrong answer; a user ID an administrator
 // revoked; the language switch; the reset start with JavaScript disabled;
+// two tabs with two flows and a refused completion retried;
 // the helpdesk (sign-on, look-up, clear-lockout, the drift report and its
 // one-click replication, sign-off); two systems, PROD and DR, throughout;
 // a screenshot of every page, a simple accessibility check (and axe-core's)
@@ -219,7 +220,7 @@ function watch(page, name, refused = []) {
 		if (m.type() !== 'error') return;
 		const where = m.location()?.url || '';
 		if (where && refused.includes(new URL(where).pathname) &&
-		    /status of 403/.test(m.text()))
+		    /status of (403|422)/.test(m.text()))
 			return;
 		// Chromium asks for /favicon.ico by itself when a page names no
 		// icon; the 404 is noted, not failed.
@@ -528,11 +529,65 @@ try {
 		check('wrong: the refusal does not repeat the answer', !html.includes('Garfield'), 'echoed');
 		check('wrong: no action offered', (await page.locator('input[name=action]').count()) === 0, 'an action form');
 		const flowCookie = (await ctx.cookies()).find((c) => c.name === '__Host-flow' && c.value !== '');
-		check('wrong: the flow cookie is cleared', !flowCookie, 'still set');
+		check('wrong: no flow cookie (the flow is in the form)', !flowCookie, 'set');
 		await inspect(page, '17-wrong-denied');
 		await Promise.all([page.waitForNavigation(), page.locator('main a.button').click()]);
 		await h1Is(page, 'Reset your password', 'wrong: continue');
 		consoleCheck();
+		await ctx.close();
+	});
+
+	// ---- Two tabs of one browser, two flows (GRACE, HENRY), every step
+	// interleaved: neither replaces the other.  In GRACE's tab a
+	// completion refused (two different new passwords) shows the action
+	// page again, and the same flow then completes.
+	await flow('tabs', async () => {
+		const { ctx, page: a, consoleCheck } = await open('tabs', ['/reset/complete']);
+		const b = await ctx.newPage();
+		const consoleB = watch(b, 'tabs B');
+		const tabs = [[a, 'GRACE', 'grace@example.com'], [b, 'HENRY', 'henry@example.com']];
+		for (const [p, user] of tabs) {
+			statusIs(await p.goto('/reset'), 200, `tabs ${user} form`);
+			await p.getByLabel('User ID').fill(user);
+			statusIs(await submit(p, `tabs ${user} start`), 200, `tabs ${user} start`);
+		}
+		const codes = [];
+		for (const [p, user, email] of tabs) {
+			const before = mailFiles();
+			await p.locator('#pin').fill(PIN);
+			statusIs(await submit(p, `tabs ${user} pin`), 200, `tabs ${user} pin`);
+			await h1Is(p, 'Your access code', `tabs ${user} pin`);
+			codes.push(await accessCode(before, email));
+		}
+		check('tabs: a code for each', codes.every((c) => c !== null), JSON.stringify(codes));
+		for (const [i, [p, user]] of tabs.entries()) {
+			await p.locator('#code').fill(codes[i] ?? 'NOCODE');
+			statusIs(await submit(p, `tabs ${user} code`), 200, `tabs ${user} code`);
+			await h1Is(p, 'Your security questions', `tabs ${user} code`);
+		}
+		for (const [p, user] of tabs) {
+			await answer(p);
+			statusIs(await submit(p, `tabs ${user} answers`), 200, `tabs ${user} answers`);
+			await h1Is(p, 'What should happen?', `tabs ${user} answers`);
+		}
+		await a.locator('#new').fill('GRACE123');
+		await a.locator('#confirm').fill('GRACE124');
+		statusIs(await submit(a, 'tabs GRACE mismatch'), 422, 'tabs GRACE mismatch');
+		await h1Is(a, 'What should happen?', 'tabs GRACE mismatch: the action page again');
+		check('tabs GRACE mismatch: said so', (await a.locator('#form-error').textContent()).includes('not the same'),
+			'no error shown');
+		await a.screenshot({ path: join(shots, '18a-tabs-mismatch.png'), fullPage: true });
+		for (const [p, user] of tabs) {
+			await p.locator('#new').fill(`${user.slice(0, 4)}1234`);
+			await p.locator('#confirm').fill(`${user.slice(0, 4)}1234`);
+			statusIs(await submit(p, `tabs ${user} complete`), 200, `tabs ${user} complete`);
+			await h1Is(p, 'Done', `tabs ${user} complete`);
+		}
+		const cookies = (await ctx.cookies()).map((c) => c.name);
+		check('tabs: no flow cookie, one binding', !cookies.includes('__Host-flow') && cookies.includes('__Host-fb'),
+			cookies.join(','));
+		consoleCheck();
+		consoleB();
 		await ctx.close();
 	});
 
@@ -602,6 +657,9 @@ try {
 		check('helpdesk wrong password: said so',
 			(await page.locator('#form-error').textContent()).includes('Sign-on failed'), 'no error shown');
 		check('helpdesk wrong password: not echoed', !(await page.content()).includes('WRONG12'), 'echoed');
+		check('helpdesk wrong password: the user ID kept, the password not',
+			(await page.getByLabel('User ID').inputValue()) === 'HELP01' &&
+			(await page.getByLabel('Password or phrase').inputValue()) === '', 'not kept, or the password kept');
 		await page.getByLabel('User ID').fill('HELP01');
 		await page.getByLabel('Password or phrase').fill(HELP_PW);
 		await click('main form button[type=submit]', 'helpdesk sign-on');

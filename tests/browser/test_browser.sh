@@ -5,7 +5,8 @@
 # with the same users, passwords and rules.  Enrollment and a whole reset
 # through the forms, the new password verified here on both; a new password
 # phrase (DAVE); unlocking a user ID revoked by failed attempts (BOB); a
-# wrong answer refused with nothing changed (CAROL); a user ID revoked by an
+# wrong answer refused with nothing changed (CAROL); two tabs, two flows
+# (GRACE, HENRY); a user ID revoked by an
 # administrator refused (ERIN); the language switch; the reset start with
 # JavaScript off; the helpdesk (HELP01 signs on, looks FRED up, clears his
 # lockout, finds him enrolled on PROD only in the drift report, replicates
@@ -103,8 +104,8 @@ run "dr rules" 0 "$SSPR" esm --db dr.db "SETROPTS PASSWORD(RULE1(LENGTH(6:8) ALP
 both "alice" "ADDUSER ALICE NAME('ALICE ADAMS')"
 both "alice pw" "ALTUSER ALICE PASSWORD(SUNNY42) NOEXPIRED"
 # One user per path: the per-user failure count is not shared.
-declare -A pw=([BOB]=CLOUD42 [CAROL]=RAINY42 [DAVE]=WINDY42 [ERIN]=MISTY42)
-for u in BOB CAROL DAVE ERIN; do
+declare -A pw=([BOB]=CLOUD42 [CAROL]=RAINY42 [DAVE]=WINDY42 [ERIN]=MISTY42 [GRACE]=SNOWY42 [HENRY]=STORM42)
+for u in BOB CAROL DAVE ERIN GRACE HENRY; do
 	both "${u,,}" "ADDUSER $u NAME('$u TEST')"
 	both "${u,,} pw" "ALTUSER $u PASSWORD(${pw[$u]}) NOEXPIRED"
 done
@@ -137,7 +138,7 @@ cat >sspr.json <<CFG
 CFG
 http_serve
 
-# BOB, CAROL, DAVE and ERIN enroll through the JSON API on every system
+# BOB, CAROL, DAVE, ERIN, GRACE and HENRY enroll through the JSON API on every system
 # (ALICE through the browser), with ALICE's PIN and answers; FRED on PROD
 # only (the request's "systems"), the drift the helpdesk finds and fixes.
 enroll() { # enroll USER PASSWORD [SYSTEMS-JSON-ARRAY]
@@ -153,7 +154,7 @@ print(json.dumps(b))' "$1" "$2" "${3:-}")
 	curl -sS --max-time 20 -H 'Content-Type: application/json' --data-binary "$body" \
 		"http://127.0.0.1:$port/api/v1/enroll"
 }
-for u in BOB CAROL DAVE ERIN; do
+for u in BOB CAROL DAVE ERIN GRACE HENRY; do
 	run "enroll ${u,,}" 0 enroll "$u" "${pw[$u]}"
 	is "enroll ${u,,}" '{"systems":{"PROD":"ok","DR":"ok"}}'
 done
@@ -171,11 +172,11 @@ for db in "${dbs[@]}"; do
 	has "bob revoked (${db%.db})" "ATTRIBUTES=REVOKED"
 done
 both "erin revoked" "ALTUSER ERIN REVOKE"
-# The five enrollment notices (sent in the background) are in; what the
+# The seven enrollment notices (sent in the background) are in; what the
 # browser paths send is counted from here.
-for _ in $(seq 100); do [[ $(ls spool | grep -c '\.json$') -ge 5 ]] && break; sleep 0.1; done
+for _ in $(seq 100); do [[ $(ls spool | grep -c '\.json$') -ge 7 ]] && break; sleep 0.1; done
 run "enrollment notices" 0 sh -c "ls spool | grep -c '\.json\$'"
-is "enrollment notices" 5
+is "enrollment notices" 7
 ls spool >spool.before
 rm -rf "$shots" && mkdir -p "$shots"
 

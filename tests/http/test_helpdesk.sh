@@ -175,8 +175,10 @@ run "recovering flow" 0 req POST /api/v1/reset '{"userid":"JOE"}'
 rflow=$(jget 'd["flow"]')
 run "recovering page flow" 0 req -f -c "__Host-csrf=$csrf" POST /reset "csrf=$csrf&userid=JOE"
 status "recovering page flow" 200
-pflow=$(sed -n 's/^Set-Cookie: __Host-flow=\([^;]*\);.*/\1/p' <<<"$out" | head -1)
-run "page flow cookie" 0 test -n "$pflow"
+# The pages carry the flow in the form, sealed under the __Host-fb cookie.
+pflow=$(sed -n 's/.*name="flow" value="\([0-9a-f]*\)".*/\1/p' <<<"$out" | head -1)
+pfb=$(sed -n 's/^Set-Cookie: __Host-fb=\([^;]*\);.*/\1/p' <<<"$out" | head -1)
+run "page flow" 0 test -n "$pflow" -a -n "$pfb"
 # user: JOE's sign-on is refused (the matrix checks that), so all he has
 # is a token he made up.
 forged=$("$py" -c 'import secrets; print(secrets.token_urlsafe(32))')
@@ -192,7 +194,7 @@ role_opts() {
 	operator/api) ropts=() && [[ -n ${api_tok[op]-} ]] && ropts=(-a "${api_tok[op]}") ;;
 	anonymous/page) ropts=(-c "$c") ;;
 	user/page) ropts=(-c "$c; __Host-hd=$forged") ;;
-	recovering/page) ropts=(-c "$c; __Host-flow=$pflow; __Host-hd=$pflow") ;;
+	recovering/page) ropts=(-c "$c; __Host-fb=$pfb; __Host-hd=$pflow") ;;
 	operator/page) ropts=(-c "$c") && [[ -n ${page_tok[op]-} ]] && ropts=(-c "$c; __Host-hd=${page_tok[op]}") ;;
 	esac
 	return 0
