@@ -18,6 +18,7 @@
 #include "compat/secretfile.h"
 #include "compat/strbuf.h"
 #include "compat/textfile.h"
+#include "web/framing.h"
 #include "web/tmpl.h"
 #include "compat/banned.h"
 
@@ -239,6 +240,8 @@ web_queue(struct web_req *rq)
 		MHD_add_response_header(r, "Clear-Site-Data", rq->clear_site);
 	for (i = 0; i < rq->ncookies; i++)
 		MHD_add_response_header(r, "Set-Cookie", rq->cookies[i]);
+	if (rq->close)
+		MHD_add_response_header(r, "Connection", "close");
 	if (rq->status == MHD_HTTP_METHOD_NOT_ALLOWED && rq->route != NULL)
 		MHD_add_response_header(r, "Allow", rq->route->method);
 	ret = MHD_queue_response(rq->conn, (unsigned)rq->status, r);
@@ -332,6 +335,39 @@ web_client(
 	}
 }
 
+struct web_cookie_find {
+	const char *name;
+	const char *value;
+	int n;
+};
+
+static enum MHD_Result
+web_cookie_one(
+    void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	struct web_cookie_find *f = cls;
+
+	(void)kind;
+	if (key != NULL && strcmp(key, f->name) == 0) {
+		f->value = value;
+		f->n++;
+	}
+	return MHD_YES;
+}
+
+/* The cookie named exactly name (MHD's lookup ignores case, which would
+ * take __HOST-csrf for __Host-csrf and defeat the prefix); NULL when it
+ * is absent or sent more than once (which copy is meant is unknowable:
+ * one may have been planted by a sibling domain). */
+static const char *
+web_cookie_value(struct MHD_Connection *c, const char *name)
+{
+	struct web_cookie_find f = {name, NULL, 0};
+
+	(void)MHD_get_connection_values(c, MHD_COOKIE_KIND, web_cookie_one, &f);
+	return f.n == 1 ? f.value : NULL;
+}
+
 int
 web_lang_ok(const struct web *w, const char *lang)
 {
@@ -351,8 +387,7 @@ web_lang(const struct web *w, struct MHD_Connection *c, char *out, size_t size)
 {
 	const char *al =
 	    MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept-Language");
-	const char *cookie =
-	    MHD_lookup_connection_value(c, MHD_COOKIE_KIND, "lang");
+	const char *cookie = web_cookie_value(c, "lang");
 	char tag[3] = "";
 
 	strlcpy_s(out, "en", size);
@@ -431,7 +466,7 @@ web_header(struct web_req *rq, const char *name)
 const char *
 web_cookie(struct web_req *rq, const char *name)
 {
-	return MHD_lookup_connection_value(rq->conn, MHD_COOKIE_KIND, name);
+	return web_cookie_value(rq->conn, name);
 }
 
 void
@@ -640,20 +675,40 @@ web_access(void *cls, struct MHD_Connection *c, const char *url,
 	struct web_job job;
 	int known;
 
-	(void)version;
 	if (rq == NULL) {
+		const char *why;
+
 		rq = xcalloc(1, sizeof(*rq));
 		rq->w = w;
 		rq->conn = c;
 		clock_gettime(CLOCK_MONOTONIC, &rq->start);
 		strlcpy_s(rq->method, method, sizeof(rq->method));
 		strlcpy_s(rq->path, url, sizeof(rq->path));
+		*req_cls = rq;
+		/* Before anything reads a header (SECURITY ROB-09). */
+		if (!web_framing_ok(c, url, version, &why)) {
+			web_client(c, w->cfg, rq->client, sizeof(rq->client));
+			if (w->log != NULL) {
+				fprintf(w->log, "%s refused: %s\n", rq->client,
+				    why);
+				fflush(w->log);
+			}
+			atomic_fetch_add(&w->requests, 1);
+			rq->close = 1;
+			rq->done = 1;
+			web_error(rq, MHD_HTTP_BAD_REQUEST, "bad-request",
+			    "the request is malformed");
+			return web_queue(rq);
+		}
 		web_client(c, w->cfg, rq->client, sizeof(rq->client));
 		web_lang(w, c, rq->lang, sizeof(rq->lang));
-		*req_cls = rq;
 		return MHD_YES;
 	}
 	if (*upload_size > 0) {
+		if (rq->close) { /* refused: the body is not kept */
+			*upload_size = 0;
+			return MHD_YES;
+		}
 		if (!rq->too_big && rq->len + *upload_size <= WEB_MAX_BODY) {
 			/* One buffer of the ceiling's size: growing it would
 			 * leave copies of passwords in freed memory. */
@@ -667,6 +722,8 @@ web_access(void *cls, struct MHD_Connection *c, const char *url,
 		*upload_size = 0;
 		return MHD_YES;
 	}
+	if (rq->close) /* its 400 is queued already */
+		return MHD_YES;
 	if (rq->done)
 		return web_queue(rq);
 	atomic_fetch_add(&w->requests, 1);
@@ -764,6 +821,21 @@ web_completed(void *cls, struct MHD_Connection *c, void **req_cls,
 /* ---------------------------------------------------------------- *
  * Life cycle
  * ---------------------------------------------------------------- */
+
+/*
+ * How many connections one address may hold (SECURITY ROB-01): enough for
+ * a browser's six and a few tabs, far below MHD's 4,000.  Behind trusted
+ * proxies every client arrives from a proxy's address, and libmicrohttpd
+ * cannot exempt single addresses from its limit, so it is off then: the
+ * proxy is where clients are told apart.
+ */
+#define WEB_PER_ADDRESS 32u
+
+static unsigned
+web_per_address(const struct cfg *cfg)
+{
+	return cfg->nproxies > 0 ? 0u : WEB_PER_ADDRESS;
+}
 
 static int
 web_listen_port(const char *listen)
@@ -863,8 +935,9 @@ web_start(const struct cfg *cfg, const struct keys *keys,
 	    MHD_OPTION_THREAD_POOL_SIZE, 2u, MHD_OPTION_NOTIFY_COMPLETED,
 	    web_completed, w, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
 	    (size_t)(64 * 1024), MHD_OPTION_CONNECTION_TIMEOUT, 30u,
-	    MHD_OPTION_CONNECTION_LIMIT, 4000u, MHD_OPTION_ARRAY, tls,
-	    MHD_OPTION_END);
+	    MHD_OPTION_CONNECTION_LIMIT, 4000u, MHD_OPTION_UNESCAPE_CALLBACK,
+	    web_framing_unescape, NULL, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+	    web_per_address(cfg), MHD_OPTION_ARRAY, tls, MHD_OPTION_END);
 	if (w->d == NULL) {
 		if (w->tls_cert != NULL)
 			errf(err, errsize,

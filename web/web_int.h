@@ -114,6 +114,7 @@ struct web_req {
 	size_t len;
 	int too_big;
 	int done;   /* the worker finished */
+	int close;  /* refused framing: answer, then close the connection */
 	int status; /* HTTP status of the answer */
 	char *resp; /* its body (JSON), new */
 	const char *ctype;
