@@ -18,6 +18,7 @@
 #include "compat/secretfile.h"
 #include "compat/strbuf.h"
 #include "compat/textfile.h"
+#include "web/conn.h"
 #include "web/framing.h"
 #include "web/tmpl.h"
 #include "compat/banned.h"
@@ -722,7 +723,8 @@ web_access(void *cls, struct MHD_Connection *c, const char *url,
 		*upload_size = 0;
 		return MHD_YES;
 	}
-	if (rq->close) /* its 400 is queued already */
+	web_conns_received(w->conns, c); /* the request is complete */
+	if (rq->close)                   /* its 400 is queued already */
 		return MHD_YES;
 	if (rq->done)
 		return web_queue(rq);
@@ -786,8 +788,8 @@ web_completed(void *cls, struct MHD_Connection *c, void **req_cls,
 	struct timespec now;
 	long ms;
 
-	(void)c;
 	(void)toe;
+	web_conns_answered(w->conns, c);
 	if (rq == NULL)
 		return;
 	if (rq->status >= 100 && rq->status < 600)
@@ -830,6 +832,12 @@ web_completed(void *cls, struct MHD_Connection *c, void **req_cls,
  * proxy is where clients are told apart.
  */
 #define WEB_PER_ADDRESS 32u
+
+/* A request (line, headers and body) arrives within WEB_REQUEST_SECONDS
+ * of the connection opening or of the previous answer plus the idle
+ * timeout, WEB_IDLE_SECONDS, of a kept-alive connection (see conn.h). */
+#define WEB_REQUEST_SECONDS 10u
+#define WEB_IDLE_SECONDS    30u
 
 static unsigned
 web_per_address(const struct cfg *cfg)
@@ -930,14 +938,17 @@ web_start(const struct cfg *cfg, const struct keys *keys,
 		    (void *)(uintptr_t)WEB_TLS_PRIORITIES};
 		tls[3] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
 	}
+	w->conns = web_conns_new(WEB_REQUEST_SECONDS, WEB_IDLE_SECONDS);
 	w->d = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, web_access,
 	    w, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 	    MHD_OPTION_THREAD_POOL_SIZE, 2u, MHD_OPTION_NOTIFY_COMPLETED,
 	    web_completed, w, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-	    (size_t)(64 * 1024), MHD_OPTION_CONNECTION_TIMEOUT, 30u,
-	    MHD_OPTION_CONNECTION_LIMIT, 4000u, MHD_OPTION_UNESCAPE_CALLBACK,
-	    web_framing_unescape, NULL, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-	    web_per_address(cfg), MHD_OPTION_ARRAY, tls, MHD_OPTION_END);
+	    (size_t)(64 * 1024), MHD_OPTION_CONNECTION_TIMEOUT,
+	    WEB_IDLE_SECONDS, MHD_OPTION_NOTIFY_CONNECTION, web_conns_notify,
+	    w->conns, MHD_OPTION_CONNECTION_LIMIT, 4000u,
+	    MHD_OPTION_UNESCAPE_CALLBACK, web_framing_unescape, NULL,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, web_per_address(cfg),
+	    MHD_OPTION_ARRAY, tls, MHD_OPTION_END);
 	if (w->d == NULL) {
 		if (w->tls_cert != NULL)
 			errf(err, errsize,
@@ -976,6 +987,7 @@ web_stop(struct web *w)
 	web_pool_free(w->pool); /* finishes the queued jobs */
 	if (w->d != NULL)
 		MHD_stop_daemon(w->d);
+	web_conns_free(w->conns);
 	for (i = w->nworkers - 1; i >= 0 && w->sspr != NULL; i--)
 		sspr_close(w->sspr[i]);
 	free(w->sspr);

@@ -87,6 +87,7 @@ struct web {
 	                                the table (else the caller's) */
 	int nworkers;
 	struct web_pool *pool;
+	struct web_conns *conns; /* open connections, request deadlines */
 	unsigned short port;
 	FILE *log;
 	struct {
