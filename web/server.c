@@ -20,6 +20,7 @@
 #include "compat/textfile.h"
 #include "web/conn.h"
 #include "web/framing.h"
+#include "web/origin.h"
 #include "web/tmpl.h"
 #include "compat/banned.h"
 
@@ -417,7 +418,7 @@ web_same_origin(struct web_req *rq)
 	    MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, "Origin");
 	const char *base = rq->w->cfg->base_url;
 	const char *host;
-	char want[300];
+	char want[WEB_ORIGIN_MAX], got[WEB_ORIGIN_MAX], url[WEB_ORIGIN_MAX];
 
 	if (sfs != NULL && strcmp(sfs, "same-origin") != 0 &&
 	    strcmp(sfs, "none") != 0)
@@ -429,21 +430,28 @@ web_same_origin(struct web_req *rq)
 	 * can set, then decides. */
 	if (strcmp(origin, "null") == 0)
 		return sfs != NULL && strcmp(sfs, "same-origin") == 0;
+	/* Both sides as browsers serialise an origin: HTTPS://Example.COM:443
+	 * is https://example.com (web_origin_parse). */
+	if (web_origin_parse(origin, 0, got, sizeof(got)) == -1)
+		return 0;
 	if (base != NULL)
-		return strncmp(base, origin, strlen(origin)) == 0 &&
-		       (base[strlen(origin)] == '\0' ||
-		           base[strlen(origin)] == '/');
+		return strcmp(rq->w->origin, got) == 0;
 	/* Without a base_url the origin must be the host asked for (a
 	 * comparison only: Host never builds a URL). */
 	host = MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, "Host");
 	if (host == NULL)
 		return 0;
-	snprintf(want, sizeof(want), "http://%s", host);
-	if (strcmp(origin, want) == 0)
+	snprintf(url, sizeof(url), "http://%s", host);
+	if (web_origin_parse(url, 0, want, sizeof(want)) == 0 &&
+	    strcmp(got, want) == 0)
 		return 1;
-	snprintf(want, sizeof(want), "https://%s", host);
-	return strcmp(origin, want) == 0;
+	snprintf(url, sizeof(url), "https://%s", host);
+	return web_origin_parse(url, 0, want, sizeof(want)) == 0 &&
+	       strcmp(got, want) == 0;
 }
+
+_Static_assert(sizeof(((struct web *)0)->origin) == WEB_ORIGIN_MAX,
+    "struct web's origin holds a web_origin_parse result");
 
 /* An API POST: JSON (which a cross-site form cannot send) from this site. */
 static int
@@ -904,6 +912,15 @@ web_start(const struct cfg *cfg, const struct keys *keys,
 		}
 		if (sspr_open(cfg, keys, &so, &w->sspr[i], err, errsize) == -1)
 			goto fail;
+	}
+	if (cfg->base_url != NULL && web_origin_parse(cfg->base_url, 1,
+	                                 w->origin, sizeof(w->origin)) == -1) {
+		errf(err, errsize,
+		    "base_url '%s' is not http(s)://host[:port][/path] with "
+		    "an ASCII host (write an internationalised name in its "
+		    "xn-- form)",
+		    cfg->base_url);
+		goto fail;
 	}
 	if (tmpl_load(SSPR_TEMPLATES_DIR "/web", &w->tmpl, err, errsize) == -1)
 		goto fail;

@@ -88,6 +88,7 @@ struct web {
 	int nworkers;
 	struct web_pool *pool;
 	struct web_conns *conns; /* open connections, request deadlines */
+	char origin[300];        /* base_url's origin (web/origin.h), or "" */
 	unsigned short port;
 	FILE *log;
 	struct {

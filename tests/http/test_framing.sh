@@ -7,7 +7,9 @@
 # same one twice), white space or other non-token characters in a header
 # name, obs-fold, a Transfer-Encoding other than chunked, control
 # characters in the decoded path and query; and the cookie names compared
-# exactly (__HOST-csrf is not __Host-csrf; a cookie sent twice is absent).
+# exactly (__HOST-csrf is not __Host-csrf; a cookie sent twice is absent);
+# the Origin check with base_url and Origin both normalised as browsers
+# serialise origins (base_url is written HTTP://127.0.0.1:80/ here).
 set -e
 source "$(dirname "$0")/../cli/lib.sh"
 cd "$work"
@@ -15,7 +17,7 @@ source "$SSPR_SRC/tests/http/lib.sh"
 
 http_esm_init
 cat >sspr.json <<'CFG'
-{"state_dir": ".", "key_file": "keys.json", "base_url": "http://127.0.0.1",
+{"state_dir": ".", "key_file": "keys.json", "base_url": "HTTP://127.0.0.1:80/",
  "systems": [{"name": "PROD", "backend": "embedded", "db": "prod.db", "applid": "SSPRAPPL"}],
  "mail": {"transport": "directory", "path": "mail", "from": "sspr@example.com"},
  "hash": {"memory_kib": 19456}}
@@ -151,6 +153,27 @@ Connection: close
 
 "
 has "lang cookie: taken" '<html lang="de">'
+
+# --- the origin check: a JSON POST with each Origin
+origin() {
+	run "origin $1" 0 rawreq origin <<<"POST /api/v1/reset HTTP/1.1
+Host: 127.0.0.1
+Origin: $1
+Content-Type: application/json
+Content-Length: 2
+Connection: close
+
+{}"
+}
+for o in "http://127.0.0.1" "HTTP://127.0.0.1" "http://127.0.0.1:80"; do
+	origin "$o"
+	lacks "origin $o: same" "HTTP/1.1 403"
+done
+for o in "https://127.0.0.1" "http://127.0.0.1:81" "http://127.0.0.2" \
+	"http://127.0.0.1/" "http://127.0.0.1.evil" "http://user@127.0.0.1"; do
+	origin "$o"
+	has "origin $o: cross-site" "HTTP/1.1 403"
+done
 
 run "log" 0 cat serve.log
 has "log: reason" "refused: folded header line (obs-fold)"
