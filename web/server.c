@@ -833,25 +833,22 @@ web_completed(void *cls, struct MHD_Connection *c, void **req_cls,
  * ---------------------------------------------------------------- */
 
 /*
- * How many connections one address may hold (SECURITY ROB-01): enough for
- * a browser's six and a few tabs, far below MHD's 4,000.  Behind trusted
- * proxies every client arrives from a proxy's address, and libmicrohttpd
- * cannot exempt single addresses from its limit, so it is off then: the
- * proxy is where clients are told apart.
+ * How many connections one address may hold (SECURITY ROB-01):
+ * limits.connections_per_address, default 32 (a browser's six and a few
+ * tabs), far below MHD's 4,000.  Behind trusted proxies every client
+ * arrives from a proxy's address, and libmicrohttpd cannot exempt single
+ * addresses from its limit, so it is off then: the proxy is where clients
+ * are told apart.
  */
-#define WEB_PER_ADDRESS 32u
-
-/* A request (line, headers and body) arrives within WEB_REQUEST_SECONDS
- * of the connection opening or of the previous answer plus the idle
- * timeout, WEB_IDLE_SECONDS, of a kept-alive connection (see conn.h). */
-#define WEB_REQUEST_SECONDS 10u
-#define WEB_IDLE_SECONDS    30u
-
 static unsigned
 web_per_address(const struct cfg *cfg)
 {
-	return cfg->nproxies > 0 ? 0u : WEB_PER_ADDRESS;
+	return cfg->nproxies > 0 ? 0u : cfg->limits.connections_per_address;
 }
+
+/* The idle timeout of a kept-alive connection; a request itself must
+ * arrive within limits.request_seconds (see conn.h). */
+#define WEB_IDLE_SECONDS 30u
 
 static int
 web_listen_port(const char *listen)
@@ -955,7 +952,7 @@ web_start(const struct cfg *cfg, const struct keys *keys,
 		    (void *)(uintptr_t)WEB_TLS_PRIORITIES};
 		tls[3] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
 	}
-	w->conns = web_conns_new(WEB_REQUEST_SECONDS, WEB_IDLE_SECONDS);
+	w->conns = web_conns_new(cfg->limits.request_seconds, WEB_IDLE_SECONDS);
 	w->d = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, web_access,
 	    w, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 	    MHD_OPTION_THREAD_POOL_SIZE, 2u, MHD_OPTION_NOTIFY_COMPLETED,
