@@ -83,6 +83,7 @@ static const struct cfg_key cfg_top_keys[] = {
     {"mail", JX_OBJECT},
     {"reset", JX_OBJECT},
     {"hash", JX_OBJECT},
+    {"limits", JX_OBJECT},
     {"tls", JX_OBJECT},
     {"trusted_proxies", JX_ARRAY},
     {"node", JX_STRING},
@@ -1182,6 +1183,33 @@ cfg_parse_hash(struct cfg_ctx *ctx, json_t *obj, struct cfg_hash *h)
 	return 0;
 }
 
+/* limits: connections per client address and the request deadline of
+ * the HTTP front end (web/conn.h); both have defaults. */
+static const struct cfg_key cfg_limits_keys[] = {
+    {"connections_per_address", JX_INTEGER},
+    {"request_seconds", JX_INTEGER},
+};
+
+static int
+cfg_parse_limits(struct cfg_ctx *ctx, json_t *obj, struct cfg_limits *l)
+{
+	static const char *const where = "limits";
+	long long n;
+
+	if (obj != NULL && cfg_check_object(ctx, obj, where, cfg_limits_keys,
+	                       ARRAY_SIZE(cfg_limits_keys)) == -1)
+		return -1;
+	if (cfg_get_int(ctx, obj, where, "connections_per_address", 1, 1000, "",
+	        32, &n) == -1)
+		return -1;
+	l->connections_per_address = (unsigned)n;
+	if (cfg_get_int(
+	        ctx, obj, where, "request_seconds", 2, 300, " s", 10, &n) == -1)
+		return -1;
+	l->request_seconds = (unsigned)n;
+	return 0;
+}
+
 /* tls: the server's certificate chain and private key (PEM), both. */
 static int
 cfg_parse_tls(struct cfg_ctx *ctx, json_t *obj, struct cfg_tls *t)
@@ -1416,6 +1444,9 @@ cfg_parse(struct cfg_ctx *ctx, json_t *root, struct cfg *c)
 	    -1)
 		return -1;
 	if (cfg_parse_hash(ctx, json_object_get(root, "hash"), &c->hash) == -1)
+		return -1;
+	if (cfg_parse_limits(
+	        ctx, json_object_get(root, "limits"), &c->limits) == -1)
 		return -1;
 	if ((obj = json_object_get(root, "tls")) != NULL &&
 	    cfg_parse_tls(ctx, obj, &c->tls) == -1)

@@ -119,6 +119,14 @@ struct cfg_hash {
 	unsigned parallelism; /* 1-16, default 1 */
 };
 
+/* limits: the HTTP front end's connection fairness (SECURITY ROB-01). */
+struct cfg_limits {
+	unsigned connections_per_address; /* 1-1000, default 32; not applied
+	                                     with trusted_proxies */
+	unsigned request_seconds;         /* 2-300, default 10: a request (line,
+	                                     headers, body) arrives within it */
+};
+
 #define CFG_MAX_PROXIES 16
 
 struct cfg_tls {
@@ -164,6 +172,7 @@ struct cfg {
 	struct cfg_mail mail;
 	struct cfg_reset reset;
 	struct cfg_hash hash;
+	struct cfg_limits limits;
 	struct cfg_tls tls;
 	char *proxies[CFG_MAX_PROXIES]; /* trusted_proxies, as written */
 	size_t nproxies;

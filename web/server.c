@@ -19,6 +19,9 @@
 #include "compat/strbuf.h"
 #include "compat/textfile.h"
 #include "sspr/ratelimit.h"
+#include "web/conn.h"
+#include "web/framing.h"
+#include "web/origin.h"
 #include "web/tmpl.h"
 #include "compat/banned.h"
 
@@ -245,6 +248,8 @@ web_queue(struct web_req *rq)
 		MHD_add_response_header(r, "Clear-Site-Data", rq->clear_site);
 	for (i = 0; i < rq->ncookies; i++)
 		MHD_add_response_header(r, "Set-Cookie", rq->cookies[i]);
+	if (rq->close)
+		MHD_add_response_header(r, "Connection", "close");
 	if (rq->status == MHD_HTTP_METHOD_NOT_ALLOWED && rq->route != NULL)
 		MHD_add_response_header(r, "Allow", rq->route->method);
 	ret = MHD_queue_response(rq->conn, (unsigned)rq->status, r);
@@ -338,6 +343,39 @@ web_client(
 	}
 }
 
+struct web_cookie_find {
+	const char *name;
+	const char *value;
+	int n;
+};
+
+static enum MHD_Result
+web_cookie_one(
+    void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	struct web_cookie_find *f = cls;
+
+	(void)kind;
+	if (key != NULL && strcmp(key, f->name) == 0) {
+		f->value = value;
+		f->n++;
+	}
+	return MHD_YES;
+}
+
+/* The cookie named exactly name (MHD's lookup ignores case, which would
+ * take __HOST-csrf for __Host-csrf and defeat the prefix); NULL when it
+ * is absent or sent more than once (which copy is meant is unknowable:
+ * one may have been planted by a sibling domain). */
+static const char *
+web_cookie_value(struct MHD_Connection *c, const char *name)
+{
+	struct web_cookie_find f = {name, NULL, 0};
+
+	(void)MHD_get_connection_values(c, MHD_COOKIE_KIND, web_cookie_one, &f);
+	return f.n == 1 ? f.value : NULL;
+}
+
 int
 web_lang_ok(const struct web *w, const char *lang)
 {
@@ -357,8 +395,7 @@ web_lang(const struct web *w, struct MHD_Connection *c, char *out, size_t size)
 {
 	const char *al =
 	    MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept-Language");
-	const char *cookie =
-	    MHD_lookup_connection_value(c, MHD_COOKIE_KIND, "lang");
+	const char *cookie = web_cookie_value(c, "lang");
 	char tag[3] = "";
 
 	strlcpy_s(out, "en", size);
@@ -387,7 +424,7 @@ web_same_origin(struct web_req *rq)
 	    MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, "Origin");
 	const char *base = rq->w->cfg->base_url;
 	const char *host;
-	char want[300];
+	char want[WEB_ORIGIN_MAX], got[WEB_ORIGIN_MAX], url[WEB_ORIGIN_MAX];
 
 	if (sfs != NULL && strcmp(sfs, "same-origin") != 0 &&
 	    strcmp(sfs, "none") != 0)
@@ -399,21 +436,28 @@ web_same_origin(struct web_req *rq)
 	 * can set, then decides. */
 	if (strcmp(origin, "null") == 0)
 		return sfs != NULL && strcmp(sfs, "same-origin") == 0;
+	/* Both sides as browsers serialise an origin: HTTPS://Example.COM:443
+	 * is https://example.com (web_origin_parse). */
+	if (web_origin_parse(origin, 0, got, sizeof(got)) == -1)
+		return 0;
 	if (base != NULL)
-		return strncmp(base, origin, strlen(origin)) == 0 &&
-		       (base[strlen(origin)] == '\0' ||
-		           base[strlen(origin)] == '/');
+		return strcmp(rq->w->origin, got) == 0;
 	/* Without a base_url the origin must be the host asked for (a
 	 * comparison only: Host never builds a URL). */
 	host = MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, "Host");
 	if (host == NULL)
 		return 0;
-	snprintf(want, sizeof(want), "http://%s", host);
-	if (strcmp(origin, want) == 0)
+	snprintf(url, sizeof(url), "http://%s", host);
+	if (web_origin_parse(url, 0, want, sizeof(want)) == 0 &&
+	    strcmp(got, want) == 0)
 		return 1;
-	snprintf(want, sizeof(want), "https://%s", host);
-	return strcmp(origin, want) == 0;
+	snprintf(url, sizeof(url), "https://%s", host);
+	return web_origin_parse(url, 0, want, sizeof(want)) == 0 &&
+	       strcmp(got, want) == 0;
 }
+
+_Static_assert(sizeof(((struct web *)0)->origin) == WEB_ORIGIN_MAX,
+    "struct web's origin holds a web_origin_parse result");
 
 /* An API POST: JSON (which a cross-site form cannot send) from this site. */
 static int
@@ -437,7 +481,7 @@ web_header(struct web_req *rq, const char *name)
 const char *
 web_cookie(struct web_req *rq, const char *name)
 {
-	return MHD_lookup_connection_value(rq->conn, MHD_COOKIE_KIND, name);
+	return web_cookie_value(rq->conn, name);
 }
 
 void
@@ -646,20 +690,40 @@ web_access(void *cls, struct MHD_Connection *c, const char *url,
 	struct web_job job;
 	int known;
 
-	(void)version;
 	if (rq == NULL) {
+		const char *why;
+
 		rq = xcalloc(1, sizeof(*rq));
 		rq->w = w;
 		rq->conn = c;
 		clock_gettime(CLOCK_MONOTONIC, &rq->start);
 		strlcpy_s(rq->method, method, sizeof(rq->method));
 		strlcpy_s(rq->path, url, sizeof(rq->path));
+		*req_cls = rq;
+		/* Before anything reads a header (SECURITY ROB-09). */
+		if (!web_framing_ok(c, url, version, &why)) {
+			web_client(c, w->cfg, rq->client, sizeof(rq->client));
+			if (w->log != NULL) {
+				fprintf(w->log, "%s refused: %s\n", rq->client,
+				    why);
+				fflush(w->log);
+			}
+			atomic_fetch_add(&w->requests, 1);
+			rq->close = 1;
+			rq->done = 1;
+			web_error(rq, MHD_HTTP_BAD_REQUEST, "bad-request",
+			    "the request is malformed");
+			return web_queue(rq);
+		}
 		web_client(c, w->cfg, rq->client, sizeof(rq->client));
 		web_lang(w, c, rq->lang, sizeof(rq->lang));
-		*req_cls = rq;
 		return MHD_YES;
 	}
 	if (*upload_size > 0) {
+		if (rq->close) { /* refused: the body is not kept */
+			*upload_size = 0;
+			return MHD_YES;
+		}
 		if (!rq->too_big && rq->len + *upload_size <= WEB_MAX_BODY) {
 			/* One buffer of the ceiling's size: growing it would
 			 * leave copies of passwords in freed memory. */
@@ -673,6 +737,9 @@ web_access(void *cls, struct MHD_Connection *c, const char *url,
 		*upload_size = 0;
 		return MHD_YES;
 	}
+	web_conns_received(w->conns, c); /* the request is complete */
+	if (rq->close)                   /* its 400 is queued already */
+		return MHD_YES;
 	if (rq->done)
 		return web_queue(rq);
 	atomic_fetch_add(&w->requests, 1);
@@ -754,8 +821,8 @@ web_completed(void *cls, struct MHD_Connection *c, void **req_cls,
 	struct timespec now;
 	long ms;
 
-	(void)c;
 	(void)toe;
+	web_conns_answered(w->conns, c);
 	if (rq == NULL)
 		return;
 	if (rq->status >= 100 && rq->status < 600)
@@ -789,6 +856,24 @@ web_completed(void *cls, struct MHD_Connection *c, void **req_cls,
 /* ---------------------------------------------------------------- *
  * Life cycle
  * ---------------------------------------------------------------- */
+
+/*
+ * How many connections one address may hold (SECURITY ROB-01):
+ * limits.connections_per_address, default 32 (a browser's six and a few
+ * tabs), far below MHD's 4,000.  Behind trusted proxies every client
+ * arrives from a proxy's address, and libmicrohttpd cannot exempt single
+ * addresses from its limit, so it is off then: the proxy is where clients
+ * are told apart.
+ */
+static unsigned
+web_per_address(const struct cfg *cfg)
+{
+	return cfg->nproxies > 0 ? 0u : cfg->limits.connections_per_address;
+}
+
+/* The idle timeout of a kept-alive connection; a request itself must
+ * arrive within limits.request_seconds (see conn.h). */
+#define WEB_IDLE_SECONDS 30u
 
 /*
  * The address to bind: cfg->listen through the parser cfg_load() checked
@@ -874,6 +959,15 @@ web_start(const struct cfg *cfg, const struct keys *keys,
 		if (sspr_open(cfg, keys, &so, &w->sspr[i], err, errsize) == -1)
 			goto fail;
 	}
+	if (cfg->base_url != NULL && web_origin_parse(cfg->base_url, 1,
+	                                 w->origin, sizeof(w->origin)) == -1) {
+		errf(err, errsize,
+		    "base_url '%s' is not http(s)://host[:port][/path] with "
+		    "an ASCII host (write an internationalised name in its "
+		    "xn-- form)",
+		    cfg->base_url);
+		goto fail;
+	}
 	if (tmpl_load(SSPR_TEMPLATES_DIR "/web", &w->tmpl, err, errsize) == -1)
 		goto fail;
 	if (page_static_load(w, err, errsize) == -1)
@@ -903,13 +997,17 @@ web_start(const struct cfg *cfg, const struct keys *keys,
 		    (void *)(uintptr_t)WEB_TLS_PRIORITIES};
 		tls[3] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
 	}
+	w->conns = web_conns_new(cfg->limits.request_seconds, WEB_IDLE_SECONDS);
 	w->d = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, web_access,
 	    w, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 	    MHD_OPTION_THREAD_POOL_SIZE, 2u, MHD_OPTION_NOTIFY_COMPLETED,
 	    web_completed, w, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-	    (size_t)(64 * 1024), MHD_OPTION_CONNECTION_TIMEOUT, 30u,
-	    MHD_OPTION_CONNECTION_LIMIT, 4000u, MHD_OPTION_ARRAY, tls,
-	    MHD_OPTION_END);
+	    (size_t)(64 * 1024), MHD_OPTION_CONNECTION_TIMEOUT,
+	    WEB_IDLE_SECONDS, MHD_OPTION_NOTIFY_CONNECTION, web_conns_notify,
+	    w->conns, MHD_OPTION_CONNECTION_LIMIT, 4000u,
+	    MHD_OPTION_UNESCAPE_CALLBACK, web_framing_unescape, NULL,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, web_per_address(cfg),
+	    MHD_OPTION_ARRAY, tls, MHD_OPTION_END);
 	if (w->d == NULL) {
 		if (w->tls_cert != NULL)
 			errf(err, errsize,
@@ -948,6 +1046,7 @@ web_stop(struct web *w)
 	web_pool_free(w->pool); /* finishes the queued jobs */
 	if (w->d != NULL)
 		MHD_stop_daemon(w->d);
+	web_conns_free(w->conns);
 	for (i = w->nworkers - 1; i >= 0 && w->sspr != NULL; i--)
 		sspr_close(w->sspr[i]);
 	free(w->sspr);

@@ -87,6 +87,8 @@ struct web {
 	                                the table (else the caller's) */
 	int nworkers;
 	struct web_pool *pool;
+	struct web_conns *conns; /* open connections, request deadlines */
+	char origin[300];        /* base_url's origin (web/origin.h), or "" */
 	unsigned short port;
 	FILE *log;
 	struct {
@@ -114,6 +116,7 @@ struct web_req {
 	size_t len;
 	int too_big;
 	int done;   /* the worker finished */
+	int close;  /* refused framing: answer, then close the connection */
 	int status; /* HTTP status of the answer */
 	char *resp; /* its body (JSON), new */
 	const char *ctype;
