@@ -6,7 +6,7 @@
 #   pycheck NAME [ARGS...]     run the Python check script on stdin (with
 #                              seclib.py importable and $PORT set); its
 #                              checks are added to this test's counts, and
-#                              a script that dies without its RESULT line is
+#                              a script that dies (or runs past 300 s) without its RESULT line is
 #                              one failed check
 #   sec_finish                 "N passed, N failed"; fails the test on any
 #                              failure
@@ -34,7 +34,7 @@ pycheck() {
 	shift
 	echo "--- $name"
 	set +e
-	"$py" - "$@" >"py.$name.out" 2>&1
+	timeout 300 "$py" - "$@" >"py.$name.out" 2>&1
 	set -e
 	cat "py.$name.out"
 	res=$(sed -n 's/^RESULT passed=\([0-9]*\) failed=\([0-9]*\)$/\1 \2/p' "py.$name.out" | tail -n 1)

@@ -4,8 +4,8 @@
 #   (a) 3, 6 and 10 wrong access codes at once on one flow: afterwards the
 #       right code is refused (three wrong tries burn a code), and the
 #       user's failure count (the SSPRFAIL field) is exactly the number sent
-#       (at most reset.max_failures, where the user is locked and counting
-#       stops);
+#       below reset.max_failures; at it the user is locked (a request that
+#       read the state before the lock may still add its failure);
 #   (b) N wrong PINs at once for one user: the failure count is exactly N;
 #       N = reset.max_failures locks the user (the right PIN is refused),
 #       N = max_failures - 1 does not;
@@ -57,6 +57,10 @@ def fails(u):
     m = re.match(r"F1\$(\d+)\$", v)
     return int(m.group(1)) if m else 0
 
+def locked(u):
+    m = re.match(r"F1\$\d+\$\d+\$(\d+)", field(u, "SSPRFAIL"))
+    return bool(m) and int(m.group(1)) > time.time()
+
 def hist(rs):
     h = {}
     for r in rs:
@@ -95,9 +99,13 @@ for u, k in (("CA3", 3), ("CA6", 6), ("CA10", 10)):
     note("(a) %d wrong codes at once for %s: statuses %s; SSPRFAIL %s; SSPRCODE %s" %
          (k, u, h, field(u, "SSPRFAIL"), field(u, "SSPRCODE")))
     check("(a) %s: all %d wrong codes refused with 403" % (u, k), h == {403: k}, str(h))
-    # Counting stops at the lock: max_failures is where the user is locked.
-    want = min(k, MAXF)
-    check("(a) %s: failure count exactly %d" % (u, want), fails(u) == want, "count %d" % fails(u))
+    if k < MAXF:
+        check("(a) %s: failure count exactly %d" % (u, k), fails(u) == k, "count %d" % fails(u))
+    else:
+        # At max_failures the user is locked; requests that read the
+        # state before the lock may still add theirs.
+        check("(a) %s: failure count %d..%d and locked" % (u, MAXF, k),
+              MAXF <= fails(u) <= k and locked(u), field(u, "SSPRFAIL"))
     r = api("/api/v1/reset/code", {"flow": flow, "code": code or "-"}, src=a.next())
     check("(a) %s: the right code is refused afterwards (burned)" % u, r.status == 403,
           "%d %s" % (r.status, r.text()))
@@ -114,6 +122,8 @@ for u, n in (("CB7", MAXF - 1), ("CB8", MAXF)):
     note("(b) %d wrong PINs at once for %s: statuses %s; SSPRFAIL %s" % (n, u, h, field(u, "SSPRFAIL")))
     check("(b) %s: all %d wrong PINs refused with 403" % (u, n), h == {403: n}, str(h))
     check("(b) %s: failure count exactly %d" % (u, n), fails(u) == n, "count %d" % fails(u))
+    check("(b) %s: locked iff %d >= max_failures" % (u, n), locked(u) == (n >= MAXF),
+          field(u, "SSPRFAIL"))
     s = a.next()
     f = (api("/api/v1/reset", {"userid": u}, src=s).json() or {}).get("flow", "")
     r = api("/api/v1/reset/pin", {"flow": f, "pin": PIN}, src=s)

@@ -84,6 +84,8 @@ def hammer(name, member, send, normal=None, page=False):
         sts[r.status] = sts.get(r.status, 0) + 1
     first = seq[0]
     note("%s: statuses %s (%d busy); answer %s" % (name, sts, len(busy), first.text()[:160]))
+    for r in sorted(set((r.status, r.body) for r in rs if (r.status, r.body) != (first.status, first.body))):
+        note("%s: also answered %d %s" % (name, r[0], r[1][:200].decode("utf-8", "replace")))
     check("%s: 20 answers" % name, len(seq) + len(conc) == 20, str(len(seq) + len(conc)))
     check("%s: refused every time (4xx)" % name,
           all(400 <= r.status < 500 for r in rs), str(sts))
