@@ -9,6 +9,11 @@
 #      least 90 %; the greedy client's statuses are shown (an address over
 #      its failure budget is refused with 429 before the hashing queue,
 #      and one client holds at most a share of the queue);
+#   1b/1c. the same flood aimed only at a locked ID, then at an unknown
+#      ID: each refusal is a refused sign-on from that address and must be
+#      charged to its budget (429 once over it), or an address keeps
+#      workers busy for ever (every refusal is paced to the time of a real
+#      verify);
 #   2. 2,000 requests (4 at once) with a malformed flow token from
 #      127.0.0.3: the
 #      address is refused with 429 (and Retry-After) once over its budget,
@@ -129,49 +134,56 @@ r = api("/api/v1/reset/pin", {"flow": "x", "pin": "604938"}, src="127.0.0.1")
 check("greedy: still refused with 429 and Retry-After after the flood",
       r.status == 429 and r.header("Retry-After") is not None, "%d %s" % (r.status, r.headers))
 
-# 1b. The same flood, but only wrong enrollments for an ID that is locked
-# (VICTIM is, after the flood above): every one is a refused sign-on from
-# this address and must be charged to its budget, or an address could
-# keep workers busy for ever (each refusal is paced to the time of a real
-# verify) by aiming at locked IDs.
-GREEDY2 = "127.0.0.5"
-stop2 = threading.Event()
-g2 = {}
-def greedy_locked(i):
-    n = 0
-    while not stop2.is_set() and n < 10000:
-        n += 1
-        r = api("/api/v1/enroll", {"userid": "VICTIM", "password": "WRONG%02d" % (n % 100),
-            "email": "x@example.com", "pin": PIN, "questions": QS}, src=GREEDY2, timeout=15)
-        k = "%d%s" % (r.status, " busy" if r.status == 503 and b'"busy"' in r.body else "")
-        with glock:
-            g2[k] = g2.get(k, 0) + 1
-polite.update({"tries": 0, "ok": 0, "fail": {}})
-del lat[:]
-DURATION = 6.0
-gs = [threading.Thread(target=greedy_locked, args=(i,), daemon=True) for i in range(CONNS)]
-for t in gs:
-    t.start()
-time.sleep(0.3)
-pt = threading.Thread(target=polite_client, daemon=True)
-pt.start()
-pt.join(DURATION + 30)
-stop2.set()
-for t in gs:
-    t.join(30)
-rate = polite["ok"] / polite["tries"] if polite["tries"] else 0.0
-lat.sort()
-note("greedy at a locked ID (%s, %d connections, %.0f s): %s" % (GREEDY2, CONNS, DURATION, g2))
-note("polite meanwhile: %d/%d ok = %.1f %%; latency p50 %.0f ms, p95 %.0f ms; failures %s"
-     % (polite["ok"], polite["tries"], 100 * rate, lat[len(lat) // 2] if lat else 0,
-        lat[int(len(lat) * 0.95)] if lat else 0, polite["fail"]))
-check("polite client (greedy at a locked ID): success rate >= 90 %% (%.1f %%)" % (100 * rate),
-      rate >= 0.9, str(polite["fail"]))
-admitted = g2.get("403", 0)
-if not check("greedy at a locked ID: refused with 429 once over its budget "
-             "(at most 20 + %d refusals admitted, %d were)" % (CONNS, admitted),
-             g2.get("429", 0) > 0 and admitted <= 20 + CONNS, str(g2)):
-    note("STRICT: refusals of enrollments for a locked ID are not charged to the address")
+# 1b. The same flood, but only wrong enrollments for one ID the ESM is
+# never asked about: a locked ID (VICTIM is, after the flood above), then
+# an unknown one.  Every one is a refused sign-on from this address and
+# must be charged to its budget, or an address could keep workers busy for
+# ever (each refusal is paced to the time of a real verify) by aiming at
+# such IDs.
+def flood_one_id(uid, src, seconds, label):
+    """Wrong enrollments for uid only, from src over CONNS connections,
+    with the polite client running: every refusal must be charged."""
+    stop2 = threading.Event()
+    g2 = {}
+    def conn(i):
+        n = 0
+        while not stop2.is_set() and n < 10000:
+            n += 1
+            r = api("/api/v1/enroll", {"userid": uid, "password": "WRONG%02d" % (n % 100),
+                "email": "x@example.com", "pin": PIN, "questions": QS}, src=src, timeout=15)
+            k = "%d%s" % (r.status, " busy" if r.status == 503 and b'"busy"' in r.body else "")
+            with glock:
+                g2[k] = g2.get(k, 0) + 1
+    global DURATION
+    polite.update({"tries": 0, "ok": 0, "fail": {}})
+    del lat[:]
+    DURATION = seconds
+    gs = [threading.Thread(target=conn, args=(i,), daemon=True) for i in range(CONNS)]
+    for t in gs:
+        t.start()
+    time.sleep(0.3)
+    pt = threading.Thread(target=polite_client, daemon=True)
+    pt.start()
+    pt.join(seconds + 30)
+    stop2.set()
+    for t in gs:
+        t.join(30)
+    rate = polite["ok"] / polite["tries"] if polite["tries"] else 0.0
+    lat.sort()
+    note("greedy at %s (%s, %d connections, %.0f s): %s" % (label, src, CONNS, seconds, g2))
+    note("polite meanwhile: %d/%d ok = %.1f %%; latency p50 %.0f ms, p95 %.0f ms; failures %s"
+         % (polite["ok"], polite["tries"], 100 * rate, lat[len(lat) // 2] if lat else 0,
+            lat[int(len(lat) * 0.95)] if lat else 0, polite["fail"]))
+    check("polite client (greedy at %s): success rate >= 90 %% (%.1f %%)" % (label, 100 * rate),
+          rate >= 0.9, str(polite["fail"]))
+    admitted = g2.get("403", 0)
+    if not check("greedy at %s: refused with 429 once over its budget "
+                 "(at most 20 + %d refusals admitted, %d were)" % (label, CONNS, admitted),
+                 g2.get("429", 0) > 0 and admitted <= 20 + CONNS, str(g2)):
+        note("STRICT: refusals of enrollments for %s are not charged to the address" % label)
+
+flood_one_id("VICTIM", "127.0.0.5", 6.0, "a locked ID")
+flood_one_id("NOSUCH", "127.0.0.6", 4.0, "an unknown ID")
 ok, h = healthy()
 check("/healthz after the flood", ok)
 finish()
