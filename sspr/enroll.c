@@ -346,12 +346,9 @@ sspr_enroll(
 	}
 	if (enroll_signon(s, r, w->userid, idx, (size_t)n, tgt, &ntgt, skipped,
 	        &nskip, res, &why) == -1) {
-		if (res->status == SSPR_DENIED && strcmp(why, "signon") == 0) {
-			if (sspr_fail(s, sspr_primary(s), w->userid) == -1 &&
-			    u.exists)
-				why = "fail-not-counted";
-			ratelimit_fail(s->rl, r->client, now);
-		}
+		if (res->status == SSPR_DENIED && strcmp(why, "signon") == 0 &&
+		    sspr_fail(s, sspr_primary(s), w->userid) == -1 && u.exists)
+			why = "fail-not-counted";
 		goto out;
 	}
 	if (enroll_previous(
@@ -430,9 +427,14 @@ hashfail:
 	why = "hash";
 	enroll_fail(res, SSPR_UNAVAILABLE, "hashing failed (out of memory)");
 out:
-	/* A refusal takes as long as one the ESM decided (REC-02). */
-	if (res->status == SSPR_DENIED)
+	/* Every refusal counts against the address, whatever the ID's
+	 * state (a flood at a locked or unknown ID is a flood too), and
+	 * takes as long as one the ESM decided (REC-02). */
+	if (res->status == SSPR_DENIED) {
+		if (why == NULL || strcmp(why, "client-rate-limited") != 0)
+			ratelimit_fail(s->rl, r->client, now);
 		sspr_signon_pace(s, &start);
+	}
 	if (w->userid[0] != '\0') {
 		if (why != NULL && strcmp(why, "client-rate-limited") == 0) {
 			struct audit_event ev = {.action = "enroll",

@@ -322,16 +322,28 @@ api_names(struct web_req *rq, json_t *o, const char *key,
 	if (!json_is_array(a) || json_array_size(a) >= SSPR_MAX_SYSTEMS)
 		goto bad;
 	for (i = 0; i < json_array_size(a); i++) {
+		const struct cfg *cfg = rq->w->cfg;
+		char q[TEXT_QUOTE_MAX + 8];
 		size_t k;
 
 		if (!json_is_string(json_array_get(a, i)))
 			goto bad;
 		names[i] = json_string_value(json_array_get(a, i));
-		/* A set: a name twice, in any case, is refused by name. */
+		/* A set of configured systems: an unknown name, or a name
+		 * twice in any case, is refused naming the member. */
+		for (k = 0; k < cfg->nsystems; k++)
+			if (strcasecmp(cfg->systems[k].name, names[i]) == 0)
+				break;
+		if (k == cfg->nsystems) {
+			snprintf(msg, sizeof(msg),
+			    "'%s' names '%s', which is not a configured "
+			    "system",
+			    key, text_quote(q, sizeof(q), names[i], 8));
+			web_error(rq, 400, "bad-request", msg);
+			return -1;
+		}
 		for (k = 0; k < i; k++)
 			if (strcasecmp(names[k], names[i]) == 0) {
-				char q[TEXT_QUOTE_MAX + 8];
-
 				snprintf(msg, sizeof(msg),
 				    "'%s' names '%s' more than once", key,
 				    text_quote(q, sizeof(q), names[i], 8));
@@ -447,7 +459,7 @@ api_enroll(struct web_req *rq, struct sspr *s)
 	struct sspr_enroll_req er;
 	struct sspr_result res;
 	json_t *o, *qs;
-	size_t i;
+	size_t i, k;
 	int bad = 0, rc;
 
 	memset(&er, 0, sizeof(er));
@@ -481,6 +493,22 @@ api_enroll(struct web_req *rq, struct sspr *s)
 		}
 		er.qid[i] = json_string_value(qq);
 		er.answer[i] = json_string_value(qa);
+		/* The three questions are a set of the catalogue's. */
+		if (policy_question(er.qid[i]) == NULL) {
+			web_error(rq, 400, "bad-request",
+			    "'questions' names a question that is not in the "
+			    "catalogue (GET /api/v1/questions)");
+			bad = 1;
+			break;
+		}
+		for (k = 0; k < i; k++)
+			if (strcasecmp(er.qid[k], er.qid[i]) == 0) {
+				web_error(rq, 400, "bad-request",
+				    "'questions' names one question more than "
+				    "once");
+				bad = 1;
+				break;
+			}
 	}
 	if (!bad && api_names(rq, o, "systems", er.systems) == -1)
 		bad = 1;

@@ -204,24 +204,33 @@ for st, u in STATES + [("operator", "HELP01")]:
     got.append((st, u, r))
 same("POST /helpdesk", got)
 
+import re as _re
+def page_flow(r):
+    m = _re.search(rb'name="flow" value="([^"]*)"', r.body)
+    return m.group(1).decode() if m else ""
+
 pstart, ppin, pcode, jars = [], [], [], {}
 for st, u in STATES:
     s = a.next()
     r, jar = page_post("/reset", {"userid": u}, s)
     jar.update(r.cookies())
     pstart.append((st, u, r))
-    jars[st] = (jar, s)
-check("page reset: sets the flow cookie", "__Host-flow" in pstart[0][2].cookies(),
-      str(pstart[0][2].headers))
+    jars[st] = (jar, s, page_flow(r))
+# The flow travels in each page's form, bound to this browser by the
+# __Host-fb cookie; no flow cookie.
+check("page reset: the PIN page carries the flow", page_flow(pstart[0][2]) != "",
+      pstart[0][2].text()[:300])
+check("page reset: binds the flow to the browser", "__Host-fb" in jars[STATES[0][0]][0],
+      str(jars[STATES[0][0]][0].keys()))
 same("POST /reset", pstart)
 for st, u in STATES:
-    jar, s = jars[st]
-    r, _ = page_post("/reset/pin", {"pin": "604938"}, s, jar=dict(jar))
+    jar, s, fl = jars[st]
+    r, _ = page_post("/reset/pin", {"pin": "604938", "flow": fl}, s, jar=dict(jar))
     ppin.append((st, u, r))
 same("POST /reset/pin", ppin)
 for st, u in STATES:
-    jar, s = jars[st]
-    r, _ = page_post("/reset/code", {"code": "ABCDEFGH"}, s, jar=dict(jar))
+    jar, s, fl = jars[st]
+    r, _ = page_post("/reset/code", {"code": "ABCDEFGH", "flow": fl}, s, jar=dict(jar))
     pcode.append((st, u, r))
 same("POST /reset/code", pcode)
 finish()
