@@ -176,6 +176,17 @@ def flood_one_id(uid, src, seconds, label):
             lat[int(len(lat) * 0.95)] if lat else 0, polite["fail"]))
     check("polite client (greedy at %s): success rate >= 90 %% (%.1f %%)" % (label, 100 * rate),
           rate >= 0.9, str(polite["fail"]))
+    # A slow build may not reach the budget within the flood: go on, one
+    # request at a time, until the address is refused (or clearly is
+    # not), so the check does not depend on the machine's speed.
+    admitted = g2.get("403", 0)
+    n = 0
+    while g2.get("429", 0) == 0 and n < 20 + CONNS:
+        n += 1
+        r = api("/api/v1/enroll", {"userid": uid, "password": "WRONG%02d" % n,
+            "email": "x@example.com", "pin": PIN, "questions": QS}, src=src, timeout=15)
+        k = "%d%s" % (r.status, " busy" if r.status == 503 and b'"busy"' in r.body else "")
+        g2[k] = g2.get(k, 0) + 1
     admitted = g2.get("403", 0)
     if not check("greedy at %s: refused with 429 once over its budget "
                  "(at most 20 + %d refusals admitted, %d were)" % (label, CONNS, admitted),
