@@ -160,7 +160,7 @@ enroll_signon(struct sspr *s, const struct sspr_enroll_req *r,
 	}
 	if (k == 0) {
 		/* The work of a verify, as if the ESM had been asked. */
-		(void)secret_dummy_verify(&s->params);
+		sspr_signon_dummy(s);
 		return enroll_fail(res, SSPR_DENIED, "");
 	}
 	sspr_signon_verify(s, jobs, k);
@@ -340,7 +340,7 @@ sspr_enroll(
 	}
 	if (sspr_locked(s, &u)) {
 		why = "locked";
-		(void)secret_dummy_verify(&s->params);
+		sspr_signon_dummy(s);
 		enroll_fail(res, SSPR_DENIED, "");
 		goto out;
 	}

@@ -94,7 +94,7 @@ sspr_hd_login(struct sspr *s, const char *userid, const char *password,
 	}
 	if (sspr_locked(s, &u)) {
 		why = "locked";
-		(void)secret_dummy_verify(&s->params);
+		sspr_signon_dummy(s);
 		goto out;
 	}
 	may = sspr_signon_allowed(s, sspr_primary(s), uid, 1, &eu, &why);
@@ -105,7 +105,7 @@ sspr_hd_login(struct sspr *s, const char *userid, const char *password,
 	if (may == -1)
 		out->status = SSPR_UNAVAILABLE;
 	if (may == 0) /* the work of a verify, as if the ESM were asked */
-		(void)secret_dummy_verify(&s->params);
+		sspr_signon_dummy(s);
 	if (may != 1)
 		goto out;
 	memset(&job, 0, sizeof(job));

@@ -264,6 +264,10 @@ int sspr_signon_allowed(struct sspr *s, struct sspr_sys *sys, const char *uid,
  * systems must differ), and note how long it took (the pace). */
 void sspr_signon_verify(struct sspr *s, struct sspr_signon *jobs, size_t n);
 
+/* The work of a verify when the ESM is not asked (a dummy Argon2),
+ * noted in the pace like a verify. */
+void sspr_signon_dummy(struct sspr *s);
+
 /* Sleep until a refusal that began at start (CLOCK_MONOTONIC) has taken
  * the pace: every refused sign-on takes as long as one the ESM refused. */
 void sspr_signon_pace(struct sspr *s, const struct timespec *start);

@@ -29,6 +29,15 @@ sec_serve() {
 	exit 1
 }
 
+# Timing means something only in an optimised build: a sanitizer slows
+# each path by its own factor.  The figures are printed in every build;
+# the timing checks are made where SECURITY_TIMED is 1.
+if ldd "$SSPR" 2>/dev/null | grep -qE 'lib(a|t)san'; then
+	export SECURITY_TIMED=0
+else
+	export SECURITY_TIMED=1
+fi
+
 pycheck() {
 	local name=$1 res p f
 	shift
