@@ -107,14 +107,36 @@ sspr_signon_dummy(struct sspr *s)
 	ratelimit_pace_note(s->rl, signon_ms_since(&t0));
 }
 
+/* Where this thread's caller wants the pace's deadline instead of a
+ * sleep (sspr_signon_defer), or NULL. */
+static _Thread_local struct timespec *signon_deferred;
+
+void
+sspr_signon_defer(struct timespec *until)
+{
+	signon_deferred = until;
+}
+
 void
 sspr_signon_pace(struct sspr *s, const struct timespec *start)
 {
-	long left = ratelimit_pace_ms(s->rl) - signon_ms_since(start);
+	long pace = ratelimit_pace_ms(s->rl);
+	long left = pace - signon_ms_since(start);
 	struct timespec ts;
 
 	if (left <= 0)
 		return;
+	if (signon_deferred != NULL) {
+		ts = *start;
+		ts.tv_sec += (time_t)(pace / 1000);
+		ts.tv_nsec += (pace % 1000) * 1000000L;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		*signon_deferred = ts;
+		return;
+	}
 	ts.tv_sec = (time_t)(left / 1000);
 	ts.tv_nsec = (left % 1000) * 1000000L;
 	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)

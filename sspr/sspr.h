@@ -213,4 +213,16 @@ struct sspr_complete_req {
 int sspr_reset_complete(struct sspr *s, const struct sspr_complete_req *req,
     struct sspr_result *res);
 
+/* ---- pacing ---- */
+
+/*
+ * A refused sign-on is held until it has taken as long as one the ESM
+ * refused.  By default the calling thread sleeps; a server that can hold
+ * the answer without holding the thread (web/delay.h) passes a slot here
+ * before the call (NULL after it): the deadline (CLOCK_MONOTONIC) is
+ * written there instead, or the slot is left as it was when there is
+ * nothing to wait for.  Per thread.
+ */
+void sspr_signon_defer(struct timespec *until);
+
 #endif

@@ -20,6 +20,7 @@
 #include "compat/textfile.h"
 #include "sspr/ratelimit.h"
 #include "web/conn.h"
+#include "web/delay.h"
 #include "web/framing.h"
 #include "web/origin.h"
 #include "web/tmpl.h"
@@ -597,7 +598,20 @@ web_job_run(void *arg, int worker)
 {
 	struct web_req *rq = arg;
 
+	/* A refusal's pace holds the answer, not the worker. */
+	memset(&rq->not_before, 0, sizeof(rq->not_before));
+	sspr_signon_defer(&rq->not_before);
 	web_dispatch(rq, rq->w->sspr[worker]);
+	sspr_signon_defer(NULL);
+}
+
+static void
+web_resume(void *arg)
+{
+	struct web_req *rq = arg;
+
+	rq->done = 1;
+	MHD_resume_connection(rq->conn);
 }
 
 static void
@@ -605,8 +619,10 @@ web_job_done(void *arg)
 {
 	struct web_req *rq = arg;
 
-	rq->done = 1;
-	MHD_resume_connection(rq->conn);
+	if (rq->not_before.tv_sec != 0)
+		web_delay_add(rq->w->delay, &rq->not_before, web_resume, rq);
+	else
+		web_resume(rq);
 }
 
 /* path matches r's path (see WEB_PARAM); the {id} segment goes to param
@@ -972,6 +988,7 @@ web_start(const struct cfg *cfg, const struct keys *keys,
 		goto fail;
 	if (page_static_load(w, err, errsize) == -1)
 		goto fail;
+	w->delay = web_delay_new();
 	w->pool = web_pool_new(
 	    w->nworkers, opts->queue > 0 ? opts->queue : 4 * w->nworkers);
 	if (web_listen_addr(cfg, opts->port, &sa, &flags, err, errsize) == -1)
@@ -1043,7 +1060,8 @@ web_stop(struct web *w)
 		return;
 	if (w->d != NULL)
 		MHD_quiesce_daemon(w->d);
-	web_pool_free(w->pool); /* finishes the queued jobs */
+	web_pool_free(w->pool);   /* finishes the queued jobs */
+	web_delay_free(w->delay); /* answers what they held */
 	if (w->d != NULL)
 		MHD_stop_daemon(w->d);
 	web_conns_free(w->conns);

@@ -88,6 +88,7 @@ struct web {
 	int nworkers;
 	struct web_pool *pool;
 	struct web_conns *conns; /* open connections, request deadlines */
+	struct web_delay *delay; /* answers held for the pace (delay.h) */
 	char origin[300];        /* base_url's origin (web/origin.h), or "" */
 	unsigned short port;
 	FILE *log;
@@ -121,12 +122,14 @@ struct web_req {
 	char *resp; /* its body (JSON), new */
 	const char *ctype;
 	const char *retry_after;
-	char retry_buf[24];      /* retry_after when computed */
-	const char *location;    /* a redirect (static) */
-	const char *www_auth;    /* a WWW-Authenticate value (401) */
-	const char *clear_site;  /* a Clear-Site-Data value */
-	struct sspr_hd_actor op; /* WR_OPERATOR routes: the operator */
-	char *cookies[4];        /* Set-Cookie values, new */
+	char retry_buf[24];         /* retry_after when computed */
+	struct timespec not_before; /* the answer is held until then
+	                               (CLOCK_MONOTONIC; 0: not held) */
+	const char *location;       /* a redirect (static) */
+	const char *www_auth;       /* a WWW-Authenticate value (401) */
+	const char *clear_site;     /* a Clear-Site-Data value */
+	struct sspr_hd_actor op;    /* WR_OPERATOR routes: the operator */
+	char *cookies[4];           /* Set-Cookie values, new */
 	int ncookies;
 	struct timespec start;
 };
