@@ -36,7 +36,7 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1 \
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	run build-sanitize -DSANITIZE=ON
 if [[ ${#ctest_args[@]} -eq 0 ]]; then
-	ctest_args=(-R '^(sspr/|http/|unit/test_(pool|ratelimit|audit|hdsession))')
+	ctest_args=(-R '^(sspr/|http/|unit/test_(pool|ratelimit|audit|hdsession|delay))')
 fi
 # A data race fails the test (halt_on_error); the report names both
 # threads.  second_deadlock_stack helps read a lock-order report.
