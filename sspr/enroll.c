@@ -131,7 +131,7 @@ enroll_signon(struct sspr *s, const struct sspr_enroll_req *r,
 		struct sspr_sys *sys = &s->sys[idx[i]];
 
 		switch (sspr_signon_allowed(
-		    s, sys, userid, s->cfg->reset.allow_privileged, &eu, &no)) {
+		    sys, userid, s->cfg->reset.allow_privileged, &eu, &no)) {
 		case -1:
 			*why = no;
 			return enroll_fail(res, SSPR_UNAVAILABLE,

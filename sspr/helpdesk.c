@@ -97,7 +97,7 @@ sspr_hd_login(struct sspr *s, const char *userid, const char *password,
 		sspr_signon_dummy(s);
 		goto out;
 	}
-	may = sspr_signon_allowed(s, sspr_primary(s), uid, 1, &eu, &why);
+	may = sspr_signon_allowed(sspr_primary(s), uid, 1, &eu, &why);
 	if (may == 1 && !hd_in_group(&eu, h->group)) {
 		may = 0;
 		why = "not-member";

@@ -26,14 +26,13 @@
 #define SIGNON_ASSUMED_REVOKE 3
 
 int
-sspr_signon_allowed(struct sspr *s, struct sspr_sys *sys, const char *uid,
-    int allow_special, struct esm_user *eu, const char **why)
+sspr_signon_allowed(struct sspr_sys *sys, const char *uid, int allow_special,
+    struct esm_user *eu, const char **why)
 {
 	struct esm_err e;
 	enum esm_result rv;
 	int limit;
 
-	(void)s;
 	memset(eu, 0, sizeof(*eu));
 	rv = esm_lookup(sys->esm, uid, eu, &e);
 	if (rv == ESM_TEMPFAIL) {

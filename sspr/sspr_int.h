@@ -257,7 +257,7 @@ struct sspr_signon {
  * not privileged (unless allow_special), and one more failure cannot
  * reach the ESM's revoke count.  0 (why says which), or -1 when the ESM
  * could not answer.  eu gets the user as the ESM described it. */
-int sspr_signon_allowed(struct sspr *s, struct sspr_sys *sys, const char *uid,
+int sspr_signon_allowed(struct sspr_sys *sys, const char *uid,
     int allow_special, struct esm_user *eu, const char **why);
 
 /* Run every job's verify, in parallel (one thread per system; the

@@ -184,6 +184,16 @@ def diff(a, b):
                                           lineterm="", n=1))
 
 
+def listuser(db, user):
+    """`sspr esm --db db LISTUSER user CSDATA`: the ESM's own view of a
+    user, custom fields included."""
+    import subprocess
+    r = subprocess.run([os.environ["SSPR"], "esm", "--db", db,
+                        "LISTUSER %s CSDATA" % user],
+                       capture_output=True, text=True, timeout=30)
+    return r.stdout
+
+
 def median(xs):
     return statistics.median(xs) if xs else float("nan")
 

@@ -47,9 +47,7 @@ ANS = {"Q01": "Rex the dog", "Q02": "Lindenberg", "Q03": "Hannelore"}
 MAXF = 8
 
 def field(u, name):
-    r = subprocess.run([SSPR, "esm", "--db", "prod.db", "LISTUSER %s CSDATA" % u],
-                       capture_output=True, text=True, timeout=30)
-    m = re.search(r"^\s*%s=\s*(\S*)\s*$" % name, r.stdout, re.M)
+    m = re.search(r"^\s*%s=\s*(\S*)\s*$" % name, listuser("prod.db", u), re.M)
     return m.group(1) if m else ""
 
 def fails(u):

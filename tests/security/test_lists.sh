@@ -54,9 +54,7 @@ def esm_state():
     out = []
     for db in ("prod.db", "dr.db"):
         for u in ("LU1", "LU2", "TGT"):
-            r = subprocess.run([SSPR, "esm", "--db", db, "LISTUSER %s CSDATA" % u],
-                               capture_output=True, text=True, timeout=30)
-            out.append(re.sub(r"LAST-ACCESS=.*", "", r.stdout))
+            out.append(re.sub(r"LAST-ACCESS=.*", "", listuser(db, u)))
     return out
 
 def enroll_body(u, **kw):
