@@ -85,9 +85,14 @@ pool_main(void *arg)
 		p->jobs++;
 		pthread_mutex_unlock(&p->lock);
 		it.job.run(it.job.arg, self);
-		it.job.done(it.job.arg);
+		/* The place is given back before the answer goes out: a
+		 * client that sends its next request as soon as it has
+		 * the answer must find its share free again. */
 		pthread_mutex_lock(&p->lock);
 		pool_release(p, it.holder);
+		pthread_mutex_unlock(&p->lock);
+		it.job.done(it.job.arg);
+		pthread_mutex_lock(&p->lock);
 	}
 	pthread_mutex_unlock(&p->lock);
 	return NULL;

@@ -2,7 +2,7 @@
  * test_pool.c - web/pool.c: every job runs and is resumed; the queue
  * refuses when full; one client holds at most its share of the places
  * (queued and running), so another client still gets in; a share is
- * given back when its job ends.
+ * given back when its job ends, before its answer goes out.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 
 #include "web/pool.h"
@@ -127,12 +128,47 @@ test_share_given_back(void **state)
 	web_pool_free(p);
 }
 
+/* A client that sends its next request the moment it has its answer
+ * (done) finds its place free: the share is given back before done. */
+static struct web_pool *chain_pool;
+static atomic_int chain_left, chain_refused;
+
+static void
+job_done_chain(void *arg)
+{
+	struct web_job j = {job_run, job_done_chain, arg};
+
+	if (atomic_fetch_sub(&chain_left, 1) > 1 &&
+	    web_pool_submit(chain_pool, &j, "one") != 0)
+		atomic_fetch_add(&chain_refused, 1);
+}
+
+static void
+test_share_before_answer(void **state)
+{
+	struct web_job j = {job_run, job_done_chain, NULL};
+
+	(void)state;
+	set_gate(1);
+	atomic_store(&ran, 0);
+	atomic_store(&chain_left, 20);
+	atomic_store(&chain_refused, 0);
+	chain_pool = web_pool_new(1, 3); /* share 1 */
+	assert_int_equal(web_pool_submit(chain_pool, &j, "one"), 0);
+	while (atomic_load(&chain_left) > 0 && atomic_load(&chain_refused) == 0)
+		sched_yield();
+	web_pool_free(chain_pool);
+	assert_int_equal(atomic_load(&chain_refused), 0);
+	assert_int_equal(atomic_load(&ran), 20);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_share),
 	    cmocka_unit_test(test_share_given_back),
+	    cmocka_unit_test(test_share_before_answer),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
