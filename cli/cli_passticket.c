@@ -59,6 +59,8 @@ cli_ptkt_uint(const char *s, const char *what, uint64_t max, uint64_t *out)
 	unsigned long long v;
 	char *end;
 
+	*out = 0; /* set on every path: the callers' compilers need not
+	             follow cli_error() to see it */
 	errno = 0;
 	v = strtoull(s, &end, 10);
 	if (*s == '\0' || *s == '-' || *end != '\0' || errno != 0 || v > max)

@@ -8,9 +8,11 @@
  *     secrets (passwords, phrases, PassTicket keys, codes) at end of life;
  *   - freezero(): wipe then free, NULL-safe;
  *   - ct_equal(): constant-time comparison of two byte strings;
- *   - attribute macros (PRINTF_LIKE, WARN_UNUSED, NORETURN);
- *   - UNITTEST: `static` in the product, nothing in the unit-test build, so
- *     file-local helpers can be tested directly.
+ *   - attribute macros (PRINTF_LIKE, WARN_UNUSED, NORETURN).
+ *
+ * The product, the tests and the fuzzers link one build of the core: a
+ * step that a test checks directly is declared in the file's internal
+ * header (for example web/tmpl_int.h), never compiled differently.
  *
  * Invariant: nothing here allocates except where documented, and nothing
  * here ever logs.
@@ -23,12 +25,6 @@
 #define PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
 #define WARN_UNUSED       __attribute__((warn_unused_result))
 #define NORETURN          __attribute__((noreturn))
-
-#ifdef UNITTESTS
-#define UNITTEST
-#else
-#define UNITTEST static
-#endif
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 

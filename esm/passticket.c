@@ -34,6 +34,7 @@
  * intermediate digest, is wiped before return.
  */
 #include "esm/passticket.h"
+#include "esm/passticket_int.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -48,7 +49,6 @@
 #include "compat/banned.h"
 
 #define PASSTICKET_NAME_LEN 8
-#define PASSTICKET_MAX_CAND 256 /* 2^8 window choices at most */
 #define PASSTICKET_MASK24   UINT64_C(0xFFFFFF)
 #define PASSTICKET_MASK48   UINT64_C(0xFFFFFFFFFFFF)
 
@@ -81,21 +81,6 @@ static const char passticket_legacy_alpha[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 static const char passticket_enhanced_alpha[] =
     "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
-
-/* Helpers that the unit tests call directly (see compat.h, UNITTEST). */
-UNITTEST int passticket_pads(const char *user, unsigned char pad[12]);
-UNITTEST void passticket_des_key(
-    struct des_ctx *ctx, const unsigned char key[PASSTICKET_LEGACY_KEY]);
-UNITTEST uint16_t passticket_permute(unsigned round, uint16_t in);
-UNITTEST void passticket_translate(uint32_t r5, char out[PASSTICKET_LEN + 1]);
-UNITTEST size_t passticket_untranslate(
-    const char ticket[PASSTICKET_LEN], uint32_t cand[PASSTICKET_MAX_CAND]);
-UNITTEST int passticket_legacy_results(const struct passticket_key *k,
-    const char *user, const char *appl, uint32_t t32, uint32_t res[3],
-    uint32_t trace[6]);
-UNITTEST int passticket_enhanced_results(const struct passticket_key *k,
-    const char *user, const char *appl, uint64_t t, uint64_t res[3],
-    uint64_t trace[6]);
 
 /* The EBCDIC byte of one name character (lower case folded), or -1. */
 static int
@@ -216,7 +201,7 @@ passticket_nearest(uint64_t now, uint64_t low, unsigned bits)
  * PAD1 || PAD2 (§2.2): the EBCDIC user ID without its blanks, filled on the
  * right with X'55' to 12 bytes.  Returns 0, or -1 for a bad user ID.
  */
-UNITTEST int
+int
 passticket_pads(const char *user, unsigned char pad[12])
 {
 	unsigned char u8[PASSTICKET_NAME_LEN];
@@ -233,7 +218,7 @@ passticket_pads(const char *user, unsigned char pad[12])
  * Schedule a DES key, ignoring its parity bits (spec pitfall 10): parity is
  * fixed on a wiped stack copy, and a weak key is accepted, as RACF does.
  */
-UNITTEST void
+void
 passticket_des_key(
     struct des_ctx *ctx, const unsigned char key[PASSTICKET_LEGACY_KEY])
 {
@@ -245,7 +230,7 @@ passticket_des_key(
 }
 
 /* Step G of round `round` (1-6): gather, output bit i = input bit tab[i]. */
-UNITTEST uint16_t
+uint16_t
 passticket_permute(unsigned round, uint16_t in)
 {
 	const unsigned char *tab = passticket_perm[(round - 1) % 6];
@@ -275,7 +260,7 @@ passticket_unpermute(unsigned round, uint16_t out)
  * 4k - 1 (1 = leftmost, modulo 32), mod 36, over A-Z0-9.  The window is the
  * top 6 bits of Result-5 rotated left by 4k - 2.
  */
-UNITTEST void
+void
 passticket_translate(uint32_t r5, char out[PASSTICKET_LEN + 1])
 {
 	unsigned k, w;
@@ -342,7 +327,7 @@ passticket_untranslate_step(const unsigned char idx[PASSTICKET_LEN], unsigned k,
  * i + 36 differ in their first 2 bits and share their last 2, so each
  * window is forced by the one before it; the callers stay general anyway.
  */
-UNITTEST size_t
+size_t
 passticket_untranslate(
     const char ticket[PASSTICKET_LEN], uint32_t cand[PASSTICKET_MAX_CAND])
 {
@@ -445,7 +430,7 @@ passticket_untimecoder(const struct passticket_legacy *st, uint32_t r5)
  * res[2] = Result-5; trace (may be NULL) as for passticket_timecoder().
  * Returns 0, or -1 for a bad key, user ID or APPLID.
  */
-UNITTEST int
+int
 passticket_legacy_results(const struct passticket_key *k, const char *user,
     const char *appl, uint32_t t32, uint32_t res[3], uint32_t trace[6])
 {
@@ -560,7 +545,7 @@ passticket_enhanced_decode(struct passticket_enhanced *st, uint64_t p)
  * trace (may be NULL) gets L3B || R3B after each round.  Returns 0, or -1
  * for a bad key, user ID or APPLID.
  */
-UNITTEST int
+int
 passticket_enhanced_results(const struct passticket_key *k, const char *user,
     const char *appl, uint64_t t, uint64_t res[3], uint64_t trace[6])
 {

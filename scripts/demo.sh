@@ -100,6 +100,7 @@ cat >demo/sspr.json <<'CFG'
   "base_url": "http://localhost:8080",
   "state_dir": ".",
   "key_file": "keys.json",
+  "data_dir": "../templates",
   "systems": [
     {"name": "PROD", "backend": "embedded", "db": "esm.db", "applid": "SSPRAPPL", "role": "primary"},
     {"name": "DR", "backend": "embedded", "db": "dr.db", "applid": "SSPRAPPL"}

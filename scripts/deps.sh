@@ -11,7 +11,7 @@ set -euo pipefail
 build_pkgs=(gcc make cmake pkg-config
 	libmicrohttpd-dev libcurl4-gnutls-dev libargon2-dev libjansson-dev
 	libsqlite3-dev nettle-dev libutf8proc-dev libldap2-dev libgnutls28-dev)
-test_pkgs=(libcmocka-dev python3 clang-format git python3-aiosmtpd openssl curl wrk
+test_pkgs=(libcmocka-dev clang libclang-rt-14-dev python3 clang-format git python3-aiosmtpd openssl curl wrk
 	chromium fonts-dejavu-core nodejs)
 
 case "${1:-build}" in

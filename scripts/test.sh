@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# test.sh - run every test of sspr: installs what is missing, builds three
-# times (normal; AddressSanitizer + UndefinedBehaviorSanitizer; and
-# ThreadSanitizer), runs the whole ctest suite on the first two builds and
-# the threaded parts' tests (the flows in process, the HTTP server, the
-# worker pool and the shared tables) on the third.
+# test.sh - run every test of sspr: installs what is missing, then
+#   - builds three times with warnings as errors and runs the tests:
+#     normal (with the benchmarks), AddressSanitizer + UndefinedBehavior-
+#     Sanitizer (the whole suite), ThreadSanitizer (the threaded parts:
+#     the flows in process, the HTTP server, the worker pool and the shared
+#     tables);
+#   - builds what a packager builds (Release with gcc) and the fuzzers
+#     (clang, -DFUZZ=ON), warnings as errors, without running them.
 #
-#   scripts/test.sh            both builds
+#   scripts/test.sh            everything
 #   scripts/test.sh -L unit    extra arguments go to ctest
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,7 +20,8 @@ run() {
 	local dir=$1
 	shift
 	echo "== $dir: configure and build"
-	cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
+	cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWERROR=ON \
+		-DSSPR_TESTS=ON "$@" >/dev/null
 	cmake --build "$dir" -j "$jobs"
 	echo "== $dir: test"
 	rm -f "$dir/bench.txt" "$dir/bench.json" "$dir/bench_replicate.txt"
@@ -30,8 +34,20 @@ run() {
 	done
 }
 
+# Build only: a build type or compiler the test builds do not cover.
+build_only() {
+	local dir=$1 cc=$2 type=$3
+	shift 3
+	echo "== $dir: $cc $type build (warnings are errors)"
+	CC=$cc cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE="$type" -DWERROR=ON \
+		-DSSPR_TESTS=ON "$@" >/dev/null
+	cmake --build "$dir" -j "$jobs"
+}
+
 ctest_args=("$@")
-run build
+build_only build-release gcc Release
+build_only build-fuzz clang RelWithDebInfo -DFUZZ=ON
+run build -DSSPR_BENCH=ON
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1 \
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	run build-sanitize -DSANITIZE=ON

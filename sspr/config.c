@@ -79,6 +79,7 @@ static const struct cfg_key cfg_top_keys[] = {
     {"base_url", JX_STRING},
     {"state_dir", JX_STRING},
     {"key_file", JX_STRING},
+    {"data_dir", JX_STRING},
     {"systems", JX_ARRAY},
     {"mail", JX_OBJECT},
     {"reset", JX_OBJECT},
@@ -1435,6 +1436,15 @@ cfg_parse(struct cfg_ctx *ctx, json_t *root, struct cfg *c)
 		c->key_file = strbuf_detach(&sb);
 	}
 
+	if (cfg_get_path(ctx, root, "", "data_dir", &c->data_dir) == -1)
+		return -1;
+	if (c->data_dir == NULL) {
+		const char *env = getenv("SSPR_DATA_DIR");
+
+		c->data_dir =
+		    xstrdup(env != NULL && env[0] == '/' ? env : SSPR_DATADIR);
+	}
+
 	if (cfg_parse_systems(ctx, root, c) == -1)
 		return -1;
 	if ((obj = json_object_get(root, "mail")) != NULL &&
@@ -1625,6 +1635,7 @@ cfg_free(struct cfg *cfg)
 	for (i = 0; i < cfg->nproxies; i++)
 		strfreezero(cfg->proxies[i]);
 	strfreezero(cfg->state_dir);
+	free(cfg->data_dir);
 	strfreezero(cfg->key_file);
 	for (i = 0; i < cfg->nsystems; i++) {
 		strfreezero(cfg->systems[i].db);

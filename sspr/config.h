@@ -162,6 +162,9 @@ struct cfg {
 	char *base_url;  /* default NULL (derived from listen) */
 	char *state_dir; /* absolute path; required */
 	char *key_file;  /* absolute path; default state_dir/keys.json */
+	char *data_dir;  /* templates and static files: absolute path;
+	                    default $SSPR_DATA_DIR when absolute, else the
+	                    directory chosen at build time (SSPR_DATADIR) */
 	struct cfg_system *systems; /* 1 to CFG_MAX_SYSTEMS */
 	size_t nsystems;
 	size_t primary; /* index of the primary system */

@@ -211,7 +211,9 @@ enroll_signon(struct sspr *s, const struct sspr_enroll_req *r,
 				    "try again later");
 			if (change[i].vr.resp == ESM_RESP_NOTAUTH &&
 			    change[i].vr.resp2 == 4) {
-				snprintf(res->msg, sizeof(res->msg), "%s: %s",
+				/* cut to fit: the system's own words end
+				 * the line */
+				errf(res->msg, sizeof(res->msg), "%s: %s",
 				    change[i].sys->cfg->name, change[i].vr.msg);
 				res->status = SSPR_INVALID;
 				return -1;

@@ -40,13 +40,11 @@ sspr_hd_sessions_new(void)
 	return t;
 }
 
-#ifdef UNITTESTS
 size_t
 hd_sessions_size(void)
 {
 	return sizeof(struct sspr_hd_sessions);
 }
-#endif
 
 void
 sspr_hd_sessions_free(struct sspr_hd_sessions *t)

@@ -31,10 +31,8 @@ void hd_session_end_actor(struct sspr_hd_sessions *t, const char *actor);
  * idle the longest. */
 #define HD_MAX_SESSIONS 256
 
-#ifdef UNITTESTS
 /* The size of the table's memory, so that a test can search all of it
  * (for a token that must not be there). */
 size_t hd_sessions_size(void);
-#endif
 
 #endif

@@ -151,7 +151,12 @@ sspr_mailer_init(const struct cfg *cfg, const struct keys *keys,
 	m->t.dir = c->path;
 	m->retry.initial = c->retry_initial_seconds;
 	m->retry.max = c->retry_max_seconds;
-	m->templates = SSPR_TEMPLATES_DIR "/mail";
+	if (snprintf(m->templates, sizeof(m->templates), "%s/mail",
+	        cfg->data_dir) >= (int)sizeof(m->templates)) {
+		snprintf(
+		    err, errsize, "data_dir '%s' is too long", cfg->data_dir);
+		return -1;
+	}
 	if (c->password_file != NULL && mailer_password_file(c->password_file,
 	                                    &m->password, err, errsize) == -1)
 		return -1;

@@ -35,7 +35,7 @@ struct sspr_mailer {
 	char outbox_path[4096]; /* <state_dir>/outbox.db */
 	unsigned char outbox_key[SEAL_KEY_LEN];
 	int have_outbox;        /* keys were given */
-	const char *templates;  /* templates directory */
+	char templates[4096];   /* <data_dir>/mail */
 	struct mail_outbox *ob; /* opened on first enqueue */
 };
 

@@ -59,8 +59,6 @@ struct secret_stored {
 	unsigned char hash[SECRET_HASH_LEN];
 };
 
-/* Helpers that the unit tests call directly (see compat.h, UNITTEST). */
-
 static int
 secret_is_space(utf8proc_int32_t c)
 {

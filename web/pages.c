@@ -260,7 +260,7 @@ page_static_load(struct web *w, char *err, size_t errsize)
 		    &w->statics[i].text, &w->statics[i].len, err, errsize);
 		if (r == 1) {
 			snprintf(path, sizeof(path), "%s/web/static/%s",
-			    SSPR_TEMPLATES_DIR, page_files[i].name);
+			    w->cfg->data_dir, page_files[i].name);
 			r = text_file_read(path, "static file", WEB_STATIC_MAX,
 			    &w->statics[i].text, &w->statics[i].len, err,
 			    errsize);

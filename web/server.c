@@ -939,6 +939,7 @@ web_start(const struct cfg *cfg, const struct keys *keys,
 	                 MHD_ALLOW_SUSPEND_RESUME;
 	const union MHD_DaemonInfo *di;
 	struct sockaddr_storage sa;
+	char tdir[4096];
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	int i, port;
 
@@ -984,7 +985,12 @@ web_start(const struct cfg *cfg, const struct keys *keys,
 		    cfg->base_url);
 		goto fail;
 	}
-	if (tmpl_load(SSPR_TEMPLATES_DIR "/web", &w->tmpl, err, errsize) == -1)
+	if (snprintf(tdir, sizeof(tdir), "%s/web", cfg->data_dir) >=
+	    (int)sizeof(tdir)) {
+		errf(err, errsize, "data_dir '%s' is too long", cfg->data_dir);
+		goto fail;
+	}
+	if (tmpl_load(tdir, &w->tmpl, err, errsize) == -1)
 		goto fail;
 	if (page_static_load(w, err, errsize) == -1)
 		goto fail;

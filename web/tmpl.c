@@ -20,6 +20,7 @@
  * from it at once.
  */
 #include "web/tmpl.h"
+#include "web/tmpl_int.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -103,15 +104,6 @@ struct tmpl_run {
 	char *err;
 	size_t errsize;
 };
-
-/* Helpers that the unit tests and the fuzzer call directly (see
- * compat.h, UNITTEST): build a set from buffers instead of files. */
-UNITTEST struct tmpl_set *tmpl_set_new(void);
-UNITTEST int tmpl_add_template(struct tmpl_set *ts, const char *name,
-    const char *text, size_t len, char *err, size_t errsize);
-UNITTEST int tmpl_add_catalog(struct tmpl_set *ts, const char *lang,
-    const char *text, size_t len, char *err, size_t errsize);
-UNITTEST int tmpl_link(struct tmpl_set *ts, char *err, size_t errsize);
 
 /* 1 if name matches [a-z0-9_]+ and is at most TMPL_MAX_NAME bytes. */
 static int
@@ -202,7 +194,7 @@ tmpl_quote(char *buf, size_t size, const char *s, size_t n)
 	return buf;
 }
 
-UNITTEST struct tmpl_set *
+struct tmpl_set *
 tmpl_set_new(void)
 {
 	struct tmpl_set *ts = xcalloc(1, sizeof(*ts));
@@ -464,7 +456,7 @@ tmpl_compile(struct tmpl_page *pg, const char *text, size_t len, char *err,
 	return 0;
 }
 
-UNITTEST int
+int
 tmpl_add_template(struct tmpl_set *ts, const char *name, const char *text,
     size_t len, char *err, size_t errsize)
 {
@@ -515,7 +507,7 @@ tmpl_add_template(struct tmpl_set *ts, const char *name, const char *text,
 	return tmpl_compile(pg, text, len, err, errsize);
 }
 
-UNITTEST int
+int
 tmpl_add_catalog(struct tmpl_set *ts, const char *lang, const char *text,
     size_t len, char *err, size_t errsize)
 {
@@ -627,7 +619,7 @@ tmpl_find(const struct tmpl_set *ts, const char *name)
 	return -1;
 }
 
-UNITTEST int
+int
 tmpl_link(struct tmpl_set *ts, char *err, size_t errsize)
 {
 	const struct tmpl_page *pg;

@@ -5,10 +5,9 @@
  * The input is up to three templates separated by NUL bytes: "page",
  * "p1" and "p2" (so partials, including recursive ones, have something to
  * name).  They are compiled with fixed English and German catalogs
- * through tmpl.c's UNITTEST helpers (so the replay and fuzz builds need
- * -DUNITTESTS) and "page" is rendered with a fixed data object whose
- * strings carry "<script>" and every character that must be escaped, in
- * German when the input length is odd.
+ * through tmpl.c's internal entry points (web/tmpl_int.h) and "page" is
+ * rendered with a fixed data object whose strings carry "<script>" and every
+ * character that must be escaped, in German when the input length is odd.
  *
  * Besides "never crash, never leak", it checks the renderer's promises:
  * a refusal gives a one-line message and leaves the output as it was; on
@@ -26,6 +25,7 @@
 #include "compat/jsonx.h"
 #include "compat/strbuf.h"
 #include "web/tmpl.h"
+#include "web/tmpl_int.h"
 
 #include "compat/banned.h"
 
@@ -33,14 +33,6 @@
 #define FUZZ_TEMPLATES 3
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-/* web/tmpl.c's UNITTEST helpers. */
-struct tmpl_set *tmpl_set_new(void);
-int tmpl_add_template(struct tmpl_set *ts, const char *name, const char *text,
-    size_t len, char *err, size_t errsize);
-int tmpl_add_catalog(struct tmpl_set *ts, const char *lang, const char *text,
-    size_t len, char *err, size_t errsize);
-int tmpl_link(struct tmpl_set *ts, char *err, size_t errsize);
 
 static const char fuzz_en[] =
     "{\"hello\": \"Hello <script>\", \"amp\": \"a & b \\\" ' /\", "

@@ -21,23 +21,10 @@
 #include <nettle/des.h>
 
 #include "esm/passticket.h"
+#include "esm/passticket_int.h"
 #include "compat/compat.h"
 
 #include "compat/banned.h"
-
-/* The UNITTEST helpers of esm/passticket.c. */
-int passticket_pads(const char *user, unsigned char pad[12]);
-void passticket_des_key(
-    struct des_ctx *ctx, const unsigned char key[PASSTICKET_LEGACY_KEY]);
-uint16_t passticket_permute(unsigned round, uint16_t in);
-void passticket_translate(uint32_t r5, char out[PASSTICKET_LEN + 1]);
-size_t passticket_untranslate(
-    const char ticket[PASSTICKET_LEN], uint32_t cand[256]);
-int passticket_legacy_results(const struct passticket_key *k, const char *user,
-    const char *appl, uint32_t t32, uint32_t res[3], uint32_t trace[6]);
-int passticket_enhanced_results(const struct passticket_key *k,
-    const char *user, const char *appl, uint64_t t, uint64_t res[3],
-    uint64_t trace[6]);
 
 #define T32 (UINT64_C(1) << 32)
 #define T41 (UINT64_C(1) << 41)

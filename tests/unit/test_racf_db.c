@@ -168,7 +168,8 @@ make_user(struct racf_db *db, const char *id)
 	struct racf_user_rec u;
 
 	memset(&u, 0, sizeof(u));
-	snprintf(u.userid, sizeof(u.userid), "%s", id);
+	assert_true(strlen(id) < sizeof(u.userid));
+	memcpy(u.userid, id, strlen(id) + 1);
 	snprintf(u.owner, sizeof(u.owner), "IBMUSER");
 	snprintf(u.dfltgrp, sizeof(u.dfltgrp), "SYS1");
 	u.created = 1700000000;

@@ -34,20 +34,13 @@
 #include "compat/jsonx.h"
 #include "compat/strbuf.h"
 #include "web/tmpl.h"
+#include "web/tmpl_int.h"
 #include "tests/unit/scratch.h"
 
 #include "compat/banned.h"
 
 #define T_ERR       512
 #define T_MAX_FILES 8
-
-/* web/tmpl.c's UNITTEST helpers. */
-struct tmpl_set *tmpl_set_new(void);
-int tmpl_add_template(struct tmpl_set *ts, const char *name, const char *text,
-    size_t len, char *err, size_t errsize);
-int tmpl_add_catalog(struct tmpl_set *ts, const char *lang, const char *text,
-    size_t len, char *err, size_t errsize);
-int tmpl_link(struct tmpl_set *ts, char *err, size_t errsize);
 
 struct t_file {
 	const char *path; /* relative to the set's directory */
@@ -113,15 +106,16 @@ make_set(char *dir, const struct t_file *files, size_t n)
 		    strncmp(files[i].path, "i18n", 4) == 0)
 			i18n = 1;
 	if (i18n) {
-		(void)snprintf(path, sizeof(path), "%s/i18n", dir);
+		assert_true(snprintf(path, sizeof(path), "%s/i18n", dir) <
+		            (int)sizeof(path));
 		make_dir(path);
 	}
 	for (i = 0; i < n; i++) {
 		if (files[i].path == NULL || strcmp(files[i].path, "i18n") == 0)
 			continue;
 		if (files[i].text == NULL) {
-			(void)snprintf(
-			    path, sizeof(path), "%s/%s", dir, files[i].path);
+			assert_true(snprintf(path, sizeof(path), "%s/%s", dir,
+			                files[i].path) < (int)sizeof(path));
 			make_dir(path);
 		} else
 			write_file(dir, files[i].path, files[i].text,
