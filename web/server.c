@@ -206,10 +206,14 @@ web_metrics(struct web_req *rq, struct sspr *s)
 	    "# HELP sspr_journal_file_present 1 when journal.db is the file "
 	    "sspr opened, else 0.\n"
 	    "# TYPE sspr_journal_file_present gauge\n"
-	    "sspr_journal_file_present %d\n",
+	    "sspr_journal_file_present %d\n"
+	    "# HELP sspr_outbox_file_present 1 when outbox.db is the file "
+	    "sspr opened, else 0.\n"
+	    "# TYPE sspr_outbox_file_present gauge\n"
+	    "sspr_outbox_file_present %d\n",
 	    hr.nproblems == 0, hr.failures[HEALTH_AUDIT],
 	    !hr.failing[HEALTH_AUDIT], hr.failures[HEALTH_JOURNAL],
-	    !hr.failing[HEALTH_JOURNAL_FILE]);
+	    !hr.failing[HEALTH_JOURNAL_FILE], !hr.failing[HEALTH_OUTBOX_FILE]);
 	if (g.mail_pending >= 0)
 		bad |= strbuf_addf(&sb,
 		    "# HELP sspr_mail_queue_length Messages waiting to be "

@@ -432,6 +432,9 @@ done
 out=$(cat health.txt)
 has "healthz outbox gone" "status=503"
 has "healthz outbox gone" "outbox file:"
+run "metrics outbox gone" 0 api GET /metrics
+has "metrics outbox gone" "sspr_outbox_file_present 0"
+has "metrics outbox gone" "sspr_healthy 0"
 run "no new outbox made" 1 test -e "$state/outbox.db"
 mv "$state/outbox.db.saved" "$state/outbox.db"
 for _ in $(seq 50); do
