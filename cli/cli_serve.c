@@ -1,6 +1,10 @@
 /*
  * cli_serve.c - `sspr serve`: run the web service until SIGTERM or
- * SIGINT, then finish the requests in flight and stop.
+ * SIGINT, then finish the requests in flight and stop.  SIGHUP and
+ * SIGUSR1 reopen the files appended to by name (the audit log), for
+ * logrotate; SIGUSR2 and SIGPIPE are ignored.  The signals are blocked
+ * in every thread and taken by sigwait() on the main one: no handler
+ * runs, the reopen happens on an ordinary thread.
  */
 #include "cli/cli.h"
 
@@ -11,6 +15,7 @@
 #include <string.h>
 
 #include "compat/jsonx.h"
+#include "sspr/audit.h"
 #include "sspr/config.h"
 #include "sspr/keys.h"
 #include "web/server.h"
@@ -24,7 +29,8 @@ static const char cli_serve_usage[] =
     "127.0.0.1:8080); with \"helpdesk\" configured, also the helpdesk's\n"
     "pages (/helpdesk) and API (/api/v1/helpdesk).  One line per request\n"
     "goes to stderr (never a secret).  SIGTERM or SIGINT stops it after\n"
-    "the requests in flight.\n"
+    "the requests in flight; SIGHUP or SIGUSR1 reopens the audit log\n"
+    "(for logrotate); SIGUSR2 and SIGPIPE are ignored.\n"
     "\n"
     "  -c CONFIG    the configuration file (default: ./sspr.json)\n"
     "  --port N     listen on port N instead (0: any free port)\n"
@@ -74,12 +80,17 @@ cli_serve(int argc, char **argv)
 		cfg_free(cfg);
 		return cli_error("serve: %s", err);
 	}
-	/* Every thread inherits the blocked stop signals; this one waits. */
+	/* Every thread inherits the blocked signals; this one waits.  An
+	 * operator's usual signals never kill the service: only the stop
+	 * signals stop it. */
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGUSR1);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	signal(SIGUSR2, SIG_IGN);
 	if (web_start(cfg, keys, &wo, &w, err, sizeof(err)) == -1) {
 		keys_free(keys);
 		cfg_free(cfg);
@@ -91,8 +102,15 @@ cli_serve(int argc, char **argv)
 	    cfg->tls.cert != NULL ? "https" : "http",
 	    (int)(strrchr(cfg->listen, ':') - cfg->listen), cfg->listen,
 	    web_port(w), cfg->base_url ? cfg->base_url : "no base_url");
-	while (sigwait(&set, &sig) != 0)
-		;
+	for (;;) {
+		if (sigwait(&set, &sig) != 0)
+			continue;
+		if (sig == SIGINT || sig == SIGTERM)
+			break;
+		fprintf(stderr, "sspr: %s: reopening the audit log\n",
+		    sig == SIGHUP ? "SIGHUP" : "SIGUSR1");
+		audit_reopen_all();
+	}
 	fprintf(stderr, "sspr: stopping\n");
 	web_stop(w);
 	keys_free(keys);

@@ -14,6 +14,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdatomic.h>
 #include <jansson.h>
 #include <limits.h>
 #include <pthread.h>
@@ -29,6 +30,7 @@
 #include "compat/compat.h"
 #include "compat/jsonx.h"
 #include "compat/strbuf.h"
+#include "sspr/health.h"
 #include "compat/banned.h"
 
 #define AUDIT_FIELD_MAX 256 /* bytes of one string, before escaping */
@@ -39,13 +41,24 @@
 
 struct audit {
 	int fd;               /* O_WRONLY | O_APPEND */
-	char *path;           /* for messages */
+	char *path;           /* opened by this name, again on a reopen */
 	char *node;           /* as given, bounded when written */
-	pthread_mutex_t lock; /* one write at a time; guards torn */
+	pthread_mutex_t lock; /* one write at a time; guards the rest */
 	int torn;             /* a write was short: end that line first */
+	unsigned gen;         /* audit_generation when fd was opened */
 };
 
 static pthread_once_t audit_syslog_once = PTHREAD_ONCE_INIT;
+
+/* Bumped by audit_reopen_all(): every handle whose gen differs reopens
+ * its path before its next append.  audit_gen_logged is the generation
+ * whose reopen was logged (once per process, not once per handle). */
+static _Atomic unsigned audit_generation;
+static _Atomic unsigned audit_gen_logged;
+/* Events this process could not append since the last that it could:
+ * the next append that works is preceded by an "audit.gap" event saying
+ * how many. */
+static _Atomic long audit_lost;
 
 static void
 audit_syslog_open(void)
@@ -93,19 +106,14 @@ audit_check(int fd, const char *path, char *err, size_t errsize)
 	return 0;
 }
 
-int
-audit_open(const char *state_dir, const char *node, struct audit **out,
-    char *err, size_t errsize)
+/* Open (creating, 0600) the log at path for appending, as audit_open()
+ * says: no symbolic link, no log that group or others may write.  The
+ * descriptor, or -1 with err. */
+static int
+audit_open_fd(const char *path, char *err, size_t errsize)
 {
-	char path[PATH_MAX], host[256];
-	struct audit *a;
 	int fd;
 
-	if (audit_path(state_dir, path, sizeof(path)) == -1) {
-		errf(err, errsize, "state directory '%s' is too long",
-		    state_dir);
-		return -1;
-	}
 	fd = open(path,
 	    O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY,
 	    0600);
@@ -125,6 +133,25 @@ audit_open(const char *state_dir, const char *node, struct audit **out,
 		(void)close(fd);
 		return -1;
 	}
+	return fd;
+}
+
+int
+audit_open(const char *state_dir, const char *node, struct audit **out,
+    char *err, size_t errsize)
+{
+	char path[PATH_MAX], host[256];
+	struct audit *a;
+	unsigned gen = atomic_load(&audit_generation);
+	int fd;
+
+	if (audit_path(state_dir, path, sizeof(path)) == -1) {
+		errf(err, errsize, "state directory '%s' is too long",
+		    state_dir);
+		return -1;
+	}
+	if ((fd = audit_open_fd(path, err, errsize)) == -1)
+		return -1;
 	if (node == NULL) {
 		if (gethostname(host, sizeof(host)) == -1)
 			(void)strlcpy_s(host, "unknown", sizeof(host));
@@ -134,12 +161,19 @@ audit_open(const char *state_dir, const char *node, struct audit **out,
 	(void)pthread_once(&audit_syslog_once, audit_syslog_open);
 	a = xcalloc(1, sizeof(*a));
 	a->fd = fd;
+	a->gen = gen;
 	a->path = xstrdup(path);
 	a->node = xstrdup(node);
 	if (pthread_mutex_init(&a->lock, NULL) != 0)
 		fatalx("audit: cannot initialise a mutex");
 	*out = a;
 	return 0;
+}
+
+void
+audit_reopen_all(void)
+{
+	atomic_fetch_add(&audit_generation, 1);
 }
 
 void
@@ -350,42 +384,165 @@ audit_format(
 		fatalx("audit: no room to close a line");
 }
 
-/* One write(2); a short write leaves a torn line that the next write
- * ends first, so that only the torn event is lost. */
-static void
-audit_append(struct audit *a, const char *line, size_t len)
+/* Has the log at a->path stopped being the file a->fd writes to (moved,
+ * deleted, replaced), or was a reopen asked for?  Then open the path
+ * anew (under a->lock).  0 when a->fd is the log at the path now, -1
+ * (health told) when it could not be reopened: the caller still writes
+ * to the old descriptor, which is the best place left. */
+static int
+audit_follow(struct audit *a)
 {
-	ssize_t n;
+	unsigned gen = atomic_load(&audit_generation), logged;
+	struct stat ps, fs;
+	char err[512];
+	const char *why = NULL;
+	int fd;
 
-	(void)pthread_mutex_lock(&a->lock);
-	if (a->torn && write(a->fd, "\n", 1) == 1)
-		a->torn = 0;
-	do
-		n = write(a->fd, line, len);
-	while (n == -1 && errno == EINTR);
-	if (n == -1)
-		fprintf(stderr, "sspr: audit: cannot append to '%s': %s\n",
-		    a->path, strerror(errno));
-	else if ((size_t)n < len) {
-		a->torn = 1;
-		fprintf(stderr,
-		    "sspr: audit: short write to '%s' (%zd of %zu bytes)\n",
-		    a->path, n, len);
+	if (gen != a->gen)
+		why = "reopened on request";
+	else if (lstat(a->path, &ps) == -1 || fstat(a->fd, &fs) == -1 ||
+	         ps.st_dev != fs.st_dev || ps.st_ino != fs.st_ino ||
+	         fs.st_nlink == 0)
+		why = "it was moved or deleted: a new one is begun";
+	if (why == NULL)
+		return 0;
+	if ((fd = audit_open_fd(a->path, err, sizeof(err))) == -1) {
+		health_fail(HEALTH_AUDIT, "audit log: cannot reopen: %s", err);
+		return -1;
 	}
-	(void)pthread_mutex_unlock(&a->lock);
+	(void)close(a->fd);
+	a->fd = fd;
+	a->torn = 0;
+	/* One line per process and reason, not one per handle. */
+	logged = atomic_load(&audit_gen_logged);
+	if (gen != a->gen) {
+		if (logged != gen && atomic_compare_exchange_strong(
+		                         &audit_gen_logged, &logged, gen))
+			fprintf(stderr, "sspr: audit: '%s' %s\n", a->path, why);
+	} else
+		fprintf(stderr, "sspr: audit: '%s': %s\n", a->path, why);
+	a->gen = gen;
+	return 0;
 }
 
-void
+/* One write(2); a short write leaves a torn line that the next write
+ * ends first, so that only the torn event is lost.  0 when the line is
+ * in the log, -1 (health told, the event counted as lost) when not. */
+static int
+audit_append_locked(struct audit *a, const char *line, size_t len)
+{
+	size_t off = 0;
+	ssize_t n = 0;
+	int followed;
+
+	followed = audit_follow(a);
+	if (a->torn && write(a->fd, "\n", 1) == 1)
+		a->torn = 0;
+	/* The rest of a short write is written at once: its error (a full
+	 * disk) is the reason the operator is told. */
+	while (off < len) {
+		n = write(a->fd, line + off, len - off);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		off += (size_t)n;
+	}
+	if (off < len) {
+		if (off > 0)
+			a->torn = 1;
+		health_fail(HEALTH_AUDIT,
+		    "audit log: cannot append to '%s': %s", a->path,
+		    n == 0 ? "nothing written" : strerror(errno));
+		atomic_fetch_add(&audit_lost, 1);
+		return -1;
+	}
+	if (followed == -1) {
+		atomic_fetch_add(&audit_lost, 1);
+		return -1;
+	}
+	return 0;
+}
+
+/* The events lost since the last append that worked, as one event of
+ * their own, before anything else goes in: a reader of the trail sees
+ * where it has a hole and how large.  Under a->lock. */
+static int
+audit_gap_locked(struct audit *a)
+{
+	struct audit_event ev = {.action = "audit.gap",
+	    .outcome = "failed",
+	    .reason = "write-failed",
+	    .actor = "sspr"};
+	struct audit_line l;
+	long lost = atomic_exchange(&audit_lost, 0);
+	int rc;
+
+	if (lost <= 0)
+		return 0;
+	ev.suppressed = lost;
+	audit_format(a, &ev, &l);
+	rc = audit_append_locked(a, l.sb.buf, l.sb.len);
+	if (rc == -1) /* not this one: it is the gap's own line */
+		atomic_fetch_add(&audit_lost, lost - 1);
+	else
+		syslog(LOG_WARNING, "%.*s", (int)(l.sb.len - 1), l.sb.buf);
+	strbuf_release(&l.sb);
+	return rc;
+}
+
+static int
+audit_append(struct audit *a, const char *line, size_t len)
+{
+	int rc;
+
+	(void)pthread_mutex_lock(&a->lock);
+	rc = audit_gap_locked(a);
+	if (rc == 0)
+		rc = audit_append_locked(a, line, len);
+	else
+		atomic_fetch_add(&audit_lost, 1);
+	if (rc == 0)
+		health_ok(HEALTH_AUDIT);
+	(void)pthread_mutex_unlock(&a->lock);
+	return rc;
+}
+
+int
 audit_write(struct audit *a, const struct audit_event *ev)
 {
 	struct audit_line l;
+	int rc;
 
 	if (a == NULL || ev == NULL)
-		return;
+		return 0;
 	audit_format(a, ev, &l);
-	audit_append(a, l.sb.buf, l.sb.len);
+	rc = audit_append(a, l.sb.buf, l.sb.len);
 	syslog(LOG_INFO, "%.*s", (int)(l.sb.len - 1), l.sb.buf);
 	strbuf_release(&l.sb);
+	return rc;
+}
+
+int
+audit_ready(struct audit *a)
+{
+	int rc = 0;
+
+	if (a == NULL)
+		return 0;
+	(void)pthread_mutex_lock(&a->lock);
+	if (health_failing(HEALTH_AUDIT) || atomic_load(&audit_lost) > 0 ||
+	    atomic_load(&audit_generation) != a->gen) {
+		rc = audit_gap_locked(a);
+		/* Nothing was lost here (another handle's failure, or a
+		 * reopen): follow the path, and try it with nothing. */
+		if (rc == 0 && audit_follow(a) == -1)
+			rc = -1;
+		if (rc == 0 && atomic_load(&audit_lost) == 0)
+			health_ok(HEALTH_AUDIT);
+	}
+	(void)pthread_mutex_unlock(&a->lock);
+	return rc;
 }
 
 /* ---- times ------------------------------------------------------------ */

@@ -17,8 +17,19 @@
  * boundary), made one line (each control character, U+2028/U+2029 and
  * each byte of invalid UTF-8 becomes '?') and JSON-escaped.  A NULL
  * string is null.  "systems" is absent when nsystems is 0.
- * Writing never fails the caller's operation: a failed write is reported
- * on stderr (the service log) once per failure.
+ * A failed write is the health problem "audit log" (sspr/health.h: one
+ * line on stderr when it begins and one when it ends, /healthz not
+ * ready); the events lost meanwhile are counted and, at the first append
+ * that works again, recorded as one event {"action":"audit.gap",
+ * "outcome":"failed","reason":"write-failed","suppressed":N} ahead of
+ * it.  Whether an operation may go on unaudited is the caller's choice
+ * (audit_ready()).
+ *
+ * The log is followed by name: before each append the open file is
+ * compared with the path (device, inode, link count), and a log that was
+ * moved or deleted is begun anew under the same rules (0600, no symbolic
+ * link); audit_reopen_all() (SIGHUP, for logrotate) makes every handle
+ * open the path again before its next append.
  *
  *	struct audit *a;
  *	audit_open(cfg->state_dir, "web1", &a, err, sizeof(err));
@@ -80,9 +91,23 @@ int audit_open(const char *state_dir, const char *node, struct audit **out,
 void audit_close(struct audit *a);
 
 /* Append one event with one write(2) (thread-safe: a handle may be shared)
- * and send it to syslog.  Never fails the caller: a failed or short write
- * is reported on stderr.  a or ev NULL: nothing. */
-void audit_write(struct audit *a, const struct audit_event *ev);
+ * and send it to syslog.  0 when it is in the file, -1 when not (the
+ * health problem is set; callers that may go on unaudited ignore it).
+ * a or ev NULL: 0, nothing. */
+int audit_write(struct audit *a, const struct audit_event *ev);
+
+/* May an event be appended now?  0 when the log is healthy; when it is
+ * not (any handle of this process failed since its last success), try
+ * once: follow the path and append the pending "audit.gap" event; 0 when
+ * that worked (health restored), -1 when it did not.  For a security
+ * change to call before it acts, and for the timer to heal the health
+ * of a service that no one uses.  a NULL: 0. */
+int audit_ready(struct audit *a);
+
+/* Make every handle of this process open its path again before its next
+ * append (logrotate's postrotate SIGHUP).  Only an atomic increment:
+ * safe anywhere, though sspr calls it from its signal-waiting thread. */
+void audit_reopen_all(void);
 
 struct audit_filter {
 	const char *user; /* only this user ID, as "user" or "actor",

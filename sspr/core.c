@@ -36,6 +36,13 @@ sspr_gauges_measure(struct sspr *s)
 {
 	atomic_store(&s->gauge_mail, sspr_mail_pending(s->maint));
 	atomic_store(&s->gauge_journal, sspr_journal_pending(s->maint));
+	/* The health of files no request may touch for a while: a journal
+	 * or outbox deleted under the process, an audit log that is writable
+	 * again (its pending gap event is the probe). */
+	(void)journal_check(s->maint->journal);
+	if (s->maint->mail_ok)
+		(void)sspr_mailer_check(&s->maint->mailer);
+	(void)audit_ready(s->maint->audit);
 }
 
 static void *
@@ -264,6 +271,23 @@ sspr_audit(struct sspr *s, const struct audit_event *ev)
 	if (e.time == 0)
 		e.time = sspr_now(s);
 	audit_write(s->audit, &e);
+}
+
+int
+sspr_can_change(struct sspr *s, struct sspr_result *res)
+{
+	const char *msg = NULL;
+
+	if (journal_check(s->journal) == -1)
+		msg = "the journal file is missing: nothing was changed";
+	else if (audit_ready(s->audit) == -1)
+		msg = "the audit trail cannot be written: nothing was changed";
+	if (msg == NULL)
+		return 0;
+	res->status = SSPR_UNAVAILABLE;
+	res->nsystems = 0;
+	strlcpy_s(res->msg, msg, sizeof(res->msg));
+	return -1;
 }
 
 void

@@ -658,6 +658,8 @@ sspr_hd_send_code(struct sspr *s, const struct sspr_hd_actor *a,
 	memset(&u, 0, sizeof(u));
 	if (hd_target(s, a, userid, uid, res) == -1)
 		goto out;
+	if (sspr_can_change(s, res) == -1)
+		goto out;
 	if (sspr_user_read(s, sys, uid, &u, err, sizeof(err)) == -1) {
 		res->status = SSPR_UNAVAILABLE;
 		goto out;

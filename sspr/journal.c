@@ -15,6 +15,7 @@
 
 #include "compat/compat.h"
 #include "compat/hex.h"
+#include "sspr/health.h"
 #include "compat/banned.h"
 
 #define JOURNAL_BUSY_MS 10000
@@ -26,6 +27,10 @@ struct journal {
 	char node[64];
 	long pid;
 	char nonce[17];
+	char path[4096];  /* <state_dir>/journal.db */
+	dev_t dev;        /* the file opened, to tell it from another */
+	ino_t ino;        /* one at path later (journal_check) */
+	char lasterr[96]; /* SQLite's words for the last failed step */
 };
 
 static const char journal_schema[] =
@@ -65,11 +70,86 @@ journal_identity(struct journal *j)
 	    j->owner, sizeof(j->owner), "%s/%ld/%s", j->node, j->pid, j->nonce);
 }
 
+/* Roll back, keeping the words of the step that failed. */
+static int journal_exec(struct journal *j, const char *sql);
+static int
+journal_rollback(struct journal *j)
+{
+	char keep[sizeof(j->lasterr)];
+	int rc;
+
+	strlcpy_s(keep, j->lasterr, sizeof(keep));
+	rc = journal_exec(j, "ROLLBACK");
+	strlcpy_s(j->lasterr, keep, sizeof(j->lasterr));
+	return rc;
+}
+
+/* A failed step's words, kept for the health line (under j->mu). */
+static void
+journal_err(struct journal *j)
+{
+	strlcpy_s(j->lasterr, sqlite3_errmsg(j->sql), sizeof(j->lasterr));
+}
+
 static int
 journal_exec(struct journal *j, const char *sql)
 {
-	return sqlite3_exec(j->sql, sql, NULL, NULL, NULL) == SQLITE_OK ? 0
-	                                                                : -1;
+	if (sqlite3_exec(j->sql, sql, NULL, NULL, NULL) == SQLITE_OK)
+		return 0;
+	journal_err(j);
+	return -1;
+}
+
+/* The outcome of a write (rc 0 or -1) for the process's health: a
+ * failure is counted and logged when it begins, a success ends it.
+ * Under j->mu. */
+static void
+journal_wrote(struct journal *j, int rc)
+{
+	if (rc == -1)
+		health_fail(HEALTH_JOURNAL, "journal: cannot write '%s': %s",
+		    j->path, j->lasterr[0] ? j->lasterr : "unknown error");
+	else if (health_failing(HEALTH_JOURNAL))
+		health_ok(HEALTH_JOURNAL);
+	j->lasterr[0] = '\0';
+}
+
+static int
+journal_stat(const char *path, dev_t *dev, ino_t *ino)
+{
+	struct stat st;
+
+	if (stat(path, &st) == -1)
+		return -1;
+	*dev = st.st_dev;
+	*ino = st.st_ino;
+	return 0;
+}
+
+int
+journal_check(struct journal *j)
+{
+	dev_t dev;
+	ino_t ino;
+
+	if (journal_stat(j->path, &dev, &ino) == -1) {
+		health_fail(HEALTH_JOURNAL_FILE,
+		    "journal file: '%s' is gone (%s) while sspr runs: "
+		    "operations are refused; restore it, or restart sspr to "
+		    "begin an empty journal",
+		    j->path, strerror(errno));
+		return -1;
+	}
+	if (dev != j->dev || ino != j->ino) {
+		health_fail(HEALTH_JOURNAL_FILE,
+		    "journal file: '%s' is another file than the one sspr "
+		    "opened: operations are refused; restart sspr",
+		    j->path);
+		return -1;
+	}
+	if (health_failing(HEALTH_JOURNAL_FILE))
+		health_ok(HEALTH_JOURNAL_FILE);
+	return 0;
 }
 
 int
@@ -105,6 +185,12 @@ journal_open(
 		    sqlite3_errmsg(j->sql));
 		goto fail;
 	}
+	if (journal_stat(path, &j->dev, &j->ino) == -1) {
+		errf(err, errsize, "cannot read the journal '%s': %s", path,
+		    strerror(errno));
+		goto fail;
+	}
+	strlcpy_s(j->path, path, sizeof(j->path));
 	pthread_mutex_init(&j->mu, NULL);
 	journal_identity(j);
 	*out = j;
@@ -154,10 +240,12 @@ journal_text(sqlite3_stmt *st, int i, const char *s)
 }
 
 static int
-journal_step_done(sqlite3_stmt *st)
+journal_step_done(struct journal *j, sqlite3_stmt *st)
 {
 	int rc = sqlite3_step(st);
 
+	if (rc != SQLITE_DONE)
+		journal_err(j);
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? 0 : -1;
 }
@@ -185,7 +273,7 @@ journal_insert(struct journal *j, const struct journal_op *op, long long lease)
 	if (op->payload != NULL)
 		sqlite3_bind_blob(st, 10, op->payload, (int)op->payload_len,
 		    SQLITE_TRANSIENT);
-	if (journal_step_done(st) == -1)
+	if (journal_step_done(j, st) == -1)
 		return -1;
 	for (i = 0; i < op->nsys; i++) {
 		st = journal_prep(j, "INSERT INTO op_systems (op, seq, system, "
@@ -195,7 +283,7 @@ journal_insert(struct journal *j, const struct journal_op *op, long long lease)
 		journal_text(st, 1, op->id);
 		sqlite3_bind_int64(st, 2, (long long)i);
 		journal_text(st, 3, op->sys[i].name);
-		if (journal_step_done(st) == -1)
+		if (journal_step_done(j, st) == -1)
 			return -1;
 	}
 	return 0;
@@ -212,8 +300,9 @@ journal_begin(struct journal *j, const struct journal_op *op, long long lease)
 		    journal_exec(j, "COMMIT") == 0)
 			rc = 0;
 		else
-			(void)journal_exec(j, "ROLLBACK");
+			(void)journal_rollback(j);
 	}
+	journal_wrote(j, rc);
 	pthread_mutex_unlock(&j->mu);
 	return rc;
 }
@@ -234,8 +323,10 @@ journal_mark(struct journal *j, const char *id, const char *system,
 		journal_text(st, 3, detail);
 		journal_text(st, 4, id);
 		journal_text(st, 5, system);
-		rc = journal_step_done(st);
-	}
+		rc = journal_step_done(j, st);
+	} else
+		journal_err(j);
+	journal_wrote(j, rc);
 	pthread_mutex_unlock(&j->mu);
 	return rc;
 }
@@ -254,8 +345,10 @@ journal_finish(
 		sqlite3_bind_int(st, 1, done ? 0 : 1);
 		sqlite3_bind_int64(st, 2, next_retry);
 		journal_text(st, 3, id);
-		rc = journal_step_done(st);
-	}
+		rc = journal_step_done(j, st);
+	} else
+		journal_err(j);
+	journal_wrote(j, rc);
 	pthread_mutex_unlock(&j->mu);
 	return rc;
 }
@@ -392,7 +485,7 @@ journal_claim_locked(struct journal *j, long long now, long long lease,
 		journal_text(up, 1, j->owner);
 		sqlite3_bind_int64(up, 2, lease);
 		journal_text(up, 3, (*ops)[i].id);
-		if (journal_step_done(up) == -1)
+		if (journal_step_done(j, up) == -1)
 			return -1;
 	}
 	return 0;
@@ -474,7 +567,7 @@ journal_ticket_time(struct journal *j, const char *applid, const char *user,
 	if (st == NULL)
 		goto rollback;
 	sqlite3_bind_int64(st, 1, now - JOURNAL_TICKET_KEEP);
-	if (journal_step_done(st) == -1)
+	if (journal_step_done(j, st) == -1)
 		goto rollback;
 	st = journal_prep(j,
 	    "INSERT INTO ticket_times (applid, userid, t) VALUES (?1, ?2, ?3) "
@@ -504,8 +597,10 @@ journal_ticket_time(struct journal *j, const char *applid, const char *user,
 	*t = got;
 	goto out;
 rollback:
-	(void)journal_exec(j, "ROLLBACK");
+	(void)journal_rollback(j);
 out:
+	if (rc != 1)
+		journal_wrote(j, rc);
 	pthread_mutex_unlock(&j->mu);
 	return rc;
 }
@@ -523,13 +618,13 @@ journal_prune(struct journal *j, long long before)
 	                     "FROM ops WHERE open = 0 AND created < ?)");
 	if (st != NULL) {
 		sqlite3_bind_int64(st, 1, before);
-		if (journal_step_done(st) == 0) {
+		if (journal_step_done(j, st) == 0) {
 			st = journal_prep(j,
 			    "DELETE FROM ops WHERE open = 0 AND "
 			    "created < ?");
 			if (st != NULL) {
 				sqlite3_bind_int64(st, 1, before);
-				if (journal_step_done(st) == 0)
+				if (journal_step_done(j, st) == 0)
 					n = (long)sqlite3_changes(j->sql);
 			}
 		}

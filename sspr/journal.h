@@ -20,7 +20,9 @@
  * not applied).
  *
  * Every function is safe to call from several threads on one handle (a
- * mutex serialises them); several processes may share the file.
+ * mutex serialises them); several processes may share the file.  Each
+ * write's outcome is told to sspr/health.h (HEALTH_JOURNAL): a failure is
+ * counted and logged once when it begins, the next success ends it.
  */
 #ifndef SSPR_JOURNAL_H
 #define SSPR_JOURNAL_H
@@ -64,6 +66,17 @@ struct journal_op {
 int journal_open(
     const char *state_dir, struct journal **out, char *err, size_t errsize);
 void journal_close(struct journal *j);
+
+/*
+ * Is <state_dir>/journal.db still the file this handle opened?  A journal
+ * deleted, moved or replaced under a running process would go on being
+ * written through the open descriptor and be lost at the next start, with
+ * every operation still open in it: so 0 when it is the same file (device
+ * and inode at the path), -1 when it is not, which also makes it the
+ * health problem "journal file" (sspr/health.h) until it is again.  It is
+ * never recreated here: an empty journal would forget pending operations.
+ */
+int journal_check(struct journal *j);
 
 /* A new random operation ID (hex). */
 int journal_new_id(char id[JOURNAL_ID_LEN + 1]);

@@ -9,12 +9,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "compat/compat.h"
 #include "compat/secretfile.h"
 #include "mail/message.h"
+#include "sspr/health.h"
 #include "compat/banned.h"
 
 #define MAILER_MAX_PASSWORD 1024
@@ -214,6 +216,39 @@ sspr_mail_compose(const struct sspr_mailer *m, const char *name,
 }
 
 int
+sspr_mailer_check(struct sspr_mailer *m)
+{
+	struct stat st;
+
+	if (!m->have_outbox)
+		return 0;
+	if (stat(m->outbox_path, &st) == -1) {
+		if (!m->ob_known)
+			return 0; /* not made yet: the sender makes it */
+		health_fail(HEALTH_OUTBOX_FILE,
+		    "outbox file: '%s' is gone (%s) while sspr runs: mail is "
+		    "refused; restore it, or restart sspr to begin an empty "
+		    "outbox",
+		    m->outbox_path, strerror(errno));
+		return -1;
+	}
+	if (!m->ob_known) {
+		m->ob_dev = st.st_dev;
+		m->ob_ino = st.st_ino;
+		m->ob_known = 1;
+	} else if (st.st_dev != m->ob_dev || st.st_ino != m->ob_ino) {
+		health_fail(HEALTH_OUTBOX_FILE,
+		    "outbox file: '%s' is another file than the one sspr "
+		    "opened: mail is refused; restart sspr",
+		    m->outbox_path);
+		return -1;
+	}
+	if (health_failing(HEALTH_OUTBOX_FILE))
+		health_ok(HEALTH_OUTBOX_FILE);
+	return 0;
+}
+
+int
 sspr_mail_enqueue(struct sspr_mailer *m, const char *name, const char *lang,
     const char *rcpt, const char *rcpt_name, const struct mail_var *vars,
     size_t nvars, time_t now, time_t not_after, long long *id, char *err,
@@ -226,9 +261,19 @@ sspr_mail_enqueue(struct sspr_mailer *m, const char *name, const char *lang,
 		snprintf(err, errsize, "the mail outbox needs sspr's key file");
 		return -1;
 	}
+	/* A message put in an outbox that is no longer on disk would be
+	 * lost: refused, so that the caller says "not sent". */
+	if (sspr_mailer_check(m) == -1) {
+		snprintf(err, errsize,
+		    "the mail outbox '%s' is missing: nothing was queued",
+		    m->outbox_path);
+		return -1;
+	}
 	if (m->ob == NULL && mail_outbox_open(m->outbox_path, m->outbox_key,
 	                         &m->ob, err, errsize) == -1)
 		return -1;
+	if (!m->ob_known)
+		(void)sspr_mailer_check(m);
 	strbuf_init(&out, MAIL_MAX_MESSAGE);
 	if (sspr_mail_compose(m, name, lang, rcpt, rcpt_name, vars, nvars, now,
 	        &out, err, errsize) == 0 &&

@@ -19,6 +19,7 @@
 #define SSPR_MAILER_H
 
 #include <stddef.h>
+#include <sys/types.h>
 #include <time.h>
 
 #include "compat/seal.h"
@@ -37,7 +38,21 @@ struct sspr_mailer {
 	int have_outbox;        /* keys were given */
 	char templates[4096];   /* <data_dir>/mail */
 	struct mail_outbox *ob; /* opened on first enqueue */
+	int ob_known;           /* ob_dev/ob_ino say which file is the */
+	dev_t ob_dev;           /* outbox (first seen at its path) */
+	ino_t ob_ino;
 };
+
+/*
+ * Is the outbox at m->outbox_path still the file first seen there?  The
+ * outbox is SQLite: deleted or moved under a running process it would be
+ * written on through the open descriptor and lost at the next start,
+ * with every message not yet delivered.  0 when it is (or has not been
+ * seen yet), -1 when it is gone or another file, which is also the health
+ * problem "outbox file" (sspr/health.h) until it is back; never recreated
+ * here.
+ */
+int sspr_mailer_check(struct sspr_mailer *m);
 
 /*
  * Set m up from cfg (which must outlive m).  keys may be NULL when no

@@ -450,6 +450,31 @@ repl_state(const struct repl_req *req, int rc)
 	return req->kind == REPL_SECRET ? "not-applied" : "pending";
 }
 
+/* Record a target's outcome after its write.  A step that cannot be
+ * recorded at once is tried again a few times (a full disk is often
+ * freed by a checkpoint or a sibling's rollback); if it still cannot be,
+ * the row keeps saying "writing", which recovery reports as "unknown"
+ * (may or may not have been changed): never a false "not changed". */
+static void
+repl_record(struct repl_job *jb, const char *state)
+{
+	struct journal *j = jb->s->journal;
+	long wait = REPL_BACKOFF_MS;
+	int i;
+
+	for (i = 0; i < REPL_TRIES; i++) {
+		if (journal_mark(j, jb->req->op, jb->sys->cfg->name, state,
+		        jb->r.result, jb->r.detail) == 0)
+			return;
+		repl_sleep_ms(wait);
+		wait *= 2;
+	}
+	fprintf(stderr,
+	    "sspr: journal: operation %s: cannot record the outcome on %s "
+	    "(%s); recovery will report it as interrupted\n",
+	    jb->req->op, jb->sys->cfg->name, jb->r.result);
+}
+
 static void *
 repl_apply(void *arg)
 {
@@ -459,8 +484,23 @@ repl_apply(void *arg)
 	int attempt;
 	long wait = REPL_BACKOFF_MS;
 
-	(void)journal_mark(
-	    j, jb->req->op, jb->sys->cfg->name, "writing", "", "");
+	/* No write that the journal does not know is under way: a write
+	 * after a failed "writing" would be reported "not changed" by a
+	 * recovery while it is in effect. */
+	if (journal_mark(
+	        j, jb->req->op, jb->sys->cfg->name, "writing", "", "") == -1) {
+		repl_set(&jb->r, jb->sys, "unavailable",
+		    "the journal cannot be written: nothing was changed there");
+		jb->rc = 1;
+		state = repl_state(jb->req, jb->rc);
+		/* Best effort: the row says "pending" either way, which
+		 * recovery reports as not applied (or applies a retryable
+		 * operation): both true. */
+		(void)journal_mark(j, jb->req->op, jb->sys->cfg->name, state,
+		    jb->r.result, jb->r.detail);
+		strlcpy_s(jb->r.result, state, sizeof(jb->r.result));
+		return NULL;
+	}
 	for (attempt = 1;; attempt++) {
 		jb->rc = repl_apply_once(jb, attempt);
 		if (jb->rc != 1 || attempt == REPL_TRIES)
@@ -469,8 +509,7 @@ repl_apply(void *arg)
 		wait *= 2;
 	}
 	state = repl_state(jb->req, jb->rc);
-	(void)journal_mark(j, jb->req->op, jb->sys->cfg->name, state,
-	    jb->r.result, jb->r.detail);
+	repl_record(jb, state);
 	/* "busy" says when to try again; other temporary failures become
 	 * the journal state (pending, or not applied). */
 	if (jb->rc == 1 && strcmp(jb->r.result, "busy") != 0)
@@ -657,6 +696,8 @@ sspr_replicate(struct sspr *s, struct repl_req *req, struct sspr_result *res)
 		strlcpy_s(res->msg, "no systems", sizeof(res->msg));
 		return -1;
 	}
+	if (sspr_can_change(s, res) == -1)
+		return -1;
 	for (i = 0; i < req->n; i++) {
 		jobs[i].s = s;
 		jobs[i].sys = &s->sys[req->idx[i]];
@@ -817,8 +858,9 @@ repl_report(struct sspr *s, const struct journal_op *op)
 	}
 }
 
-/* Bring one system of an operation to a final state if possible. */
-static void
+/* Bring one system of an operation to a final state if possible: 0, or
+ * -1 when its new state could not be recorded. */
+static int
 repl_recover_sys(struct sspr *s, struct journal_op *op, struct journal_sys *js,
     struct repl_req *req, int payload_ok)
 {
@@ -828,7 +870,7 @@ repl_recover_sys(struct sspr *s, struct journal_op *op, struct journal_sys *js,
 
 	if (strcmp(js->state, "pending") != 0 &&
 	    strcmp(js->state, "writing") != 0)
-		return;
+		return 0;
 	if (sys == NULL || !payload_ok || req->kind == REPL_SECRET) {
 		const char *st = sys == NULL   ? "failed"
 		                 : !payload_ok ? "failed"
@@ -841,9 +883,8 @@ repl_recover_sys(struct sspr *s, struct journal_op *op, struct journal_sys *js,
 
 		strlcpy_s(js->state, st, sizeof(js->state));
 		strlcpy_s(js->result, why, sizeof(js->result));
-		(void)journal_mark(s->journal, op->id, js->name, st, why,
+		return journal_mark(s->journal, op->id, js->name, st, why,
 		    "sspr stopped before the change was confirmed");
-		return;
 	}
 	memset(&jb, 0, sizeof(jb));
 	jb.s = s;
@@ -858,7 +899,7 @@ repl_recover_sys(struct sspr *s, struct journal_op *op, struct journal_sys *js,
 	}
 	strlcpy_s(js->state, repl_state(req, jb.rc), sizeof(js->state));
 	strlcpy_s(js->result, jb.r.result, sizeof(js->result));
-	(void)journal_mark(
+	return journal_mark(
 	    s->journal, op->id, js->name, js->state, jb.r.result, jb.r.detail);
 }
 
@@ -867,7 +908,7 @@ repl_recover_op(struct sspr *s, struct journal_op *op)
 {
 	struct repl_req req;
 	json_t *store = NULL;
-	int payload_ok = 1, open = 0;
+	int payload_ok = 1, open = 0, unrecorded = 0;
 	size_t i;
 
 	memset(&req, 0, sizeof(req));
@@ -879,13 +920,21 @@ repl_recover_op(struct sspr *s, struct journal_op *op)
 	    repl_unpayload(s, op, &req, &store) == -1)
 		payload_ok = 0;
 	for (i = 0; i < op->nsys; i++) {
-		repl_recover_sys(s, op, &op->sys[i], &req, payload_ok);
+		if (repl_recover_sys(s, op, &op->sys[i], &req, payload_ok) ==
+		    -1)
+			unrecorded = 1;
 		open |= strcmp(op->sys[i].state, "pending") == 0;
 	}
 	json_decref(store);
-	(void)journal_finish(s->journal, op->id, !open,
-	    open ? (long long)sspr_now(s) + s->cfg->journal.retry_seconds : 0);
-	if (open)
+	if (unrecorded)
+		return 0; /* left as it was: claimed again after the lease */
+	/* Reported (audit, mail) only once the journal says it is done: an
+	 * operation whose end cannot be recorded stays open, is claimed again
+	 * and reported then, once, from what the journal holds. */
+	if (journal_finish(s->journal, op->id, !open,
+	        open ? (long long)sspr_now(s) + s->cfg->journal.retry_seconds
+	             : 0) == -1 ||
+	    open)
 		return 0;
 	repl_report(s, op);
 	return 1;

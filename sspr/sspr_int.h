@@ -226,6 +226,16 @@ void sspr_replicate_done(
  * operations finished, or -1 when the journal could not be read. */
 int sspr_recover(struct sspr *s);
 
+/*
+ * May a security change (enrollment, reset, unlock, helpdesk action) go
+ * ahead?  Not while the journal file is missing (its record would be
+ * lost) nor while the audit trail cannot be appended to (it would happen
+ * unaudited): then res says SSPR_UNAVAILABLE, "nothing was changed", and
+ * -1 is returned; else 0 and res untouched.  Health is told either way
+ * (sspr/health.h).  Called before anything is written to any system.
+ */
+int sspr_can_change(struct sspr *s, struct sspr_result *res);
+
 /* After a reset action on at least one system: clear the failure count
  * and record the reset date on the primary. */
 void sspr_reset_recorded(struct sspr *s, const char *userid, time_t when);

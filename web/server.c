@@ -18,6 +18,7 @@
 #include "compat/secretfile.h"
 #include "compat/strbuf.h"
 #include "compat/textfile.h"
+#include "sspr/health.h"
 #include "sspr/ratelimit.h"
 #include "web/conn.h"
 #include "web/delay.h"
@@ -104,12 +105,34 @@ web_error(struct web_req *rq, int status, const char *code, const char *message)
 	json_decref(o);
 }
 
+/* Ready, or not and why (sspr/health.h: the problems are paths and
+ * system error words, never a secret): 200 {"status":"ok"}, or 503
+ * {"status":"not-ready","problems":["audit log: ..."]}.  On the
+ * connection thread, from the health table only: no file is read. */
 static void
 web_health(struct web_req *rq, struct sspr *s)
 {
+	struct health_report hr;
+	json_t *o, *a;
+	char *txt;
+	size_t i;
+
 	(void)s;
-	rq->status = MHD_HTTP_OK;
-	rq->resp = xstrdup("{\"status\":\"ok\"}");
+	health_report(&hr);
+	if (hr.nproblems == 0) {
+		rq->status = MHD_HTTP_OK;
+		rq->resp = xstrdup("{\"status\":\"ok\"}");
+		return;
+	}
+	a = json_array();
+	for (i = 0; i < hr.nproblems; i++)
+		json_array_append_new(a, json_string(hr.problems[i]));
+	o = json_pack("{s:s,s:o}", "status", "not-ready", "problems", a);
+	txt = o != NULL ? json_dumps(o, JSON_COMPACT) : NULL;
+	rq->status = MHD_HTTP_SERVICE_UNAVAILABLE;
+	rq->resp = xstrdup(txt != NULL ? txt : "{\"status\":\"not-ready\"}");
+	json_wipe_free(txt);
+	json_decref(o);
 }
 
 /* On the connection thread, so that a scrape is answered even while
@@ -120,6 +143,7 @@ web_metrics(struct web_req *rq, struct sspr *s)
 {
 	unsigned long long wait_us, jobs;
 	struct web *w = rq->w;
+	struct health_report hr;
 	struct sspr_gauges g;
 	struct strbuf sb;
 	size_t i, k;
@@ -162,6 +186,34 @@ web_metrics(struct web_req *rq, struct sspr *s)
 	    atomic_load(&w->rejected_limited), waiting, (double)wait_us / 1e6,
 	    jobs, atomic_load(&w->resets_ok), atomic_load(&w->resets_denied),
 	    atomic_load(&w->enrolls_ok), atomic_load(&w->enrolls_failed));
+	health_report(&hr);
+	bad |= strbuf_addf(&sb,
+	    "# HELP sspr_healthy 1 when /healthz answers ready, else 0.\n"
+	    "# TYPE sspr_healthy gauge\n"
+	    "sspr_healthy %d\n"
+	    "# HELP sspr_audit_write_failures_total Audit events that could "
+	    "not be appended.\n"
+	    "# TYPE sspr_audit_write_failures_total counter\n"
+	    "sspr_audit_write_failures_total %lu\n"
+	    "# HELP sspr_audit_writable 1 when the audit log can be appended "
+	    "to, else 0.\n"
+	    "# TYPE sspr_audit_writable gauge\n"
+	    "sspr_audit_writable %d\n"
+	    "# HELP sspr_journal_write_failures_total Journal writes that "
+	    "failed.\n"
+	    "# TYPE sspr_journal_write_failures_total counter\n"
+	    "sspr_journal_write_failures_total %lu\n"
+	    "# HELP sspr_journal_file_present 1 when journal.db is the file "
+	    "sspr opened, else 0.\n"
+	    "# TYPE sspr_journal_file_present gauge\n"
+	    "sspr_journal_file_present %d\n"
+	    "# HELP sspr_outbox_file_present 1 when outbox.db is the file "
+	    "sspr opened, else 0.\n"
+	    "# TYPE sspr_outbox_file_present gauge\n"
+	    "sspr_outbox_file_present %d\n",
+	    hr.nproblems == 0, hr.failures[HEALTH_AUDIT],
+	    !hr.failing[HEALTH_AUDIT], hr.failures[HEALTH_JOURNAL],
+	    !hr.failing[HEALTH_JOURNAL_FILE], !hr.failing[HEALTH_OUTBOX_FILE]);
 	if (g.mail_pending >= 0)
 		bad |= strbuf_addf(&sb,
 		    "# HELP sspr_mail_queue_length Messages waiting to be "

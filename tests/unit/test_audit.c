@@ -9,8 +9,11 @@
  * The reader: filters by user (target or actor, any case) and time, the
  * callback stopping, and lines that are not events (garbage, a torn last
  * line, an over-long line, a NUL byte) skipped.  Four threads on two
- * handles write 200 events each: exactly 800 whole lines.  Last, a table
- * of --since values.
+ * handles write 200 events each: exactly 800 whole lines.  The log is
+ * followed by name (moved, deleted, a reopen asked for); a write that
+ * fails (RLIMIT_FSIZE: EFBIG) is a health problem that ends with the
+ * first append that works, preceded by one "audit.gap" event counting
+ * the events lost.  Last, a table of --since values.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -25,13 +28,16 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "compat/compat.h"
 #include "compat/jsonx.h"
 #include "sspr/audit.h"
+#include "sspr/health.h"
 #include "tests/unit/scratch.h"
 
 #include "compat/banned.h"
@@ -68,6 +74,8 @@ teardown(void **state)
 
 	(void)unlink(d->log);
 	(void)snprintf(p, sizeof(p), "%s/link", d->path);
+	(void)unlink(p);
+	(void)snprintf(p, sizeof(p), "%s/audit.log.1", d->path);
 	(void)unlink(p);
 	(void)rmdir(d->path);
 	free(d);
@@ -785,6 +793,102 @@ test_parse_since(void **state)
 	assert_int_equal(audit_parse_since(NULL, now, &(time_t){0}), -1);
 }
 
+/* An event for the following tests, by user. */
+static void
+write_user(struct audit *a, const char *user)
+{
+	struct audit_event ev = {
+	    .action = "reset.start", .outcome = "ok", .user = user};
+
+	(void)audit_write(a, &ev);
+}
+
+static int
+file_has(const char *path, const char *text)
+{
+	char *buf = slurp(path, NULL);
+	int has = strstr(buf, text) != NULL;
+
+	free(buf);
+	return has;
+}
+
+/* logrotate's rename, with and without SIGHUP's audit_reopen_all(), and
+ * a deleted log: each next event is in a new file at the path, 0600. */
+static void
+test_follow(void **state)
+{
+	struct dir *d = *state;
+	struct audit *a = open_ok(d, "web1");
+	char old[PATH_MAX + 16];
+	struct stat st;
+
+	(void)snprintf(old, sizeof(old), "%s/audit.log.1", d->path);
+	write_user(a, "ONE");
+	assert_int_equal(rename(d->log, old), 0);
+	write_user(a, "TWO");
+	assert_true(file_has(old, "\"ONE\""));
+	assert_false(file_has(old, "\"TWO\""));
+	assert_true(file_has(d->log, "\"TWO\""));
+	assert_int_equal(stat(d->log, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0600);
+
+	assert_int_equal(unlink(old), 0);
+	assert_int_equal(rename(d->log, old), 0);
+	audit_reopen_all();
+	write_user(a, "THREE");
+	assert_true(file_has(d->log, "\"THREE\""));
+	assert_false(file_has(old, "\"THREE\""));
+
+	assert_int_equal(unlink(d->log), 0);
+	write_user(a, "FOUR");
+	assert_true(file_has(d->log, "\"FOUR\""));
+	assert_false(health_failing(HEALTH_AUDIT));
+	audit_close(a);
+}
+
+/* A write that fails is the health problem until one works again; the
+ * events lost are then one audit.gap event, ahead of the next. */
+static void
+test_write_fails(void **state)
+{
+	struct dir *d = *state;
+	struct audit *a = open_ok(d, "web1");
+	struct rlimit old, lim;
+	struct stat st;
+	char *text;
+	void (*oldsig)(int);
+
+	write_user(a, "BEFORE");
+	assert_int_equal(stat(d->log, &st), 0);
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+	lim = old;
+	lim.rlim_cur = (rlim_t)st.st_size;
+	oldsig = signal(SIGXFSZ, SIG_IGN);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
+
+	write_user(a, "LOST1");
+	assert_true(health_failing(HEALTH_AUDIT));
+	write_user(a, "LOST2");
+	assert_int_equal(audit_ready(a), -1);
+	assert_true(health_failing(HEALTH_AUDIT));
+
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+	(void)signal(SIGXFSZ, oldsig);
+	assert_int_equal(audit_ready(a), 0);
+	assert_false(health_failing(HEALTH_AUDIT));
+	write_user(a, "AFTER");
+	text = slurp(d->log, NULL);
+	assert_null(strstr(text, "LOST"));
+	assert_non_null(strstr(text,
+	    "\"action\":\"audit.gap\",\"outcome\":\"failed\","
+	    "\"reason\":\"write-failed\",\"op\":null,\"suppressed\":2}"));
+	assert_true(strstr(text, "audit.gap") < strstr(text, "AFTER"));
+	assert_int_equal(count_lines(text), 3);
+	free(text);
+	audit_close(a);
+}
+
 int
 main(void)
 {
@@ -798,6 +902,8 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_read_skips, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_read_missing, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_threads, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_follow, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_write_fails, setup, teardown),
 	    cmocka_unit_test(test_parse_since),
 	};
 
