@@ -13,6 +13,8 @@
 #include "compat/jsonx.h"
 #include "sspr/config.h"
 #include "sspr/keys.h"
+#include "sspr/sdnotify.h"
+#include "web/alive.h"
 #include "web/server.h"
 #include "compat/banned.h"
 
@@ -39,6 +41,7 @@ cli_serve(int argc, char **argv)
 	struct keys *keys = NULL;
 	struct cfg *cfg = NULL;
 	struct web *w = NULL;
+	struct sdnotify_watchdog *wd = NULL;
 	sigset_t set;
 	int i, sig;
 
@@ -91,9 +94,17 @@ cli_serve(int argc, char **argv)
 	    cfg->tls.cert != NULL ? "https" : "http",
 	    (int)(strrchr(cfg->listen, ':') - cfg->listen), cfg->listen,
 	    web_port(w), cfg->base_url ? cfg->base_url : "no base_url");
+	sdnotify_ready("listening on %.*s:%u, %zu systems",
+	    (int)(strrchr(cfg->listen, ':') - cfg->listen), cfg->listen,
+	    web_port(w), cfg->nsystems);
+	if (sdnotify_watchdog_start(
+	        web_alive_probe, w, &wd, err, sizeof(err)) == -1)
+		fprintf(stderr, "sspr: no watchdog: %s\n", err);
 	while (sigwait(&set, &sig) != 0)
 		;
 	fprintf(stderr, "sspr: stopping\n");
+	sdnotify_stopping("stopping: finishing the requests in flight");
+	sdnotify_watchdog_stop(wd);
 	web_stop(w);
 	keys_free(keys);
 	cfg_free(cfg);
