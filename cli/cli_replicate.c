@@ -25,6 +25,10 @@ static const char cli_replicate_usage[] =
     "if one refuses, none is changed.  Nobody sees a secret: the stored\n"
     "hashes are copied.\n"
     "\n"
+    "  -c CONFIG            the configuration file (default: ./sspr.json)\n"
+    "  --from SYSTEM        the system whose enrollment is copied\n"
+    "  --to SYSTEM[,...]    only these systems (default: every other one)\n"
+    "\n"
     "exit status: 0 every target changed, 1 refused or not changed\n"
     "everywhere (see the result per system), 2 usage or configuration\n"
     "error.\n";

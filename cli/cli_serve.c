@@ -18,6 +18,8 @@
 #include "sspr/audit.h"
 #include "sspr/config.h"
 #include "sspr/keys.h"
+#include "sspr/sdnotify.h"
+#include "web/alive.h"
 #include "web/server.h"
 #include "compat/banned.h"
 
@@ -45,6 +47,7 @@ cli_serve(int argc, char **argv)
 	struct keys *keys = NULL;
 	struct cfg *cfg = NULL;
 	struct web *w = NULL;
+	struct sdnotify_watchdog *wd = NULL;
 	sigset_t set;
 	int i, sig;
 
@@ -102,6 +105,12 @@ cli_serve(int argc, char **argv)
 	    cfg->tls.cert != NULL ? "https" : "http",
 	    (int)(strrchr(cfg->listen, ':') - cfg->listen), cfg->listen,
 	    web_port(w), cfg->base_url ? cfg->base_url : "no base_url");
+	sdnotify_ready("listening on %.*s:%u, %zu systems",
+	    (int)(strrchr(cfg->listen, ':') - cfg->listen), cfg->listen,
+	    web_port(w), cfg->nsystems);
+	if (sdnotify_watchdog_start(
+	        web_alive_probe, w, &wd, err, sizeof(err)) == -1)
+		fprintf(stderr, "sspr: no watchdog: %s\n", err);
 	for (;;) {
 		if (sigwait(&set, &sig) != 0)
 			continue;
@@ -112,6 +121,8 @@ cli_serve(int argc, char **argv)
 		audit_reopen_all();
 	}
 	fprintf(stderr, "sspr: stopping\n");
+	sdnotify_stopping("stopping: finishing the requests in flight");
+	sdnotify_watchdog_stop(wd);
 	web_stop(w);
 	keys_free(keys);
 	cfg_free(cfg);

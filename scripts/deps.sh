@@ -12,7 +12,7 @@ build_pkgs=(gcc make cmake pkg-config
 	libmicrohttpd-dev libcurl4-gnutls-dev libargon2-dev libjansson-dev
 	libsqlite3-dev nettle-dev libutf8proc-dev libldap2-dev libgnutls28-dev)
 test_pkgs=(libcmocka-dev clang libclang-rt-14-dev python3 clang-format git python3-aiosmtpd openssl curl wrk
-	chromium fonts-dejavu-core nodejs)
+	chromium fonts-dejavu-core nodejs mandoc)
 
 case "${1:-build}" in
 build) want=("${build_pkgs[@]}") ;;
