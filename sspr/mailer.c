@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "compat/compat.h"
+#include "compat/filetrust.h"
 #include "compat/secretfile.h"
 #include "mail/message.h"
 #include "compat/banned.h"
@@ -149,6 +150,11 @@ sspr_mailer_init(const struct cfg *cfg, const struct keys *keys,
 	m->t.client_key = c->client_key;
 	m->t.timeout = c->timeout_seconds > 0 ? c->timeout_seconds : 30;
 	m->t.dir = c->path;
+	/* Messages hold access codes: the directory is this user's alone
+	 * (filetrust.h). */
+	if (c->path != NULL && filetrust_check(c->path, "mail directory",
+	                           FT_DIR | FT_WRITE, err, errsize) != 0)
+		return -1;
 	m->retry.initial = c->retry_initial_seconds;
 	m->retry.max = c->retry_max_seconds;
 	m->templates = SSPR_TEMPLATES_DIR "/mail";
