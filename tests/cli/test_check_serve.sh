@@ -186,6 +186,28 @@ row "listen 127.0.0.2"  start  "usable"                                         
 row "listen ::1"        start  "usable"                                               listen_6
 row "listen elsewhere"  refuse "listen 192.0.2.7:8080: that address is not an address of this machine" listen_away
 
+# A configuration others may write never gets to run its password
+# command; a password program others may write is refused too.
+pwcmd_config() { # COMMAND
+	cat >sspr.json <<CFG
+{"state_dir": "state", "key_file": "keys.json",
+ "systems": [{"name": "PROD", "backend": "embedded", "db": "prod.db", "applid": "SSPRAPPL"}],
+ "mail": {"transport": "smtp", "url": "smtp://127.0.0.1:9", "from": "sspr@example.com",
+          "starttls": "off", "user": "relay", "password_command": "$1"}}
+CFG
+}
+pwcmd_writable() { pwcmd_config "touch $work/row/ran; echo pw"; chmod 666 sspr.json; }
+pwcmd_prog() {
+	printf '#!/bin/sh\ntouch %s/row/ran; echo pw\n' "$work" >pw.sh
+	chmod 777 pw.sh
+	pwcmd_config "$work/row/pw.sh"
+	chmod 644 sspr.json
+}
+row "password cmd, config for all" config "configuration 'sspr.json' is writable by group or others (mode 0666); run: chmod go-w sspr.json" pwcmd_writable
+run "password cmd not run" 1 test -e row/ran
+row "password program for all" refuse "mail password command '$work/row/pw.sh' is writable by group or others (mode 0777); run: chmod go-w" pwcmd_prog
+run "password program not run" 1 test -e row/ran
+
 # check reports every problem, not the first: three at once.
 rm -rf row && cp -a base row && cd row && config && chmod 777 mail && chmod 644 dr.db && chmod 640 keys.json
 run "all problems" 1 "$SSPR" check -c sspr.json
