@@ -10,12 +10,16 @@
 
 #include "sspr/check.h"
 #include "sspr/config.h"
+#include "web/preflight.h"
 #include "compat/banned.h"
 
 static const char cli_check_usage[] =
     "usage: sspr check [-c CONFIG] [--json]\n"
     "\n"
-    "Check that every configured system is usable: its ESM opens, sspr's\n"
+    "Run the start-up verification of 'sspr serve' (state directory,\n"
+    "journal, outbox, audit log, key file, templates, mail settings, TLS\n"
+    "certificate and key, listen address; every file's owner and mode)\n"
+    "and check that every configured system is usable: its ESM opens, sspr's\n"
     "PassTicket key for the system's APPLID matches the ESM's PTKTDATA key\n"
     "(a dry-run round trip that consumes nothing), the ESM can unseal its\n"
     "keys, the clocks agree, and the key file is private.  Run it after\n"
@@ -23,6 +27,9 @@ static const char cli_check_usage[] =
     "\n"
     "  -c CONFIG  the configuration file (default: ./sspr.json)\n"
     "  --json     one JSON object instead of text\n"
+    "\n"
+    "Every problem is one line that says what to do; all are reported.\n"
+    "The last line says whether 'sspr serve' would refuse to start.\n"
     "\n"
     "exit status: 0 when everything is usable, 1 when something is not,\n"
     "2 on a usage or configuration error.\n";
@@ -52,7 +59,9 @@ cli_check_json(const struct check_report *rep)
 	static const char *const names[] = {"ok", "warning", "failed"};
 	size_t i;
 
-	printf("{\"ok\":%s,\"checks\":[", rep->failed == 0 ? "true" : "false");
+	printf("{\"ok\":%s,\"serve_starts\":%s,\"checks\":[",
+	    rep->failed == 0 ? "true" : "false",
+	    rep->start_failed == 0 ? "true" : "false");
 	for (i = 0; i < rep->n; i++) {
 		const struct check_item *it = &rep->items[i];
 
@@ -83,9 +92,12 @@ cli_check_text(const struct check_report *rep)
 	}
 	if (rep->failed == 0)
 		puts("all systems are usable");
+	else if (rep->start_failed > 0)
+		printf("%d problem%s found; sspr serve would refuse to start\n",
+		    rep->failed, rep->failed == 1 ? "" : "s");
 	else
-		printf("%d problem%s found\n", rep->failed,
-		    rep->failed == 1 ? "" : "s");
+		printf("%d problem%s found (sspr serve would start)\n",
+		    rep->failed, rep->failed == 1 ? "" : "s");
 }
 
 int
@@ -115,7 +127,7 @@ cli_check(int argc, char **argv)
 	if (cfg_load(path, &cfg, err, sizeof(err)) == -1)
 		return cli_error("%s", err);
 	memset(&rep, 0, sizeof(rep));
-	ok = sspr_check(cfg, time(NULL), &rep);
+	ok = web_preflight(cfg, time(NULL), &rep);
 	if (json)
 		cli_check_json(&rep);
 	else

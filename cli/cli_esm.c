@@ -3,9 +3,11 @@
  *
  * With a command on the command line, runs it; without, reads commands
  * from stdin one per line, like a TSO batch job's SYSTSIN: a line ending in
- * '-' or '+' continues on the next, blank lines and lines starting with
- * "/ *" are skipped.  Output is RACF's; command images are never echoed
- * (they may hold passwords).
+ * '-' or '+' continues on the next, blank lines are skipped, and comments
+ * ("/ *" to "* /", outside a quoted string, possibly over several lines)
+ * are blanks.  A comment or a continuation still open at the end of the
+ * input is an error (RC 8): the incomplete command is not run.  Output is
+ * RACF's; command images are never echoed (they may hold passwords).
  */
 #include "cli/cli.h"
 
@@ -77,16 +79,62 @@ cli_esm_run(
 	return (int)rc > worst ? (int)rc : worst;
 }
 
-/* 1 if the line is blank or a comment. */
+/*
+ * Where a batch stands between lines: inside a comment (since which line),
+ * inside a quoted string of the command being continued.  A comment may
+ * span lines; "/ *" inside a quoted string is text, not a comment.
+ */
+struct cli_esm_scan {
+	int in_comment;   /* a comment is open */
+	int comment_line; /* the line it started on */
+	int in_quote;     /* a quoted string of the command is open */
+};
+
+/*
+ * Replace every comment of line (len bytes) by one blank, in place; the
+ * new length is returned.  st carries an open comment or quote from line
+ * to line (lineno is this line's number, for the message about a comment
+ * that never ends).
+ */
+static size_t
+cli_esm_uncomment(char *line, size_t len, int lineno, struct cli_esm_scan *st)
+{
+	size_t i = 0, o = 0;
+
+	while (i < len) {
+		if (st->in_comment) {
+			if (i + 1 < len && line[i] == '*' &&
+			    line[i + 1] == '/') {
+				st->in_comment = 0;
+				line[o++] = ' ';
+				i += 2;
+			} else
+				i++;
+			continue;
+		}
+		if (line[i] == '\'') {
+			st->in_quote = !st->in_quote;
+		} else if (!st->in_quote && i + 1 < len && line[i] == '/' &&
+		           line[i + 1] == '*') {
+			st->in_comment = 1;
+			st->comment_line = lineno;
+			i += 2;
+			continue;
+		}
+		line[o++] = line[i++];
+	}
+	return o;
+}
+
+/* 1 if the line is blank. */
 static int
-cli_esm_skip(const char *line, size_t len)
+cli_esm_blank(const char *line, size_t len)
 {
 	size_t i = 0;
 
 	while (i < len && (line[i] == ' ' || line[i] == '\t'))
 		i++;
-	return i == len ||
-	       (len - i >= 2 && line[i] == '/' && line[i + 1] == '*');
+	return i == len;
 }
 
 /* Read stdin as SYSTSIN. */
@@ -94,9 +142,11 @@ static int
 cli_esm_batch(struct racf *r, const char *issuer)
 {
 	char line[SSPR_MAX_COMMAND + 2];
+	struct cli_esm_scan st = {0};
 	struct strbuf cmd;
 	size_t len, keep;
-	int worst = 0, plus, cont, lineno = 0, skipping = 0;
+	int worst = 0, plus, cont = 0, lineno = 0, skipping = 0;
+	int cmd_line = 0;
 
 	strbuf_init(&cmd, SSPR_MAX_COMMAND);
 	while (fgets(line, sizeof(line), stdin) != NULL) {
@@ -114,13 +164,18 @@ cli_esm_batch(struct racf *r, const char *issuer)
 			worst = worst > 8 ? worst : 8;
 			strbuf_reset(&cmd);
 			skipping = 0;
+			cont = 0;
+			st.in_quote = 0;
 			continue;
 		}
 		while (
 		    len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
 			len--;
-		if (cmd.len == 0 && cli_esm_skip(line, len))
+		len = cli_esm_uncomment(line, len, lineno, &st);
+		if (cmd.len == 0 && !cont && cli_esm_blank(line, len))
 			continue;
+		if (cmd.len == 0 && !cont)
+			cmd_line = lineno;
 		cont = racf_continued(line, len, &keep, &plus);
 		if (!skipping && strbuf_add(&cmd, line, keep) == -1) {
 			printf("IKJ56702I INVALID COMMAND, LONGER THAN %d "
@@ -129,7 +184,9 @@ cli_esm_batch(struct racf *r, const char *issuer)
 			worst = worst > 8 ? worst : 8;
 			skipping = 1;
 		}
-		if (cont) {
+		/* A comment still open continues the command too: what
+		 * follows it on a later line belongs to the same image. */
+		if (cont || st.in_comment) {
 			(void)plus;
 			if (!skipping && strbuf_addch(&cmd, ' ') == -1)
 				skipping = 1;
@@ -138,9 +195,23 @@ cli_esm_batch(struct racf *r, const char *issuer)
 		if (!skipping)
 			worst = cli_esm_run(r, issuer, cmd.buf, cmd.len, worst);
 		strbuf_reset(&cmd);
+		st.in_quote = 0;
 		skipping = 0;
 	}
-	if (cmd.len > 0 && !skipping)
+	/* The end of the input inside a comment or after a continuation
+	 * mark: the last command is incomplete and is not run. */
+	if (st.in_comment) {
+		printf("IKJ56702I INVALID COMMAND, THE COMMENT STARTED ON LINE "
+		       "%d IS NOT ENDED BY */; NOTHING AFTER IT WAS RUN\n",
+		    st.comment_line);
+		worst = worst > 8 ? worst : 8;
+	} else if (cont) {
+		printf("IKJ56702I INVALID COMMAND, THE COMMAND STARTED ON LINE "
+		       "%d IS CONTINUED PAST THE END OF THE INPUT; IT WAS NOT "
+		       "RUN\n",
+		    cmd_line);
+		worst = worst > 8 ? worst : 8;
+	} else if (cmd.len > 0 && !skipping && !cli_esm_blank(cmd.buf, cmd.len))
 		worst = cli_esm_run(r, issuer, cmd.buf, cmd.len, worst);
 	strbuf_release(&cmd);
 	secure_zero(line, sizeof(line));

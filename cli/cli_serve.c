@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "compat/jsonx.h"
 #include "sspr/audit.h"
@@ -20,6 +21,7 @@
 #include "sspr/keys.h"
 #include "sspr/sdnotify.h"
 #include "web/alive.h"
+#include "web/preflight.h"
 #include "web/server.h"
 #include "compat/banned.h"
 
@@ -38,10 +40,56 @@ static const char cli_serve_usage[] =
     "  --port N     listen on port N instead (0: any free port)\n"
     "  --workers N  hashing workers (default: the number of cores)\n";
 
+/*
+ * Print the findings of rep at level (CHECK_FAIL: the start-up failures,
+ * which stop the service; CHECK_WARN: everything else it found, said once
+ * the service serves, after its "serving on" line).
+ */
+static void
+cli_serve_findings(const struct check_report *rep, enum check_level level)
+{
+	size_t i;
+
+	for (i = 0; i < rep->n; i++) {
+		const struct check_item *it = &rep->items[i];
+		int stop = it->level == CHECK_FAIL && it->scope == CHECK_START;
+
+		if (it->level == CHECK_OK ||
+		    (level == CHECK_FAIL) != (stop != 0))
+			continue;
+		fprintf(stderr, "sspr: %s%s%s%s\n",
+		    stop ? "serve: " : "warning: ",
+		    it->system[0] != '\0' ? it->system : "",
+		    it->system[0] != '\0' ? ": " : "", it->msg);
+	}
+}
+
+/*
+ * The start-up verification `sspr check` runs too (web/preflight.h) into
+ * rep: every problem that stops the service is one line on stderr, all of
+ * them.  0, or -1 when serve must not start.
+ */
+static int
+cli_serve_preflight(const struct cfg *cfg, struct check_report *rep)
+{
+	memset(rep, 0, sizeof(*rep));
+	rep->start_only = 1;
+	(void)web_preflight(cfg, time(NULL), rep);
+	if (rep->start_failed == 0)
+		return 0;
+	cli_serve_findings(rep, CHECK_FAIL);
+	fprintf(stderr,
+	    "sspr: serve: not started (%d problem%s; 'sspr check' shows the "
+	    "same)\n",
+	    rep->start_failed, rep->start_failed == 1 ? "" : "s");
+	return -1;
+}
+
 int
 cli_serve(int argc, char **argv)
 {
 	struct web_opts wo = {.port = -1, .log = stderr};
+	struct check_report rep;
 	const char *path = "sspr.json";
 	char err[SSPR_MAX_ERROR];
 	struct keys *keys = NULL;
@@ -79,7 +127,13 @@ cli_serve(int argc, char **argv)
 	json_wipe_init();
 	if (cfg_load(path, &cfg, err, sizeof(err)) == -1)
 		return cli_error("%s", err);
+	if (cli_serve_preflight(cfg, &rep) == -1) {
+		check_report_release(&rep);
+		cfg_free(cfg);
+		return CLI_USAGE;
+	}
 	if (keys_load(cfg->key_file, &keys, err, sizeof(err)) == -1) {
+		check_report_release(&rep);
 		cfg_free(cfg);
 		return cli_error("serve: %s", err);
 	}
@@ -95,6 +149,7 @@ cli_serve(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGUSR2, SIG_IGN);
 	if (web_start(cfg, keys, &wo, &w, err, sizeof(err)) == -1) {
+		check_report_release(&rep);
 		keys_free(keys);
 		cfg_free(cfg);
 		return cli_error("serve: %s", err);
@@ -111,6 +166,8 @@ cli_serve(int argc, char **argv)
 	if (sdnotify_watchdog_start(
 	        web_alive_probe, w, &wd, err, sizeof(err)) == -1)
 		fprintf(stderr, "sspr: no watchdog: %s\n", err);
+	cli_serve_findings(&rep, CHECK_WARN);
+	check_report_release(&rep);
 	for (;;) {
 		if (sigwait(&set, &sig) != 0)
 			continue;

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "compat/compat.h"
+#include "compat/filetrust.h"
 #include "compat/readall.h"
 #include "compat/banned.h"
 
@@ -20,7 +21,6 @@ static int
 secret_file_open(const char *file, const char *what, const char *hint,
     size_t max, struct stat *st, char *err, size_t errsize)
 {
-	unsigned mode;
 	int fd;
 
 	fd = open(
@@ -44,26 +44,8 @@ secret_file_open(const char *file, const char *what, const char *hint,
 		    strerror(errno));
 		goto fail;
 	}
-	if (!S_ISREG(st->st_mode)) {
-		errf(err, errsize, "%s '%s' is not a regular file", what, file);
+	if (filetrust_fd(fd, st, file, what, FT_SECRET, err, errsize) == -1)
 		goto fail;
-	}
-	if (st->st_uid != geteuid()) {
-		errf(err, errsize,
-		    "%s '%s' is owned by uid %lu, not by this user (uid %lu)",
-		    what, file, (unsigned long)st->st_uid,
-		    (unsigned long)geteuid());
-		goto fail;
-	}
-	mode = (unsigned)st->st_mode & 07777;
-	if ((mode & 077) != 0) {
-		errf(err, errsize,
-		    "%s '%s' is %s by group or others (mode %04o); run: "
-		    "chmod 600 %s",
-		    what, file, (mode & 044) != 0 ? "readable" : "accessible",
-		    mode, file);
-		goto fail;
-	}
 	if ((size_t)st->st_size > max) {
 		errf(err, errsize, "%s '%s' is larger than %zu bytes", what,
 		    file, max);

@@ -2,11 +2,11 @@
  * secretfile.h - reading a file that holds a secret (sspr's key file, a
  * --key-file, the SMTP password file).
  *
- * Such a file must be a regular file of the effective user with no group
- * or other permission bits (as OpenSSH's StrictModes), and is opened
- * without following a symbolic link; anything else is refused with a
- * message that says how to fix it.  The contents are never quoted in a
- * message.
+ * Such a file is held to filetrust.h's rule with FT_SECRET: a regular
+ * file of the effective user (or root) with no group or other permission
+ * bits (as OpenSSH's StrictModes), opened without following a symbolic
+ * link; anything else is refused with a message that says how to fix it.  The
+ * contents are never quoted in a message.
  */
 #ifndef SSPR_SECRETFILE_H
 #define SSPR_SECRETFILE_H

@@ -17,6 +17,7 @@
 
 #include "esm/esm.h"
 #include "compat/compat.h"
+#include "compat/filetrust.h"
 #include "compat/banned.h"
 
 struct racf_db {
@@ -298,7 +299,7 @@ racf_db_open(const char *path, int create, struct racf_db **out, char *err,
 	struct racf_db *db = xcalloc(1, sizeof(*db));
 	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
 	mode_t old;
-	int rc;
+	int rc, fd;
 
 	if (!create && access(path, F_OK) == -1) {
 		snprintf(err, errsize,
@@ -310,14 +311,29 @@ racf_db_open(const char *path, int create, struct racf_db **out, char *err,
 	}
 	if (create)
 		flags |= SQLITE_OPEN_CREATE;
-	old = umask(077); /* hashes are not for other users to read */
-	rc = sqlite3_open_v2(path, &db->sql, flags, NULL);
+	/* Hashes are not for other users to read or write; SQLite must not
+	 * follow a link (filetrust.h). */
+	fd = filetrust_open(path, "ESM database",
+	    FT_WRITE | FT_SECRET | FT_SQLITE | (create ? FT_CREATE : 0), err,
+	    errsize);
+	if (fd < 0) {
+		free(db);
+		return -1;
+	}
+	old = umask(077);
+	rc =
+	    sqlite3_open_v2(path, &db->sql, flags | SQLITE_OPEN_NOFOLLOW, NULL);
 	umask(old);
 	if (rc != SQLITE_OK) {
 		snprintf(err, errsize, "cannot open ESM database '%s': %s",
 		    path, db->sql ? sqlite3_errmsg(db->sql) : "out of memory");
+		(void)close(fd);
 		goto fail;
 	}
+	rc = filetrust_same(fd, path, "ESM database", err, errsize);
+	(void)close(fd);
+	if (rc == -1)
+		goto fail;
 	sqlite3_busy_timeout(db->sql, RACF_DB_BUSY_MS);
 	sqlite3_extended_result_codes(db->sql, 1);
 	if (racf_db_exec(db, "PRAGMA journal_mode = WAL") == -1 ||

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "compat/compat.h"
+#include "compat/filetrust.h"
 #include "compat/seal.h"
 #include "compat/hex.h"
 #include "compat/banned.h"
@@ -78,13 +79,14 @@ racf_mkey_load(const char *path, int create, unsigned char key[RACF_MKEY_LEN],
 		    path, strerror(errno));
 		return RACF_MKEY_BROKEN;
 	}
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
-	    (st.st_mode & 077) != 0 || st.st_uid != geteuid()) {
-		snprintf(err, errsize,
-		    "ESM master key '%s' is not a private file of this user "
-		    "(it must be a regular file with mode 0600); run: chmod "
-		    "600 %s",
-		    path, path);
+	if (fstat(fd, &st) == -1) {
+		snprintf(err, errsize, "cannot read ESM master key '%s': %s",
+		    path, strerror(errno));
+		close(fd);
+		return RACF_MKEY_BROKEN;
+	}
+	if (filetrust_fd(fd, &st, path, "ESM master key", FT_SECRET, err,
+	        errsize) == -1) {
 		close(fd);
 		return RACF_MKEY_UNSAFE;
 	}

@@ -18,7 +18,9 @@
  *   - an ending quote must be followed by a blank, a comma, ')' or the end
  *     of the image, so that "'AB'C" is not silently two items;
  *   - a word may follow a ')' directly ("A(1)B(2)" is two items);
- *   - bytes 0x80-0xff are accepted (they are shown as '?' in errors).
+ *   - bytes 0x80-0xff are accepted (they are shown as '?' in errors);
+ *   - a comment ("/ *" to "* /", outside a quoted string) is a blank; one
+ *     that does not end refuses the whole image.
  */
 #include "esm/racf_parse.h"
 
@@ -101,11 +103,54 @@ racf_items_free(struct racf_item *items, size_t n)
 	free(items);
 }
 
+/* Skip blanks and comments ("/ *" to "* /"; racf_parse() refused an
+ * image with a comment that does not end). */
 static void
 racf_skip_blanks(struct racf_cursor *cur)
 {
-	while (cur->pos < cur->len && racf_is_blank(cur->text[cur->pos]))
-		cur->pos++;
+	for (;;) {
+		while (
+		    cur->pos < cur->len && racf_is_blank(cur->text[cur->pos]))
+			cur->pos++;
+		if (cur->pos + 1 >= cur->len || cur->text[cur->pos] != '/' ||
+		    cur->text[cur->pos + 1] != '*')
+			return;
+		cur->pos += 2;
+		while (
+		    cur->pos < cur->len &&
+		    !(cur->text[cur->pos] == '*' && cur->pos + 1 < cur->len &&
+		        cur->text[cur->pos + 1] == '/'))
+			cur->pos++;
+		cur->pos = cur->pos < cur->len ? cur->pos + 2 : cur->len;
+	}
+}
+
+/* 0 when every comment outside a quoted string ends; else -1 with the
+ * error.  Nothing of an image with an open comment may run: the
+ * command's end is not where its author meant it to be. */
+static int
+racf_comments_closed(struct racf_cursor *cur)
+{
+	int quote = 0;
+	size_t i;
+
+	for (i = 0; i < cur->len; i++) {
+		if (cur->text[i] == '\'') {
+			quote = !quote;
+			continue;
+		}
+		if (quote || cur->text[i] != '/' || i + 1 >= cur->len ||
+		    cur->text[i + 1] != '*')
+			continue;
+		for (i += 2; i + 1 < cur->len; i++)
+			if (cur->text[i] == '*' && cur->text[i + 1] == '/')
+				break;
+		if (i + 1 >= cur->len)
+			return racf_error(cur, "IKJ56702I INVALID COMMAND, "
+			                       "COMMENT NOT ENDED BY */");
+		i++;
+	}
+	return 0;
 }
 
 /* Read the word at the cursor into *word. */
@@ -275,6 +320,8 @@ racf_parse(const char *text, size_t len, struct racf_command **out, char *err,
 			goto out;
 		}
 	}
+	if (racf_comments_closed(&cur) == -1)
+		goto out;
 	racf_skip_blanks(&cur);
 	if (cur.pos == cur.len) {
 		racf_error(&cur, "IKJ56701I MISSING COMMAND NAME");

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "compat/compat.h"
+#include "compat/filetrust.h"
 #include "compat/banned.h"
 
 #define OUTBOX_BUSY_MS 30000
@@ -62,18 +63,33 @@ mail_outbox_open(const char *path, const unsigned char key[SEAL_KEY_LEN],
     struct mail_outbox **out, char *err, size_t errsize)
 {
 	struct mail_outbox *ob = xcalloc(1, sizeof(*ob));
-	mode_t old = umask(077);
-	int rc;
+	mode_t old;
+	int rc, fd;
 
+	/* This user's alone, no link (filetrust.h); it holds messages with
+	 * access codes, sealed. */
+	fd = filetrust_open(path, "mail outbox",
+	    FT_WRITE | FT_SECRET | FT_CREATE | FT_SQLITE, err, errsize);
+	if (fd < 0) {
+		free(ob);
+		return -1;
+	}
+	old = umask(077);
 	rc = sqlite3_open_v2(path, &ob->sql,
-	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX |
+	        SQLITE_OPEN_NOFOLLOW,
 	    NULL);
 	umask(old);
 	if (rc != SQLITE_OK) {
 		snprintf(err, errsize, "cannot open mail outbox '%s': %s", path,
 		    ob->sql ? sqlite3_errmsg(ob->sql) : "out of memory");
+		(void)close(fd);
 		goto fail;
 	}
+	rc = filetrust_same(fd, path, "mail outbox", err, errsize);
+	(void)close(fd);
+	if (rc == -1)
+		goto fail;
 	sqlite3_busy_timeout(ob->sql, OUTBOX_BUSY_MS);
 	if (outbox_exec(ob, "PRAGMA journal_mode = WAL") == -1 ||
 	    outbox_exec(ob, "PRAGMA secure_delete = ON") == -1 ||

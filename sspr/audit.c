@@ -28,6 +28,7 @@
 #include <utf8proc.h>
 
 #include "compat/compat.h"
+#include "compat/filetrust.h"
 #include "compat/jsonx.h"
 #include "compat/strbuf.h"
 #include "sspr/health.h"
@@ -78,32 +79,14 @@ audit_path(const char *dir, char *path, size_t size)
 	return n < 0 || (size_t)n >= size ? -1 : 0;
 }
 
-/* The log must be a regular file that only its owner may write: a file
- * others can write is a trail anyone could rewrite.  The mode is never
- * changed here. */
+/* The log must be a regular file of this user that only its owner may
+ * write (filetrust.h): a file others can write is a trail anyone could
+ * rewrite.  The mode is never changed here. */
 static int
 audit_check(int fd, const char *path, char *err, size_t errsize)
 {
-	struct stat st;
-
-	if (fstat(fd, &st) == -1) {
-		errf(err, errsize, "cannot read audit log '%s': %s", path,
-		    strerror(errno));
-		return -1;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		errf(
-		    err, errsize, "audit log '%s' is not a regular file", path);
-		return -1;
-	}
-	if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
-		errf(err, errsize,
-		    "audit log '%s' is writable by group or others (mode "
-		    "%04o); run: chmod 600 %s",
-		    path, (unsigned)st.st_mode & 07777, path);
-		return -1;
-	}
-	return 0;
+	return filetrust_fd(
+	    fd, NULL, path, "audit log", FT_WRITE, err, errsize);
 }
 
 /* Open (creating, 0600) the log at path for appending, as audit_open()

@@ -8,21 +8,28 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <limits.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "compat/filetrust.h"
 #include "esm/esm.h"
+#include "mail/outbox.h"
+#include "sspr/audit.h"
 #include "esm/passticket.h"
+#include "compat/seal.h"
 #include "sspr/journal.h"
+#include "sspr/sspr_int.h"
 #include "sspr/keys.h"
 #include "sspr/mailer.h"
 #include "sspr/tlscheck.h"
 #include "compat/banned.h"
 
-static void PRINTF_LIKE(5, 6)
-    check_add(struct check_report *rep, const char *system, const char *what,
-        enum check_level level, const char *fmt, ...)
+static void
+check_vadd(struct check_report *rep, enum check_scope scope, const char *system,
+    const char *what, enum check_level level, const char *fmt, va_list ap)
 {
 	struct check_item *it;
-	va_list ap;
 
 	if (rep->n == rep->alloc) {
 		rep->alloc = rep->alloc ? 2 * rep->alloc : 16;
@@ -33,11 +40,49 @@ static void PRINTF_LIKE(5, 6)
 	strlcpy_s(it->system, system, sizeof(it->system));
 	strlcpy_s(it->what, what, sizeof(it->what));
 	it->level = level;
-	va_start(ap, fmt);
+	it->scope = scope;
 	vsnprintf(it->msg, sizeof(it->msg), fmt, ap);
-	va_end(ap);
-	if (level == CHECK_FAIL)
+	if (level == CHECK_FAIL) {
 		rep->failed++;
+		if (scope == CHECK_START)
+			rep->start_failed++;
+	}
+}
+
+void
+check_report_add(struct check_report *rep, enum check_scope scope,
+    const char *system, const char *what, enum check_level level,
+    const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	check_vadd(rep, scope, system, what, level, fmt, ap);
+	va_end(ap);
+}
+
+/* A finding about readiness: serve starts all the same. */
+static void PRINTF_LIKE(5, 6)
+    check_add(struct check_report *rep, const char *system, const char *what,
+        enum check_level level, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	check_vadd(rep, CHECK_READY, system, what, level, fmt, ap);
+	va_end(ap);
+}
+
+/* A finding about start-up: serve refuses to start on its failure. */
+static void PRINTF_LIKE(5, 6)
+    check_start(struct check_report *rep, const char *system, const char *what,
+        enum check_level level, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	check_vadd(rep, CHECK_START, system, what, level, fmt, ap);
+	va_end(ap);
 }
 
 static const char *
@@ -177,7 +222,7 @@ check_system(const struct cfg *cfg, const struct cfg_system *sys,
 	struct esm *esm = NULL;
 
 	if (sys->backend != CFG_BACKEND_EMBEDDED) {
-		check_add(rep, sys->name, "esm", CHECK_FAIL,
+		check_start(rep, sys->name, "esm", CHECK_FAIL,
 		    "the ldap backend is not available in this version of "
 		    "sspr; use backend \"embedded\"");
 		return;
@@ -185,11 +230,15 @@ check_system(const struct cfg *cfg, const struct cfg_system *sys,
 	ec.backend = "embedded";
 	ec.db = sys->db;
 	if (esm_open(&ec, &esm, &err) != ESM_OK) {
-		check_add(rep, sys->name, "esm", CHECK_FAIL, "%s", err.msg);
+		check_start(rep, sys->name, "esm", CHECK_FAIL, "%s", err.msg);
 		return;
 	}
-	check_add(rep, sys->name, "esm", CHECK_OK, "the %s ESM opens (%s)",
+	check_start(rep, sys->name, "esm", CHECK_OK, "the %s ESM opens (%s)",
 	    esm_name(esm), sys->db);
+	if (rep->start_only) {
+		esm_close(esm);
+		return;
+	}
 	key = keys != NULL ? keys_passticket(keys, sys->applid) : NULL;
 	if (keys != NULL && key == NULL)
 		check_add(rep, sys->name, "passticket", CHECK_FAIL,
@@ -220,10 +269,12 @@ check_mail(const struct cfg *cfg, struct check_report *rep)
 		return;
 	}
 	if (sspr_mailer_init(cfg, NULL, &m, err, sizeof(err)) == -1) {
-		check_add(rep, "", "mail", CHECK_FAIL, "%s", err);
+		check_start(rep, "", "mail", CHECK_FAIL, "%s", err);
 		return;
 	}
-	if (mail_probe(&m.t, &st) == MAIL_SENT)
+	if (rep->start_only)
+		check_start(rep, "", "mail", CHECK_OK, "mail settings load");
+	else if (mail_probe(&m.t, &st) == MAIL_SENT)
 		check_add(rep, "", "mail", CHECK_OK, "mail: %s", st.detail);
 	else
 		check_add(rep, "", "mail", CHECK_FAIL,
@@ -242,19 +293,13 @@ check_tls(const struct cfg *cfg, time_t now, struct check_report *rep)
 
 	if (cfg->tls.cert == NULL)
 		return;
-	if (tls_check_pair(
-	        cfg->tls.cert, cfg->tls.key, &ti, err, sizeof(err)) == -1) {
-		check_add(rep, "", "tls", CHECK_FAIL, "%s", err);
+	if (tls_check_usable(cfg->tls.cert, cfg->tls.key, now, &ti, err,
+	        sizeof(err)) == -1) {
+		check_start(rep, "", "tls", CHECK_FAIL, "%s", err);
 		return;
 	}
 	days = (long)((ti.not_after - now) / 86400);
-	if (now < ti.not_before)
-		check_add(rep, "", "tls", CHECK_FAIL,
-		    "the TLS certificate for %s is not valid yet", ti.subject);
-	else if (now >= ti.not_after)
-		check_add(rep, "", "tls", CHECK_FAIL,
-		    "the TLS certificate for %s has expired", ti.subject);
-	else if (days < 30)
+	if (days < 30)
 		check_add(rep, "", "tls", CHECK_WARN,
 		    "the TLS certificate for %s expires in %ld day%s",
 		    ti.subject, days, days == 1 ? "" : "s");
@@ -280,14 +325,23 @@ check_journal(const struct cfg *cfg, struct check_report *rep)
 	long open;
 	time_t t;
 	struct tm tm;
-	int rc =
-	    journal_summary(cfg->state_dir, &open, &oldest, err, sizeof(err));
+	char path[PATH_MAX];
+	struct stat st;
+	int rc;
 
+	/* An empty file is a journal SQLite has not written yet: the
+	 * service starts with it, so it is fine. */
+	snprintf(path, sizeof(path), "%s/%s", cfg->state_dir, JOURNAL_FILE);
+	if (lstat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 0)
+		rc = 1;
+	else
+		rc = journal_summary(
+		    cfg->state_dir, &open, &oldest, err, sizeof(err));
 	if (rc == -1) {
-		check_add(rep, "", "journal", CHECK_FAIL, "%s", err);
+		check_start(rep, "", "journal", CHECK_FAIL, "%s", err);
 		return;
 	}
-	if (rc == 1 || open == 0) {
+	if (rc == 1 || open == 0 || rep->start_only) {
 		check_add(rep, "", "journal", CHECK_OK,
 		    "no operation is waiting for a system");
 		return;
@@ -303,6 +357,159 @@ check_journal(const struct cfg *cfg, struct check_report *rep)
 	    cfg->journal.retry_seconds);
 }
 
+struct check_sealed {
+	unsigned char key[32];
+	long total, unreadable;
+	char first[JOURNAL_ID_LEN + 1];
+};
+
+static void
+check_sealed_one(
+    const char *id, const unsigned char *payload, size_t len, void *arg)
+{
+	struct check_sealed *cs = arg;
+	unsigned char *plain;
+	char ad[64];
+	long n = -1;
+
+	cs->total++;
+	if (len > SEAL_OVERHEAD) {
+		plain = xmalloc(len);
+		repl_ad(id, ad, sizeof(ad));
+		n = unseal(cs->key, ad, payload, len, plain);
+		freezero(plain, len);
+	}
+	if (n < 0 && cs->unreadable++ == 0)
+		strlcpy_s(cs->first, id, sizeof(cs->first));
+}
+
+/*
+ * The journal's open operations must open with the key file's key: after
+ * a new key file (a changed flow key) they can never be retried, and the
+ * service would only find that when it tries.  Said by check (a failure:
+ * something must be done) and by serve at start (it starts: the other
+ * operations are fine).
+ */
+static void
+check_journal_key(
+    const struct cfg *cfg, const struct keys *keys, struct check_report *rep)
+{
+	struct check_sealed cs;
+	char err[SSPR_MAX_ERROR];
+
+	if (keys == NULL)
+		return;
+	memset(&cs, 0, sizeof(cs));
+	sspr_derive(keys, "sspr-journal-v1", cs.key);
+	if (journal_open_payloads(
+	        cfg->state_dir, check_sealed_one, &cs, err, sizeof(err)) == -1)
+		check_add(rep, "", "journal-key", CHECK_FAIL, "%s", err);
+	else if (cs.unreadable > 0)
+		check_add(rep, "", "journal-key", CHECK_FAIL,
+		    "%ld of the %ld operations waiting in the journal (the "
+		    "first %s) were sealed with another key file's flow key "
+		    "and cannot be retried: put the previous key file back "
+		    "until they are done, or finish them by hand ('sspr "
+		    "audit' and the helpdesk page show which)",
+		    cs.unreadable, cs.total, cs.first);
+	secure_zero(&cs, sizeof(cs));
+}
+
+/* One file of the state directory the service opens at start: held to
+ * filetrust.h's rule; a missing one is created then, so it is fine. */
+static int
+check_state_file(struct check_report *rep, const char *dir, const char *name,
+    const char *what, unsigned flags)
+{
+	char path[PATH_MAX], err[SSPR_MAX_ERROR];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if (filetrust_check(path, what, flags | FT_WRITE | FT_MISSING_OK, err,
+	        sizeof(err)) == -1) {
+		check_start(rep, "", "state", CHECK_FAIL, "%s", err);
+		return -1;
+	}
+	return 0;
+}
+
+/* The state directory and what `sspr serve` opens in it (journal.c,
+ * audit.c, mail/outbox.c apply the same rule when they open them). */
+static int
+check_state(const struct cfg *cfg, struct check_report *rep)
+{
+	char err[SSPR_MAX_ERROR], path[PATH_MAX];
+	struct stat st;
+	int bad = 0;
+
+	if (filetrust_check(cfg->state_dir, "state directory",
+	        FT_DIR | FT_WRITE, err, sizeof(err)) != 0) {
+		check_start(rep, "", "state", CHECK_FAIL, "%s%s", err,
+		    access(cfg->state_dir, F_OK) == -1
+		        ? "; create it for the user sspr runs as (mkdir -m 700)"
+		        : "");
+		return -1;
+	}
+	bad |= check_state_file(rep, cfg->state_dir, JOURNAL_FILE, "journal",
+	    FT_SECRET | FT_SQLITE);
+	bad |=
+	    check_state_file(rep, cfg->state_dir, AUDIT_FILE, "audit log", 0);
+	if (cfg->mail.configured) {
+		bad |= check_state_file(rep, cfg->state_dir, "outbox.db",
+		    "mail outbox", FT_SECRET | FT_SQLITE);
+		snprintf(path, sizeof(path), "%s/outbox.db", cfg->state_dir);
+		if (bad == 0 && lstat(path, &st) == 0 && st.st_size > 0 &&
+		    mail_outbox_pending(path, err, sizeof(err)) < 0) {
+			check_start(rep, "", "state", CHECK_FAIL,
+			    "%s: move it away (sspr creates a new one; "
+			    "messages in it are lost)",
+			    err);
+			bad = -1;
+		}
+	}
+	if (bad == 0)
+		check_start(rep, "", "state", CHECK_OK,
+		    "the state directory %s and its files are usable",
+		    cfg->state_dir);
+	return bad;
+}
+
+/* What the configuration says beyond its syntax (cfg_load() checked
+ * that): each system its own database; no test setting left in. */
+static void
+check_config(const struct cfg *cfg, struct check_report *rep)
+{
+	struct stat a, b;
+	size_t i, k;
+	int inject = cfg->inject_abort_after > 0;
+
+	for (i = 0; i < cfg->nsystems; i++) {
+		const struct cfg_system *x = &cfg->systems[i];
+
+		inject |= x->inject.latency_ms > 0 || x->inject.fail_writes > 0;
+		for (k = 0; k < i; k++) {
+			const struct cfg_system *y = &cfg->systems[k];
+
+			if (x->db == NULL || y->db == NULL)
+				continue;
+			if (strcmp(x->db, y->db) != 0 &&
+			    !(stat(x->db, &a) == 0 && stat(y->db, &b) == 0 &&
+			        a.st_dev == b.st_dev && a.st_ino == b.st_ino))
+				continue;
+			check_start(rep, x->name, "config", CHECK_FAIL,
+			    "systems %s and %s name the same database '%s': "
+			    "each system needs its own (replicating to one "
+			    "database twice is not a second copy)",
+			    y->name, x->name, x->db);
+		}
+	}
+	if (inject)
+		check_start(rep, "", "config", CHECK_WARN,
+		    "fault injection (\"inject\") is configured: ESM calls "
+		    "are delayed, failed or the process is killed on purpose; "
+		    "it is for tests only: remove \"inject\" from the "
+		    "configuration");
+}
+
 int
 sspr_check(const struct cfg *cfg, time_t now, struct check_report *rep)
 {
@@ -311,16 +518,20 @@ sspr_check(const struct cfg *cfg, time_t now, struct check_report *rep)
 	size_t i;
 
 	if (keys_load(cfg->key_file, &keys, err, sizeof(err)) == -1)
-		check_add(rep, "", "key-file", CHECK_FAIL, "%s", err);
+		check_start(rep, "", "key-file", CHECK_FAIL, "%s", err);
 	else
-		check_add(rep, "", "key-file", CHECK_OK,
+		check_start(rep, "", "key-file", CHECK_OK,
 		    "the key file %s is private and well formed",
 		    cfg->key_file);
+	if (check_state(cfg, rep) == 0) {
+		check_journal(cfg, rep);
+		check_journal_key(cfg, keys, rep);
+	}
+	check_config(cfg, rep);
 	for (i = 0; i < cfg->nsystems; i++)
 		check_system(cfg, &cfg->systems[i], keys, now, rep);
 	check_mail(cfg, rep);
 	check_tls(cfg, now, rep);
-	check_journal(cfg, rep);
 	keys_free(keys);
 	return rep->failed == 0;
 }

@@ -35,6 +35,7 @@
 #include <jansson.h>
 
 #include "compat/compat.h"
+#include "compat/filetrust.h"
 #include "compat/jsonx.h"
 #include "compat/readall.h"
 #include "compat/strbuf.h"
@@ -1483,21 +1484,23 @@ cfg_parse(struct cfg_ctx *ctx, json_t *root, struct cfg *c)
 static int
 cfg_read_file(struct cfg_ctx *ctx, char **bufp, size_t *lenp, size_t *allocp)
 {
+	char why[SSPR_MAX_ERROR];
 	struct stat st;
 	char *buf = NULL;
 	size_t cap = 0, len = 0;
 	ssize_t n;
 	int fd, rc = -1;
 
-	fd = open(ctx->file, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd == -1 || fstat(fd, &st) == -1) {
-		cfg_err_nofile(
-		    ctx, "cannot read '%s': %s", ctx->file, strerror(errno));
+	/* The configuration names commands sspr runs and files it trusts:
+	 * a file someone else could change is refused (filetrust.h). */
+	fd = filetrust_open(ctx->file, "configuration", 0, why, sizeof(why));
+	if (fd < 0) {
+		cfg_err_nofile(ctx, "%s", why);
 		goto out;
 	}
-	if (!S_ISREG(st.st_mode)) {
+	if (fstat(fd, &st) == -1) {
 		cfg_err_nofile(
-		    ctx, "cannot read '%s': not a regular file", ctx->file);
+		    ctx, "cannot read '%s': %s", ctx->file, strerror(errno));
 		goto out;
 	}
 	if (st.st_size > SSPR_MAX_CONFIG_FILE) {

@@ -16,7 +16,7 @@
 #include "sspr/helpdesk.h"
 #include "compat/banned.h"
 
-static void
+void
 sspr_derive(const struct keys *k, const char *label, unsigned char out[32])
 {
 	struct hmac_sha256_ctx h;

@@ -283,6 +283,49 @@ hd_target(struct sspr *s, const struct sspr_hd_actor *a, const char *userid,
 	return 0;
 }
 
+/*
+ * The names of the systems that define uid, comma-separated, into buf
+ * ("" when none does or none answered): an action that needs the user on
+ * one system says where else he is instead of "not defined".
+ */
+static void
+hd_where(struct sspr *s, const char *uid, char *buf, size_t size)
+{
+	struct esm_user eu;
+	struct esm_err e;
+	size_t i;
+
+	buf[0] = '\0';
+	for (i = 0; i < s->nsys; i++)
+		if (esm_lookup(s->sys[i].esm, uid, &eu, &e) == ESM_OK)
+			sspr_list_add(
+			    buf, size, ", ", "%s", s->sys[i].cfg->name);
+}
+
+/*
+ * uid is not defined on sys: res says so, and where he is defined.  Not
+ * defined anywhere is NOT_FOUND; defined elsewhere is INVALID (this
+ * action cannot use that system), never "no system defines it".
+ */
+static void
+hd_not_on(struct sspr *s, const char *uid, const struct sspr_sys *sys,
+    const char *why, struct sspr_result *res)
+{
+	char where[SSPR_MAX_SYSTEMS * (SSPR_MAX_USERID + 2) + 1];
+
+	hd_where(s, uid, where, sizeof(where));
+	if (where[0] == '\0') {
+		res->status = SSPR_NOT_FOUND;
+		snprintf(res->msg, sizeof(res->msg),
+		    "%s is not defined on any system", uid);
+		return;
+	}
+	res->status = SSPR_INVALID;
+	snprintf(res->msg, sizeof(res->msg),
+	    "%s is not defined on %s%s; it is defined on %s", uid,
+	    sys->cfg->name, why, where);
+}
+
 /* Tell the user what the helpdesk did: action is a code ("action.<code>"
  * in templates/mail/<lang>/words.txt); from (may be NULL) the system a
  * copy came from. */
@@ -295,9 +338,19 @@ hd_notify(struct sspr *s, const struct sspr_hd_actor *a, const char *uid,
 	size_t i;
 	time_t now = sspr_now(s);
 
-	if (sspr_user_read(s, sspr_primary(s), uid, &u, err, sizeof(err)) !=
-	        1 ||
-	    u.email[0] == '\0') {
+	/* The registered address: the primary's, else the first system's
+	 * that has one (a user defined on DR alone is told too). */
+	memset(&u, 0, sizeof(u));
+	for (i = 0; i <= s->nsys; i++) {
+		struct sspr_sys *sys =
+		    i == 0 ? sspr_primary(s) : &s->sys[i - 1];
+
+		sspr_user_wipe(&u);
+		if (sspr_user_read(s, sys, uid, &u, err, sizeof(err)) == 1 &&
+		    u.email[0] != '\0')
+			break;
+	}
+	if (i > s->nsys) {
 		sspr_user_wipe(&u);
 		return;
 	}
@@ -566,10 +619,14 @@ sspr_hd_replicate(struct sspr *s, const struct sspr_hd_actor *a,
 		    src->cfg->name);
 		goto out;
 	}
+	if (!u.exists) {
+		hd_not_on(s, uid, src, " (the source)", res);
+		goto out;
+	}
 	if (!u.enrolled) {
-		res->status = u.exists ? SSPR_INVALID : SSPR_NOT_FOUND;
-		snprintf(res->msg, sizeof(res->msg), "%s is %s on %s", uid,
-		    u.exists ? "not enrolled" : "not defined", src->cfg->name);
+		res->status = SSPR_INVALID;
+		snprintf(res->msg, sizeof(res->msg), "%s is not enrolled on %s",
+		    uid, src->cfg->name);
 		goto out;
 	}
 	rq.kind = REPL_FIELDS;
@@ -617,6 +674,8 @@ sspr_hd_clear_lockout(struct sspr *s, const struct sspr_hd_actor *a,
 	}
 	if (n == 0) {
 		res->status = SSPR_NOT_FOUND;
+		snprintf(res->msg, sizeof(res->msg),
+		    "%s is not defined on any system", uid);
 		goto out;
 	}
 	rq.kind = REPL_FIELDS;
@@ -664,11 +723,18 @@ sspr_hd_send_code(struct sspr *s, const struct sspr_hd_actor *a,
 		res->status = SSPR_UNAVAILABLE;
 		goto out;
 	}
-	if (!u.exists || !u.enrolled) {
-		res->status = u.exists ? SSPR_INVALID : SSPR_NOT_FOUND;
+	if (!u.exists) {
+		/* The reset flow runs on the primary: a code elsewhere could
+		 * not be used. */
+		hd_not_on(s, uid, sys,
+		    ", the primary system that resets run on", res);
+		goto out;
+	}
+	if (!u.enrolled) {
+		res->status = SSPR_INVALID;
 		snprintf(res->msg, sizeof(res->msg),
-		    "%s is %s on %s: there is no registered address", uid,
-		    u.exists ? "not enrolled" : "not defined", sys->cfg->name);
+		    "%s is not enrolled on %s: there is no registered address",
+		    uid, sys->cfg->name);
 		goto out;
 	}
 	memset(&next, 0, sizeof(next));

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "compat/compat.h"
+#include "compat/filetrust.h"
 #include "compat/hex.h"
 #include "sspr/health.h"
 #include "compat/banned.h"
@@ -159,7 +160,7 @@ journal_open(
 	struct journal *j = xcalloc(1, sizeof(*j));
 	char path[4096];
 	mode_t old;
-	int rc;
+	int rc, fd = -1;
 
 	if ((size_t)snprintf(path, sizeof(path), "%s/%s", state_dir,
 	        JOURNAL_FILE) >= sizeof(path)) {
@@ -167,9 +168,21 @@ journal_open(
 		free(j);
 		return -1;
 	}
+	/* The directory and the file are this user's alone (filetrust.h):
+	 * SQLite would otherwise follow a link or hand its WAL to whoever
+	 * owns the file. */
+	if (filetrust_check(state_dir, "state directory", FT_DIR | FT_WRITE,
+	        err, errsize) != 0 ||
+	    (fd = filetrust_open(path, "journal",
+	         FT_WRITE | FT_SECRET | FT_CREATE | FT_SQLITE, err, errsize)) <
+	        0) {
+		free(j);
+		return -1;
+	}
 	old = umask(077);
 	rc = sqlite3_open_v2(path, &j->sql,
-	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX |
+	        SQLITE_OPEN_NOFOLLOW,
 	    NULL);
 	umask(old);
 	if (rc != SQLITE_OK) {
@@ -177,6 +190,8 @@ journal_open(
 		    j->sql ? sqlite3_errmsg(j->sql) : "out of memory");
 		goto fail;
 	}
+	if (filetrust_same(fd, path, "journal", err, errsize) == -1)
+		goto fail;
 	sqlite3_busy_timeout(j->sql, JOURNAL_BUSY_MS);
 	if (journal_exec(j, "PRAGMA journal_mode = WAL") == -1 ||
 	    journal_exec(j, "PRAGMA synchronous = FULL") == -1 ||
@@ -191,11 +206,14 @@ journal_open(
 		goto fail;
 	}
 	strlcpy_s(j->path, path, sizeof(j->path));
+	(void)close(fd);
 	pthread_mutex_init(&j->mu, NULL);
 	journal_identity(j);
 	*out = j;
 	return 0;
 fail:
+	if (fd >= 0)
+		(void)close(fd);
 	sqlite3_close(j->sql);
 	free(j);
 	return -1;
@@ -688,6 +706,52 @@ journal_summary(const char *state_dir, long *open, long long *oldest, char *err,
 	}
 	*open = (long)sqlite3_column_int64(st, 0);
 	*oldest = sqlite3_column_int64(st, 1);
+	rc = 0;
+out:
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return rc;
+}
+
+int
+journal_open_payloads(const char *state_dir,
+    void (*fn)(const char *, const unsigned char *, size_t, void *), void *arg,
+    char *err, size_t errsize)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	char path[4096];
+	struct stat sb;
+	int rc = -1, r;
+
+	snprintf(path, sizeof(path), "%s/%s", state_dir, JOURNAL_FILE);
+	if (lstat(path, &sb) == -1 || sb.st_size == 0)
+		return 0;
+	if (sqlite3_open_v2(path, &db,
+	        SQLITE_OPEN_READONLY | SQLITE_OPEN_NOFOLLOW,
+	        NULL) != SQLITE_OK ||
+	    sqlite3_busy_timeout(db, JOURNAL_BUSY_MS) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db,
+	        "SELECT id, payload FROM ops WHERE open = 1 AND payload IS "
+	        "NOT NULL",
+	        -1, &st, NULL) != SQLITE_OK) {
+		errf(err, errsize, "cannot read the journal '%s': %s", path,
+		    db != NULL ? sqlite3_errmsg(db) : "out of memory");
+		goto out;
+	}
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *id = (const char *)sqlite3_column_text(st, 0);
+		const void *p = sqlite3_column_blob(st, 1);
+		int len = sqlite3_column_bytes(st, 1);
+
+		if (id != NULL && p != NULL && len > 0)
+			fn(id, p, (size_t)len, arg);
+	}
+	if (r != SQLITE_DONE) {
+		errf(err, errsize, "cannot read the journal '%s': %s", path,
+		    sqlite3_errmsg(db));
+		goto out;
+	}
 	rc = 0;
 out:
 	sqlite3_finalize(st);

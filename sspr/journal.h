@@ -137,6 +137,14 @@ int journal_get(struct journal *j, const char *id, struct journal_op *op);
 int journal_summary(const char *state_dir, long *open, long long *oldest,
     char *err, size_t errsize);
 
+/* Read-only, for sspr check: call fn(id, payload, len, arg) for every
+ * open operation that has a sealed payload (borrowed for the call).
+ * 0 (also when there is no journal or it is empty), -1 with err. */
+int journal_open_payloads(const char *state_dir,
+    void (*fn)(
+        const char *id, const unsigned char *payload, size_t len, void *arg),
+    void *arg, char *err, size_t errsize);
+
 void journal_op_free(struct journal_op *op);
 void journal_ops_free(struct journal_op *ops, size_t n);
 

@@ -8,12 +8,14 @@
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <limits.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "compat/compat.h"
+#include "compat/filetrust.h"
 #include "compat/secretfile.h"
 #include "mail/message.h"
 #include "sspr/health.h"
@@ -69,9 +71,27 @@ mailer_password_command(const char *cmd, char **out, char *err, size_t errsize)
 	ssize_t n;
 	pid_t pid;
 
+	/* A program named by its path is held to the rule of every file
+	 * sspr trusts (filetrust.h): one others may change would run as
+	 * the service. */
+	if (cmd[0] == '/') {
+		char prog[PATH_MAX];
+		size_t k = strcspn(cmd, " \t");
+
+		if (k < sizeof(prog)) {
+			memcpy(prog, cmd, k);
+			prog[k] = '\0';
+			if (filetrust_check(prog, "mail password command", 0,
+			        err, errsize) != 0) {
+				free(line);
+				return -1;
+			}
+		}
+	}
 	if (pipe(p) == -1) {
 		snprintf(
 		    err, errsize, "mail password command: %s", strerror(errno));
+		free(line);
 		return -1;
 	}
 	posix_spawn_file_actions_init(&fa);
@@ -151,6 +171,21 @@ sspr_mailer_init(const struct cfg *cfg, const struct keys *keys,
 	m->t.client_key = c->client_key;
 	m->t.timeout = c->timeout_seconds > 0 ? c->timeout_seconds : 30;
 	m->t.dir = c->path;
+	/* Messages hold access codes: the directory is this user's alone
+	 * (filetrust.h). */
+	if (c->path != NULL && filetrust_check(c->path, "mail directory",
+	                           FT_DIR | FT_WRITE, err, errsize) != 0)
+		return -1;
+	/* libcurl reads these by path: the same rule first. */
+	if ((c->ca_file != NULL && filetrust_check(c->ca_file, "mail CA file",
+	                               0, err, errsize) != 0) ||
+	    (c->client_cert != NULL &&
+	        filetrust_check(c->client_cert, "mail client certificate", 0,
+	            err, errsize) != 0) ||
+	    (c->client_key != NULL &&
+	        filetrust_check(c->client_key, "mail client key", FT_SECRET,
+	            err, errsize) != 0))
+		return -1;
 	m->retry.initial = c->retry_initial_seconds;
 	m->retry.max = c->retry_max_seconds;
 	if (snprintf(m->templates, sizeof(m->templates), "%s/mail",

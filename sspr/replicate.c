@@ -533,7 +533,7 @@ repl_parallel(struct repl_job *jobs, size_t n, void *(*fn)(void *))
  * The payload: what a retry needs, sealed
  * ---------------------------------------------------------------- */
 
-static void
+void
 repl_ad(const char *op, char *ad, size_t size)
 {
 	snprintf(ad, size, "sspr-journal-v1:%s", op);

@@ -109,6 +109,15 @@ int sspr_user_read(struct sspr *s, struct sspr_sys *sys, const char *userid,
 /* Wipe a user state (it holds hashes). */
 void sspr_user_wipe(struct sspr_user *u);
 
+/* The 32-byte key for label ("sspr-journal-v1", ...) derived from the key
+ * file's flow key (core.c). */
+void sspr_derive(
+    const struct keys *k, const char *label, unsigned char out[32]);
+
+/* The associated data a journal payload of operation op is sealed with
+ * (replicate.c). */
+void repl_ad(const char *op, char *ad, size_t size);
+
 /* 1 when self-service may lift a revoke for this reason: never an
  * administrator's (ALTUSER REVOKE); failed attempts or inactivity only
  * when reset.allow_resume. */

@@ -8,8 +8,10 @@
 #include <gnutls/x509.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "compat/compat.h"
+#include "compat/filetrust.h"
 #include "compat/secretfile.h"
 #include "compat/textfile.h"
 #include "compat/banned.h"
@@ -30,6 +32,8 @@ tls_check_pair(const char *cert, const char *key, struct tls_info *info,
 	int rc = -1, r;
 
 	memset(info, 0, sizeof(*info));
+	if (filetrust_check(cert, "TLS certificate", 0, err, errsize) != 0)
+		return -1;
 	if (text_file_read(cert, "TLS certificate", TLS_FILE_MAX, &ctext, &clen,
 	        err, errsize) != 0)
 		return -1;
@@ -66,8 +70,9 @@ tls_check_pair(const char *cert, const char *key, struct tls_info *info,
 	    cred, &cd, &kd, GNUTLS_X509_FMT_PEM);
 	if (r < 0) {
 		errf(err, errsize,
-		    "TLS key '%s' does not fit certificate '%s': %s", key, cert,
-		    gnutls_strerror(r));
+		    "TLS key '%s' does not fit certificate '%s' (the first "
+		    "certificate of that file must be the key's): %s",
+		    key, cert, gnutls_strerror(r));
 		goto out;
 	}
 	rc = 0;
@@ -78,4 +83,28 @@ out:
 	if (ktext != NULL)
 		freezero(ktext, kcap);
 	return rc;
+}
+
+int
+tls_check_usable(const char *cert, const char *key, time_t now,
+    struct tls_info *info, char *err, size_t errsize)
+{
+	char when[32];
+	struct tm tm;
+	time_t t;
+
+	if (tls_check_pair(cert, key, info, err, errsize) == -1)
+		return -1;
+	if (now >= info->not_before && now < info->not_after)
+		return 0;
+	t = now < info->not_before ? info->not_before : info->not_after;
+	gmtime_r(&t, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%d %H:%M UTC", &tm);
+	errf(err, errsize,
+	    "TLS certificate '%s' (%s) %s %s: install a current certificate "
+	    "and key",
+	    cert, info->subject,
+	    now < info->not_before ? "is not valid before" : "expired on",
+	    when);
+	return -1;
 }

@@ -1,7 +1,9 @@
 /*
  * tlscheck.h - checking the service's TLS certificate and key before the
  * daemon needs them (`sspr check`), with GnuTLS, the library that will
- * serve them (through libmicrohttpd).
+ * serve them (through libmicrohttpd).  `sspr serve` runs the same check
+ * before it listens, so the two never disagree.  Both files are held to
+ * filetrust.h's rule (the key as a secret).
  */
 #ifndef SSPR_TLSCHECK_H
 #define SSPR_TLSCHECK_H
@@ -23,5 +25,14 @@ struct tls_info {
  */
 int tls_check_pair(const char *cert, const char *key, struct tls_info *info,
     char *err, size_t errsize);
+
+/*
+ * tls_check_pair() and the dates judged at now: what `sspr serve` refuses
+ * to start with and `sspr check` reports (a key that does not fit names
+ * both files; a certificate not valid yet or expired names the file and
+ * the date).  Returns 0 with *info, or -1 with err.
+ */
+int tls_check_usable(const char *cert, const char *key, time_t now,
+    struct tls_info *info, char *err, size_t errsize);
 
 #endif

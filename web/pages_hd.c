@@ -265,8 +265,8 @@ page_hd_refusal(
 	case SSPR_FORBIDDEN:
 		*text = page_text(rq, "hd.forbidden");
 		return 403;
-	case SSPR_NOT_FOUND:
-		*text = page_text(rq, "hd.not_found");
+	case SSPR_NOT_FOUND: /* the workflow's words name the systems */
+		*text = msg[0] != '\0' ? msg : page_text(rq, "hd.not_found");
 		return 404;
 	case SSPR_UNAVAILABLE: /* the system is named to operators */
 		*text = msg[0] != '\0' ? msg : page_text(rq, "msg.unavailable");

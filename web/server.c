@@ -20,6 +20,7 @@
 #include "compat/textfile.h"
 #include "sspr/health.h"
 #include "sspr/ratelimit.h"
+#include "sspr/tlscheck.h"
 #include "web/conn.h"
 #include "web/delay.h"
 #include "web/framing.h"
@@ -1053,8 +1054,14 @@ web_start(const struct cfg *cfg, const struct keys *keys,
 		goto fail;
 	port = web_listen_port(&sa);
 	if (cfg->tls.cert != NULL) {
+		struct tls_info ti;
 		size_t len;
 
+		/* The pair and its dates, as `sspr check` judges them: a key
+		 * that does not fit names both files, not the port. */
+		if (tls_check_usable(cfg->tls.cert, cfg->tls.key, time(NULL),
+		        &ti, err, errsize) == -1)
+			goto fail;
 		if (text_file_read(cfg->tls.cert, "TLS certificate",
 		        WEB_TLS_FILE_MAX, &w->tls_cert, &len, err,
 		        errsize) != 0 ||
@@ -1084,14 +1091,15 @@ web_start(const struct cfg *cfg, const struct keys *keys,
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, web_per_address(cfg),
 	    MHD_OPTION_ARRAY, tls, MHD_OPTION_END);
 	if (w->d == NULL) {
-		if (w->tls_cert != NULL)
-			errf(err, errsize,
-			    "cannot listen on port %d with TLS (is the port "
-			    "free, and do '%s' and '%s' hold a PEM certificate "
-			    "and its private key?)",
-			    port, cfg->tls.cert, cfg->tls.key);
-		else
-			errf(err, errsize, "cannot listen on port %d", port);
+		/* The address was tried by web_listen_probe(); what is left
+		 * is the port (or GnuTLS refusing the pair it just read). */
+		errf(err, errsize,
+		    "cannot listen on %s port %d: is another process using "
+		    "it?%s",
+		    cfg->listen, port,
+		    w->tls_cert != NULL ? " (or GnuTLS refused the TLS "
+		                          "certificate and key)"
+		                        : "");
 		goto fail;
 	}
 	di = MHD_get_daemon_info(w->d, MHD_DAEMON_INFO_BIND_PORT);

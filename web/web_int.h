@@ -73,9 +73,16 @@ struct tmpl_set;
 #define WEB_STATIC_MAX   (256 * 1024)
 #define WEB_MAX_ROUTES   48           /* size of the route table's counters */
 #define WEB_TLS_FILE_MAX (256 * 1024) /* a PEM certificate chain or key */
-/* TLS 1.2 and 1.3 only, GnuTLS's NORMAL ciphers otherwise. */
+/*
+ * TLS 1.3, and TLS 1.2 with forward secrecy and AEAD only (Mozilla's
+ * "intermediate" guidance): ECDHE key exchange, AES-GCM or ChaCha20-
+ * Poly1305; no RSA or DHE key exchange, no CBC, no SHA-1 MAC.  TLS 1.3
+ * keeps its own suites (the same ciphers) and groups.
+ */
 #define WEB_TLS_PRIORITIES                                                     \
-	"NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:%SERVER_PRECEDENCE"
+	"NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:-KX-ALL:+ECDHE-ECDSA:"     \
+	"+ECDHE-RSA:-CIPHER-ALL:+AES-256-GCM:+AES-128-GCM:+CHACHA20-POLY1305:" \
+	"-MAC-ALL:+AEAD:%SERVER_PRECEDENCE"
 
 struct web {
 	struct MHD_Daemon *d;

@@ -35,7 +35,7 @@ has "all usable" "PROD     ok      PassTickets for APPLID SSPRAPPL round-trip"
 has "all usable" "DR       ok      PassTickets for APPLID SSPRAPPL round-trip"
 lacks "all usable" "$key"
 run "json" 0 "$SSPR" check -c sspr.json --json
-has "json" '{"ok":true,"checks":[{"system":null,"check":"key-file","status":"ok"'
+has "json" '{"ok":true,"serve_starts":true,"checks":[{"system":null,"check":"key-file","status":"ok"'
 has "json" '"system":"DR","check":"passticket","status":"ok"'
 
 # The check consumed nothing: the ESMs still hold no used tickets, and a

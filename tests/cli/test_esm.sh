@@ -99,4 +99,23 @@ run "batch failure" 1 sh -c "printf 'LU JOE\nALU JOE CSDATA(EMPSER(12X))\n' | '$
 has "batch failure" "USER=JOE"
 has "batch failure" "EMPSER"
 
+# A comment that does not end: an error naming its line; nothing inside it
+# (or after it) runs.  The same for a continuation past the end.
+run "open comment" 1 sh -c "printf 'LU JOE\n/* start of a note\nDELUSER JOE\n' | '$SSPR' esm --db '$db'"
+has "open comment" "COMMENT STARTED ON LINE 2 IS NOT ENDED"
+run "open comment kept user" 0 esm LU JOE
+run "comment over lines" 0 sh -c "printf '/* one\nDELUSER JOE\n*/ LU JOE\nLU JOE /* a\n note */ CSDATA\n' | '$SSPR' esm --db '$db'"
+has "comment over lines" "USER=JOE"
+run "comment over lines kept user" 0 esm LU JOE
+run "open continuation" 1 sh -c "printf 'LU JOE\nDELUSER -\n' | '$SSPR' esm --db '$db'"
+has "open continuation" "STARTED ON LINE 2 IS CONTINUED PAST THE END"
+run "open continuation kept user" 0 esm LU JOE
+run "open quote" 1 sh -c "printf \"ALU JOE NAME('OPEN\n\" | '$SSPR' esm --db '$db'"
+has "open quote" "MISSING ENDING QUOTE"
+run "argv open comment" 1 esm DELUSER JOE "/*" gone
+has "argv open comment" "COMMENT NOT ENDED"
+run "argv open comment kept user" 0 esm LU JOE
+run "quoted comment is text" 0 esm ALU JOE "NAME('A /* B')"
+run "argv closed comment" 0 esm LU JOE "/* note */" CSDATA
+
 finish

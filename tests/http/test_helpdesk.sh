@@ -501,6 +501,27 @@ run "path id unknown" 0 req -a "$tok" GET /api/v1/helpdesk/users/NOBODY
 status "path id unknown" 404
 run "path id national" 0 req -a "$tok" GET "/api/v1/helpdesk/users/%23ABC"
 status "path id national" 404
+# A user defined on DR alone (as after a fail-over) is found, and each
+# system says whether it defines him; the same on the page.
+run "add dronly" 0 dr "ADDUSER DRONLY NAME('DRONLY') DFLTGRP(USERS)"
+run "lookup dr only" 0 req -a "$tok" GET /api/v1/helpdesk/users/DRONLY
+status "lookup dr only" 200
+run "lookup dr only systems" 0 jget '[(n, s["exists"]) for n, s in d["systems"].items()]'
+is "lookup dr only systems" "[('PROD', False), ('DR', True)]"
+run "page dr only" 0 req -c "__Host-csrf=$csrf; __Host-hd=${page_tok[op]}" GET "/helpdesk/user?id=DRONLY"
+status "page dr only" 200
+lacks "page dr only" "No system defines this user ID"
+run "send-code dr only" 0 req -a "$tok" POST /api/v1/helpdesk/users/DRONLY/send-code '{}'
+status "send-code dr only" 422
+has "send-code dr only" "DRONLY is not defined on PROD, the primary system that resets run on; it is defined on DR"
+run "replicate dr only" 0 req -a "$tok" POST /api/v1/helpdesk/users/DRONLY/replicate '{"from":"PROD"}'
+status "replicate dr only" 422
+has "replicate dr only" "DRONLY is not defined on PROD (the source); it is defined on DR"
+run "clear-lockout dr only" 0 req -a "$tok" POST /api/v1/helpdesk/users/DRONLY/clear-lockout ''
+status "clear-lockout dr only" 200
+has "clear-lockout dr only" '{"systems":{"DR":"ok"}}'
+run "page send-code dr only" 0 req -f -c "__Host-csrf=$csrf; __Host-hd=${page_tok[op]}" POST /helpdesk/send-code "csrf=$csrf&id=DRONLY"
+lacks "page send-code dr only" "No system defines this user ID"
 run "path, two ids" 0 req -a "$tok" GET /api/v1/helpdesk/users/JOE/KIM
 status "path, two ids" 404
 run "path, no id" 0 req -a "$tok" GET /api/v1/helpdesk/users/
@@ -575,10 +596,11 @@ audited() { grep -c "\"action\":\"$1\",\"outcome\":\"$2\"" audit.log || true; }
 # One event per call (AUTHZ-05): the operators' 6 sign-ons, the matrix's 6
 # refused ones and HELP02's after his removal; 2 calls of each action
 # (API and page) and 8 refused replications (4 protected IDs, API and
-# page); 2 sign-offs.
+# page), one more clear-lockout for the user defined on DR alone; 2
+# sign-offs.
 for want in helpdesk.login/ok/6 helpdesk.login/denied/7 \
 	helpdesk.replicate/ok/2 helpdesk.replicate/denied/8 \
-	helpdesk.clear-lockout/ok/2 helpdesk.send-code/ok/2 helpdesk.logout/ok/2; do
+	helpdesk.clear-lockout/ok/3 helpdesk.send-code/ok/2 helpdesk.logout/ok/2; do
 	IFS=/ read -r action outcome n <<<"$want"
 	out=$(audited "$action" "$outcome")
 	is "audit $action $outcome" "$n"

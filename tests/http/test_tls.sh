@@ -43,6 +43,30 @@ run "tls 1.3" 0 sh -c "openssl s_client -connect 127.0.0.1:$port -tls1_3 -CAfile
 has "tls 1.3" "TLSv1.3"
 run "no tls 1.1" 1 sh -c "openssl s_client -connect 127.0.0.1:$port -tls1_1 -cipher 'DEFAULT:@SECLEVEL=0' </dev/null 2>&1"
 has "no tls 1.1" "SSL handshake has read 0 bytes"
+# Only ECDHE with AEAD in TLS 1.2 (Mozilla "intermediate"): CBC suites
+# (with SHA-1 or SHA-256) and RSA key exchange are refused, the client
+# offering nothing else; ECDHE with AES-GCM or ChaCha20-Poly1305 works.
+tls12() { # NAME WANT-STATUS CIPHER
+	run "tls1.2 $1" "$2" sh -c "openssl s_client -connect 127.0.0.1:$port -tls1_2 -cipher '$3:@SECLEVEL=0' -CAfile tls/ca.pem </dev/null 2>&1"
+}
+tls12 "cbc sha1" 1 AES128-SHA
+tls12 "ecdhe cbc sha1" 1 ECDHE-ECDSA-AES128-SHA:ECDHE-RSA-AES128-SHA
+tls12 "ecdhe cbc sha256" 1 ECDHE-ECDSA-AES128-SHA256:ECDHE-RSA-AES128-SHA256
+tls12 "rsa kx gcm" 1 AES128-GCM-SHA256:AES256-GCM-SHA384
+tls12 "dhe gcm" 1 DHE-RSA-AES128-GCM-SHA256
+tls12 "3des" 1 DES-CBC3-SHA
+tls12 "ecdhe gcm" 0 ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256
+has "tls1.2 ecdhe gcm" "Cipher is ECDHE-"
+has "tls1.2 ecdhe gcm" "AES128-GCM-SHA256"
+tls12 "ecdhe aes256 gcm" 0 ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384
+has "tls1.2 ecdhe aes256 gcm" "AES256-GCM-SHA384"
+tls12 "ecdhe chacha20" 0 ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305
+has "tls1.2 ecdhe chacha20" "CHACHA20-POLY1305"
+for suite in TLS_AES_128_GCM_SHA256 TLS_AES_256_GCM_SHA384 TLS_CHACHA20_POLY1305_SHA256; do
+	run "tls1.3 $suite" 0 sh -c "openssl s_client -connect 127.0.0.1:$port -tls1_3 -ciphersuites $suite -CAfile tls/ca.pem </dev/null 2>&1"
+	has "tls1.3 $suite" "Cipher is $suite"
+done
+run "no tls 1.0" 1 sh -c "openssl s_client -connect 127.0.0.1:$port -tls1 -cipher 'DEFAULT:@SECLEVEL=0' </dev/null 2>&1"
 run "no plain http" 0 sh -c "curl -s -o /dev/null -w '%{http_code}' --max-time 5 'http://127.0.0.1:$port/healthz' || true"
 lacks "no plain http" "200"
 run "untrusted certificate" 60 curl -sS -o /dev/null "https://localhost:$port/healthz"
@@ -74,14 +98,43 @@ has "key readable by others" "chmod 600"
 chmod 600 tls/server.key
 config ', "tls": {"cert": "tls/nothere.pem", "key": "tls/server.key"}'
 run "missing certificate" 2 "$SSPR" serve -c sspr.json --port 0
-has "missing certificate" "cannot open TLS certificate '$work/tls/nothere.pem'"
+has "missing certificate" "TLS certificate '$work/tls/nothere.pem' does not exist"
 config ', "tls": {"cert": "tls/server.pem"}'
 run "half tls" 2 "$SSPR" serve -c sspr.json --port 0
 has "half tls" "tls: missing required key 'key'"
 cp tls/server.key tls/swapped.pem && cp tls/server.pem tls/swapped.key && chmod 600 tls/swapped.key
 config ', "tls": {"cert": "tls/swapped.pem", "key": "tls/swapped.key"}'
 run "swapped" 2 "$SSPR" serve -c sspr.json --port 0
-has "swapped" "PEM certificate and its private key"
+has "swapped" "TLS certificate '$work/tls/swapped.pem' holds no PEM certificate chain"
+# A key that does not fit: both files named, not the port; check says the
+# same words.
+config ', "tls": {"cert": "tls/server.pem", "key": "tls/other.key"}'
+run "serve mismatch" 2 "$SSPR" serve -c sspr.json --port 0
+has "serve mismatch" "TLS key '$work/tls/other.key' does not fit certificate '$work/tls/server.pem'"
+lacks "serve mismatch" "port"
+# Expired and not yet valid: serve refuses, check fails, same words.
+# dated NAME START END: a self-signed pair tls/NAME.{pem,key} valid from
+# START to END (openssl ca: req cannot date a certificate in the past).
+dated() {
+	mkdir -p "ca_$1" && : >"ca_$1/index.txt" && echo 01 >"ca_$1/serial"
+	printf '[ca]\ndefault_ca = c\n[c]\ndatabase = ca_%s/index.txt\nserial = ca_%s/serial\nnew_certs_dir = ca_%s\ndefault_md = sha256\npolicy = p\n[p]\ncommonName = supplied\n' "$1" "$1" "$1" >"ca_$1.cnf"
+	openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=$1.example.com" -keyout "tls/$1.key" -out "ca_$1/req.csr" 2>&1 &&
+		openssl ca -batch -notext -config "ca_$1.cnf" -selfsign -keyfile "tls/$1.key" -in "ca_$1/req.csr" -startdate "$2" -enddate "$3" -out "tls/$1.pem" 2>&1
+}
+run "expired pair" 0 dated old 20200101000000Z 20210101000000Z
+run "future pair" 0 dated new 20400101000000Z 20410101000000Z
+chmod 600 tls/old.key tls/new.key
+config ', "tls": {"cert": "tls/old.pem", "key": "tls/old.key"}'
+run "serve expired" 2 "$SSPR" serve -c sspr.json --port 0
+has "serve expired" "TLS certificate '$work/tls/old.pem' (CN=old.example.com) expired on 2021-01-01 00:00 UTC"
+run "check expired" 1 "$SSPR" check -c sspr.json
+has "check expired" "TLS certificate '$work/tls/old.pem' (CN=old.example.com) expired on 2021-01-01 00:00 UTC"
+has "check expired" "sspr serve would refuse to start"
+config ', "tls": {"cert": "tls/new.pem", "key": "tls/new.key"}'
+run "serve not yet valid" 2 "$SSPR" serve -c sspr.json --port 0
+has "serve not yet valid" "is not valid before 2040-01-01 00:00 UTC"
+run "check not yet valid" 1 "$SSPR" check -c sspr.json
+has "check not yet valid" "is not valid before 2040-01-01 00:00 UTC"
 
 # --- without TLS, no HSTS ---
 config ''

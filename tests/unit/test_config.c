@@ -950,15 +950,15 @@ test_missing_file(void **state)
 
 	(void)state;
 	(void)in_dir(path, sizeof(path), "nope.json");
-	(void)snprintf(want, sizeof(want),
-	    "cannot read '%s': No such file or directory", path);
+	(void)snprintf(
+	    want, sizeof(want), "configuration '%s' does not exist", path);
 	assert_int_equal(cfg_load(path, &cfg, err, sizeof(err)), -1);
 	assert_ptr_equal(cfg, &sentinel);
 	assert_string_equal(err, want);
 
 	/* A directory is not a configuration file. */
 	(void)snprintf(want, sizeof(want),
-	    "cannot read '%s': not a regular file", test_dir);
+	    "configuration '%s' is not a regular file", test_dir);
 	assert_int_equal(cfg_load(test_dir, &cfg, err, sizeof(err)), -1);
 	assert_ptr_equal(cfg, &sentinel);
 	assert_string_equal(err, want);

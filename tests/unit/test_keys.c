@@ -364,7 +364,7 @@ test_load_errors(void **state)
 	    {"over 64 KiB", S_BIG, WITH(""), 0600,
 	        "keys.json' is larger than 65536 bytes"},
 	    {"other owner", S_OWNER, WITH(""), 0600,
-	        "keys.json' is owned by uid 1, not by this user (uid 0)"},
+	        "keys.json' belongs to uid 1, not to the user sspr runs as"},
 
 	    /* JSON syntax: the token near the error may be a key */
 	    {"empty", S_FILE, "", 0600, "keys.json:1:0: "},
@@ -1001,7 +1001,7 @@ test_read_hex_file(void **state)
 	    {"directory", S_DIR, NULL, 0, 0, 513,
 	        "keys.json' is not a regular file", 0},
 	    {"other owner", S_OWNER, LEGACY_HEX, 0, 0600, 513,
-	        "keys.json' is owned by uid 1, not by this user (uid 0)", 0},
+	        "keys.json' belongs to uid 1, not to the user sspr runs as", 0},
 	    {"empty", S_FILE, "", 0, 0600, 513, "keys.json' holds no key", 0},
 	    {"blanks only", S_FILE, " \n\t\n", 0, 0600, 513,
 	        "keys.json' holds no key", 0},
