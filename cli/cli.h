@@ -39,6 +39,20 @@ struct cli_sspr {
 int cli_sspr_open(const char *config, const char *what, struct cli_sspr *c);
 void cli_sspr_close(struct cli_sspr *c);
 
+/*
+ * Run as root, become the owner of dir (see cli_owner.c); nothing when not
+ * root or when dir is root's or missing.  0, or -1 with err.
+ */
+int cli_act_as_owner(const char *dir, char *err, size_t errsize);
+
+/* The same for the directory that holds path (a --db database). */
+int cli_act_as_owner_of_file(const char *path, char *err, size_t errsize);
+
+/* cfg_load(), then act as the owner of its state directory.  0, or -1
+ * with err (nothing to free). */
+int cli_load_config(
+    const char *path, struct cfg **cfg, char *err, size_t errsize);
+
 /* Print "sspr: <message>" to stderr; returns CLI_USAGE. */
 int cli_error(const char *fmt, ...) PRINTF_LIKE(1, 2);
 

@@ -210,7 +210,7 @@ cli_audit(int argc, char **argv)
 
 	if ((r = cli_audit_args(argc, argv, &a)) != 0)
 		return r == 1 ? CLI_OK : r;
-	if (cfg_load(a.config, &cfg, err, sizeof(err)) == -1)
+	if (cli_load_config(a.config, &cfg, err, sizeof(err)) == -1)
 		return cli_error("%s", err);
 	len = strlen(cfg->state_dir);
 	n = snprintf(path, sizeof(path), "%s%s%s", cfg->state_dir,

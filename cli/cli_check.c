@@ -124,7 +124,7 @@ cli_check(int argc, char **argv)
 			    "check --help')",
 			    argv[i]);
 	}
-	if (cfg_load(path, &cfg, err, sizeof(err)) == -1)
+	if (cli_load_config(path, &cfg, err, sizeof(err)) == -1)
 		return cli_error("%s", err);
 	memset(&rep, 0, sizeof(rep));
 	ok = web_preflight(cfg, time(NULL), &rep);

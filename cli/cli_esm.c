@@ -245,7 +245,8 @@ cli_esm(int argc, char **argv)
 			                 "esm --help')",
 			    argv[i]);
 	}
-	if (racf_db_open(db, 1, &r.db, err, sizeof(err)) == -1)
+	if (cli_act_as_owner_of_file(db, err, sizeof(err)) == -1 ||
+	    racf_db_open(db, 1, &r.db, err, sizeof(err)) == -1)
 		return cli_error("%s", err);
 	if (mkey == NULL) {
 		racf_mkey_default_path(db, mkey_default, sizeof(mkey_default));

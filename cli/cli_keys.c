@@ -191,11 +191,16 @@ cli_keys_path(const struct cli_keys_opts *o)
 	struct cfg *cfg = NULL;
 	char *path;
 
-	if (o->file != NULL)
+	if (o->file != NULL) {
+		if (cli_act_as_owner_of_file(o->file, err, sizeof(err)) == -1) {
+			cli_error("%s", err);
+			return NULL;
+		}
 		return xstrdup(o->file);
+	}
 	if (o->config == NULL)
 		return xstrdup(CLI_KEYS_DEFAULT_FILE);
-	if (cfg_load(o->config, &cfg, err, sizeof(err)) == -1) {
+	if (cli_load_config(o->config, &cfg, err, sizeof(err)) == -1) {
 		cli_error("%s", err);
 		return NULL;
 	}

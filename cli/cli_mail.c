@@ -112,7 +112,7 @@ cli_mail_setup(const struct cli_mail_args *a, int want_keys, struct cfg **cfg,
 	char err[SSPR_MAX_ERROR];
 
 	*keys = NULL;
-	if (cfg_load(a->config, cfg, err, sizeof(err)) == -1)
+	if (cli_load_config(a->config, cfg, err, sizeof(err)) == -1)
 		return cli_error("%s", err);
 	if (want_keys &&
 	    keys_load((*cfg)->key_file, keys, err, sizeof(err)) == -1) {

@@ -156,7 +156,7 @@ cli_ptkt_own_key(struct cli_ptkt *a, struct passticket_key *k)
 	int rv = -1;
 
 	if (a->config != NULL) {
-		if (cfg_load(a->config, &cfg, err, sizeof(err)) == -1) {
+		if (cli_load_config(a->config, &cfg, err, sizeof(err)) == -1) {
 			cli_error("%s", err);
 			return -1;
 		}

@@ -125,7 +125,7 @@ cli_serve(int argc, char **argv)
 			    argv[i]);
 	}
 	json_wipe_init();
-	if (cfg_load(path, &cfg, err, sizeof(err)) == -1)
+	if (cli_load_config(path, &cfg, err, sizeof(err)) == -1)
 		return cli_error("%s", err);
 	if (cli_serve_preflight(cfg, &rep) == -1) {
 		check_report_release(&rep);

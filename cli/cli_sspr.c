@@ -18,7 +18,7 @@ cli_sspr_open(const char *config, const char *what, struct cli_sspr *c)
 	c->cfg = NULL;
 	c->keys = NULL;
 	c->s = NULL;
-	if (cfg_load(config, &c->cfg, err, sizeof(err)) == -1)
+	if (cli_load_config(config, &c->cfg, err, sizeof(err)) == -1)
 		return cli_error("%s", err);
 	if (keys_load(c->cfg->key_file, &c->keys, err, sizeof(err)) == -1 ||
 	    sspr_open(c->cfg, c->keys, &o, &c->s, err, sizeof(err)) == -1) {

@@ -169,6 +169,10 @@ cli_verify(int argc, char **argv)
 	}
 	have_new = got == 1;
 	cfg.db = db;
+	if (cli_act_as_owner_of_file(db, err.msg, sizeof(err.msg)) == -1) {
+		cli_error("%s", err.msg);
+		goto out;
+	}
 	if (esm_open(&cfg, &esm, &err) != ESM_OK) {
 		cli_error("%s", err.msg);
 		goto out;
