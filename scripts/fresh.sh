@@ -139,7 +139,7 @@ ensure_host_tools() {
 		pkg=${tool#*:}
 		command -v "${tool%%:*}" >/dev/null || missing+=("$pkg")
 	done
-	[[ ${#missing[@]} -eq 0 ]] && return
+	[[ ${#missing[@]} -eq 0 ]] && return 0
 	say "installing on this machine: ${missing[*]}"
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
@@ -219,7 +219,7 @@ make_pristine() {
 	tarball=$(cache_tarball)
 	if [[ -f $tarball ]]; then
 		say "pristine $suite minbase from the cache: $tarball"
-		return
+		return 0
 	fi
 	mirror=$(archive_uri "$suite")
 	[[ -n $mirror ]] || die "no 'deb' source for $suite in the host's apt sources ($(apt_source_files | tr '\n' ' '))"
@@ -296,7 +296,9 @@ kill_inside() {
 		for p in /proc/[0-9]*; do
 			[[ $(readlink "$p/root" 2>/dev/null) == "$1" ]] && pids+=("${p#/proc/}")
 		done
-		[[ ${#pids[@]} -eq 0 ]] && return
+		# return 0, not return: in the EXIT trap a bare return would
+		# return the status of the command before the trap.
+		[[ ${#pids[@]} -eq 0 ]] && return 0
 		echo "fresh: SIG$sig to what still runs in $1: ${pids[*]}" >&2
 		kill -"$sig" "${pids[@]}" 2>/dev/null || true
 		sleep 3
@@ -305,7 +307,9 @@ kill_inside() {
 
 teardown() {
 	local t
-	[[ -d $work/cache/build ]] && unmount_under "$work/cache/build"
+	if [[ -d $work/cache/build ]]; then
+		unmount_under "$work/cache/build"
+	fi
 	for t in "${systems[@]}"; do
 		kill_inside "$t"
 		unmount_under "$t"
@@ -402,12 +406,21 @@ port_in_use() { # PORT
 	(exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
 
-demo_failed() { # WHY
+# demo_failed WHY: the log's tail and, when CMake stopped the build, the
+# line of CMakeLists.txt it stopped at (demo.sh hides CMake's own report of
+# which package is missing).
+demo_failed() {
+	local line
 	tail_of "$work/logs/demo.log"
-	if grep -qi cmocka "$work/logs/demo.log"; then
-		echo "fresh: the demo's CMake configuration wants cmocka, which only the"
-		echo "       test command installs (scripts/deps.sh test): CMakeLists.txt"
-		echo "       must not require the test framework to build sspr."
+	line=$(sed -n 's/.*CMakeLists\.txt:\([0-9]*\) .*/\1/p' "$work/logs/demo.log" | tail -n 1)
+	if [[ -n $line ]]; then
+		echo "fresh: CMake stopped at CMakeLists.txt:$line:"
+		sed -n "${line}p" "$system/root/sspr/CMakeLists.txt" | sed 's/^/    /'
+		if sed -n "${line}p" "$system/root/sspr/CMakeLists.txt" | grep -qi cmocka; then
+			echo "fresh: building the demo requires cmocka, which only the test command"
+			echo "       installs (scripts/deps.sh test): CMakeLists.txt must not require"
+			echo "       the test framework to build sspr."
+		fi
 	fi
 	die "demo: $1"
 }
@@ -545,6 +558,8 @@ install_package() { # DIR
 on_exit() {
 	local rc=$?
 	trap - EXIT
+	# Tearing down is best effort, every step of it, whatever fails.
+	set +e
 	if [[ -n $phase ]]; then
 		phase_took[$phase]=$((SECONDS - phase_t0))
 		phase_result[$phase]=FAIL
@@ -587,14 +602,14 @@ main() {
 		skip_phase tests "--skip-tests"
 		skip_phase package "--skip-tests"
 		skip_phase install "--skip-tests"
-		return
+		return 0
 	fi
 	phase tests run_tests "$sys1" "$test_cmd"
 	if [[ ! -d $sys1/root/sspr/debian ]]; then
 		echo "fresh: the tree has no debian/: the package part is skipped"
 		skip_phase package "no debian/ in the tree"
 		skip_phase install "no debian/ in the tree"
-		return
+		return 0
 	fi
 	phase package build_package "$sys1"
 	phase install second_system_install
