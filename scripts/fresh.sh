@@ -589,6 +589,9 @@ main() {
 	say "the README's commands: '$demo_cmd', then '$test_cmd'"
 
 	mkdir -p "$work/logs"
+	# Two runs in one DIR would share sys1 and the logs.
+	exec 9>"$work/lock"
+	flock -n 9 || { echo "fresh: another fresh.sh is running in $work" >&2; exit 2; }
 	trap on_exit EXIT
 	trap 'exit 129' HUP
 	trap 'exit 130' INT
