@@ -8,7 +8,8 @@
 # package is already there.
 set -euo pipefail
 
-build_pkgs=(gcc make cmake pkg-config
+# libc6-dev: gcc only recommends it, and the install is without recommends.
+build_pkgs=(gcc libc6-dev make cmake pkg-config
 	libmicrohttpd-dev libcurl4-gnutls-dev libargon2-dev libjansson-dev
 	libsqlite3-dev nettle-dev libutf8proc-dev libldap2-dev libgnutls28-dev)
 test_pkgs=(libcmocka-dev clang libclang-rt-14-dev python3 clang-format git python3-aiosmtpd openssl curl wrk
