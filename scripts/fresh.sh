@@ -18,7 +18,8 @@
 #           ended;
 #        b. the second (scripts/test.sh), to its end;
 #   4. when the tree has debian/: builds the package in that system
-#      (apt-get build-dep ./, dpkg-buildpackage -us -uc -b), installs
+#      (apt-get build-dep ./, dpkg-buildpackage -us -uc -b) and checks it
+#      with lintian (no error may remain), installs
 #      ../sspr_*.deb on a second fresh system with only the site layer, and
 #      there runs `sspr version` and `sspr check -c /etc/sspr/sspr.json`,
 #      which must exit 0 on the shipped example configuration.
@@ -512,10 +513,13 @@ build_package() { # DIR
 		apt-get install -y -qq --no-install-recommends build-essential
 		apt-get build-dep -y --no-install-recommends ./
 		dpkg-buildpackage -us -uc -b
+		apt-get install -y -qq --no-install-recommends lintian
+		echo "== lintian"
+		lintian --fail-on error --display-info ../sspr_*.changes
 	' </dev/null >"$work/logs/package.log" 2>&1 || rc=$?
 	if [[ $rc -ne 0 ]]; then
 		tail_of "$work/logs/package.log"
-		die "package: the build ended with status $rc"
+		die "package: the build or lintian ended with status $rc"
 	fi
 	compgen -G "$t/root/pkg/sspr_*.deb" >/dev/null ||
 		die "package: dpkg-buildpackage made no ../sspr_*.deb"
