@@ -25,9 +25,9 @@
 #include "sspr/tlscheck.h"
 #include "compat/banned.h"
 
-static void
-check_vadd(struct check_report *rep, enum check_scope scope, const char *system,
-    const char *what, enum check_level level, const char *fmt, va_list ap)
+static void PRINTF_LIKE(6, 0) check_vadd(struct check_report *rep,
+    enum check_scope scope, const char *system, const char *what,
+    enum check_level level, const char *fmt, va_list ap)
 {
 	struct check_item *it;
 

@@ -42,8 +42,8 @@ struct sdnotify_watchdog {
 
 #ifdef HAVE_LIBSYSTEMD
 /* Send head (a fixed "VAR=1\n" or "") followed by STATUS=<fmt...>. */
-static void
-sdnotify_send(const char *head, const char *fmt, va_list ap)
+static void PRINTF_LIKE(2, 0)
+    sdnotify_send(const char *head, const char *fmt, va_list ap)
 {
 	char status[SDNOTIFY_MAX_STATUS], msg[SDNOTIFY_MAX_STATUS + 32];
 
@@ -53,8 +53,8 @@ sdnotify_send(const char *head, const char *fmt, va_list ap)
 	(void)sd_notify(0, msg);
 }
 #else
-static void
-sdnotify_send(const char *head, const char *fmt, va_list ap)
+static void PRINTF_LIKE(2, 0)
+    sdnotify_send(const char *head, const char *fmt, va_list ap)
 {
 	(void)head;
 	(void)fmt;
