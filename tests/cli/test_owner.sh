@@ -31,9 +31,14 @@ run "ptktdata" 0 "$SSPR" esm --db "$state/esm.db" "RDEFINE PTKTDATA SSPRAPPL SSI
 run "owners" 0 sh -c "find '$state' -mindepth 1 ! -user $acct"
 is "owners" ""
 
+# The templates as installed: root's, readable by all (the source tree
+# may sit where the account cannot read, under /root).
+cp -r "$SSPR_SRC/templates" "$base/data"
+chmod -R a+rX,go-w "$base/data"
 cat >"$base/sspr.json" <<CFG
 {
   "state_dir": "state",
+  "data_dir": "data",
   "systems": [{"name": "LOCAL", "backend": "embedded", "db": "state/esm.db", "applid": "SSPRAPPL"}],
   "mail": {"transport": "directory", "path": "state/mail", "from": "sspr@example.com"}
 }
