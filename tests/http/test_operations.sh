@@ -84,6 +84,18 @@ fill() {
 }
 unfill() { rm -f "$state/fill"; }
 
+# wait_health STATUS TRIES: poll /healthz (every 0.2 s) until it answers
+# STATUS; its last answer is left in $out for has().
+wait_health() {
+	local i
+	for ((i = 0; i < $2; i++)); do
+		api GET /healthz >health.txt
+		grep -q "status=$1" health.txt && break
+		sleep 0.2
+	done
+	out=$(cat health.txt)
+}
+
 # --- set-up: ALICE enrolled on both systems ---
 serve
 enroll=$("$py" -c 'import json,sys
@@ -360,12 +372,7 @@ has "reset unaudited" "status=503"
 run "PROD untouched (audit)" 0 works prod.db "$cur_PROD"
 run "DR untouched (audit)" 0 works dr.db "$cur_DR"
 unfill
-for _ in $(seq 100); do
-	api GET /healthz >health.txt
-	grep -q 'status=200' health.txt && break
-	sleep 0.2
-done
-out=$(cat health.txt)
+wait_health 200 100
 has "healthz recovers by itself" "status=200"
 out=$(grep -c 'sspr: health: audit log: recovered' serve.log || true)
 is "one log line for the recovery" "1"
@@ -413,23 +420,13 @@ run "PROD untouched" 0 works prod.db "$cur_PROD"
 run "DR untouched" 0 works dr.db "$cur_DR"
 run "no new journal made" 1 test -e "$state/journal.db"
 mv "$state/journal.db.saved" "$state/journal.db"
-for _ in $(seq 50); do
-	api GET /healthz >health.txt
-	grep -q 'status=200' health.txt && break
-	sleep 0.2
-done
-out=$(cat health.txt)
+wait_health 200 50
 has "healthz journal back" "status=200"
 run "journal logged" 0 grep -c 'sspr: health: journal file: recovered' serve.log
 # The outbox likewise: gone, it is a health problem, and no mail is
 # queued into a file that a restart would not see.
 mv "$state/outbox.db" "$state/outbox.db.saved"
-for _ in $(seq 50); do
-	api GET /healthz >health.txt
-	grep -q 'status=503' health.txt && break
-	sleep 0.2
-done
-out=$(cat health.txt)
+wait_health 503 50
 has "healthz outbox gone" "status=503"
 has "healthz outbox gone" "outbox file:"
 run "metrics outbox gone" 0 api GET /metrics
@@ -437,12 +434,7 @@ has "metrics outbox gone" "sspr_outbox_file_present 0"
 has "metrics outbox gone" "sspr_healthy 0"
 run "no new outbox made" 1 test -e "$state/outbox.db"
 mv "$state/outbox.db.saved" "$state/outbox.db"
-for _ in $(seq 50); do
-	api GET /healthz >health.txt
-	grep -q 'status=200' health.txt && break
-	sleep 0.2
-done
-out=$(cat health.txt)
+wait_health 200 50
 has "healthz outbox back" "status=200"
 stop_server
 run "stopped gracefully" 0 grep -c '^sspr: stopping' serve.log
