@@ -19,11 +19,27 @@
 #                             (lib_run returns 1, which set -e would
 #                             turn into an abort): one server bug should
 #                             not hide the checks after it
+#   mailed_code USER SINCE TRIES PAUSE
+#                             the access code of the newest mail in mail/
+#                             to USER (any: "") not listed in the file
+#                             SINCE (none: ""), polled TRIES times PAUSE
+#                             seconds apart; empty when none came
 #   $py                       the system's python3 (its json, re, glob)
 
 eval "lib_$(declare -f run)"
 run() { lib_run "$@" || true; }
 py=/usr/bin/python3
+http_lib_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+
+mailed_code() {
+	local c= i
+	for ((i = 0; i < $3; i++)); do
+		c=$("$py" "$http_lib_dir/mailcode.py" mail "$1" "$2" || true)
+		[[ -n $c ]] && break
+		sleep "$4"
+	done
+	echo "$c"
+}
 
 server=
 stop_server() {

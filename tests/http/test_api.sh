@@ -163,24 +163,7 @@ flow_step "pin"
 
 # The access code: from the newest new .eml to alice (the sender delivers
 # in the background).
-for _ in $(seq 50); do
-	code=$("$py" - <<'PY' || true
-import os, re, glob
-old = set(open("mail.before").read().split())
-new = [f for f in glob.glob("mail/*.eml") if os.path.basename(f) not in old]
-for f in sorted(new, key=os.path.getmtime, reverse=True):
-    t = open(f, encoding="utf-8", errors="replace").read().replace("\r\n", "\n")
-    if not re.search(r"^To: .*alice@example\.com", t, re.M | re.I):
-        continue
-    m = re.search(r"^    ([ABCDEFGHJKLMNPQRSTUVWXYZ23456789]{8})$", t, re.M)
-    if m:
-        print(m.group(1))
-        break
-PY
-)
-	[[ -n $code ]] && break
-	sleep 0.1
-done
+code=$(mailed_code ALICE mail.before 50 0.1)
 run "access code mailed" 0 test -n "$code"
 run "code" 0 api POST /api/v1/reset/code "{\"flow\":\"$flow\",\"code\":\"$code\"}"
 has "code" "status=200"

@@ -63,23 +63,7 @@ to_action() {
 	ls mail >"$tag.before"
 	api "$tag" POST /api/v1/reset/pin "{\"flow\":\"$flow\",\"pin\":\"$pin\"}" >/dev/null
 	flow=$(field "$tag" 'd["flow"]')
-	for _ in $(seq 500); do
-		code=$("$py" - "$tag.before" <<'PY' || true
-import os, re, glob, sys
-old = set(open(sys.argv[1]).read().split())
-for f in glob.glob("mail/*.eml"):
-    if os.path.basename(f) in old:
-        continue
-    t = open(f, encoding="utf-8", errors="replace").read().replace("\r\n", "\n")
-    m = re.search(r"^    ([ABCDEFGHJKLMNPQRSTUVWXYZ23456789]{8})$", t, re.M)
-    if m:
-        print(m.group(1))
-        break
-PY
-)
-		[[ -n $code ]] && break
-		sleep 0.02
-	done
+	code=$(mailed_code "" "$tag.before" 500 0.02)
 	[[ -n $code ]] || { echo "no access code mailed"; return 1; }
 	api "$tag" POST /api/v1/reset/code "{\"flow\":\"$flow\",\"code\":\"$code\"}" >/dev/null
 	flow=$(field "$tag" 'd["flow"]')

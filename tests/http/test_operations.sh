@@ -117,23 +117,7 @@ to_action() {
 	api POST /api/v1/reset/pin "{\"flow\":\"$flow\",\"pin\":\"$pin\"}" >/dev/null || return 1
 	flow=$(jget 'd.get("flow","")')
 	[[ -n $flow ]] || { echo "pin step: $(cat last.body)"; return 1; }
-	for _ in $(seq 100); do
-		code=$("$py" - <<'PY' || true
-import os, re, glob
-old = set(open("mail.before").read().split())
-for f in sorted(glob.glob("mail/*.eml"), key=os.path.getmtime, reverse=True):
-    if os.path.basename(f) in old:
-        continue
-    t = open(f, encoding="utf-8", errors="replace").read().replace("\r\n", "\n")
-    m = re.search(r"^    ([ABCDEFGHJKLMNPQRSTUVWXYZ23456789]{8})$", t, re.M)
-    if m:
-        print(m.group(1))
-        break
-PY
-)
-		[[ -n $code ]] && break
-		sleep 0.1
-	done
+	code=$(mailed_code "" mail.before 100 0.1)
 	[[ -n $code ]] || { echo "no access code mailed"; return 1; }
 	api POST /api/v1/reset/code "{\"flow\":\"$flow\",\"code\":\"$code\"}" >/dev/null || return 1
 	flow=$(jget 'd.get("flow","")')

@@ -95,27 +95,7 @@ get /nope 0 && status_is 404 "unknown page" && h1_is "Something went wrong" "unk
 post /reset/answers "csrf=$tok&a1=x&a2=y" && status_is 403 "skipped step"
 
 # code USER: the newest access code mailed to USER (waits for it).
-code() {
-	local c=
-	for _ in $(seq 50); do
-		c=$("$py" - "$1" <<'PY' || true
-import glob, os, re, sys
-want = sys.argv[1].lower() + "@example.com"
-for f in sorted(glob.glob("mail/*.eml"), key=os.path.getmtime, reverse=True):
-    t = open(f, encoding="utf-8", errors="replace").read().replace("\r\n", "\n")
-    if not re.search(r"^To: .*" + re.escape(want), t, re.M | re.I):
-        continue
-    m = re.search(r"^    ([ABCDEFGHJKLMNPQRSTUVWXYZ23456789]{8})$", t, re.M)
-    if m:
-        print(m.group(1))
-        break
-PY
-)
-		[[ -n $c ]] && break
-		sleep 0.1
-	done
-	echo "$c"
-}
+code() { mailed_code "$1" "" 50 0.1; }
 # codes USER: how many access codes were mailed to USER.
 codes() { grep -l -i "^To: .*$(tr A-Z a-z <<<"$1")@example.com" mail/*.eml 2>/dev/null | xargs -r grep -l '^    [ABCDEFGHJKLMNPQRSTUVWXYZ23456789]\{8\}' | wc -l; }
 # answers: the answers of the questions on page.html, as a1=..&a2=..

@@ -59,27 +59,7 @@ enroll_body() {
  {\"question\":\"Q03\",\"answer\":\"Hannelore\"}]}"
 }
 # code USER: the newest access code mailed to USER.
-code() {
-	local c=
-	for _ in $(seq 50); do
-		c=$("$py" - "$1" <<'PY' || true
-import glob, os, re, sys
-want = sys.argv[1].lower() + "@example.com"
-for f in sorted(glob.glob("mail/*.eml"), key=os.path.getmtime, reverse=True):
-    t = open(f, encoding="utf-8", errors="replace").read().replace("\r\n", "\n")
-    if not re.search(r"^To: .*" + re.escape(want), t, re.M | re.I):
-        continue
-    m = re.search(r"^    ([ABCDEFGHJKLMNPQRSTUVWXYZ23456789]{8})$", t, re.M)
-    if m:
-        print(m.group(1))
-        break
-PY
-)
-		[[ -n $c ]] && break
-		sleep 0.1
-	done
-	echo "$c"
-}
+code() { mailed_code "$1" "" 50 0.1; }
 # api_reset USER NEW: a whole reset through the API up to the action
 # step, then complete with NEW; the answer in $out.
 api_reset() {
