@@ -17,6 +17,12 @@ import urllib.parse
 
 PORT = int(os.environ["PORT"])
 HOST = "127.0.0.1"
+SSPR = os.environ["SSPR"]
+
+# What the tests enroll their users with: a PIN and three answers.
+PIN = "583920"
+ANS = {"Q01": "Rex the dog", "Q02": "Lindenberg", "Q03": "Hannelore"}
+QS = [{"question": q, "answer": v} for q, v in ANS.items()]
 
 _passed = 0
 _failed = 0
@@ -188,7 +194,7 @@ def listuser(db, user):
     """`sspr esm --db db LISTUSER user CSDATA`: the ESM's own view of a
     user, custom fields included."""
     import subprocess
-    r = subprocess.run([os.environ["SSPR"], "esm", "--db", db,
+    r = subprocess.run([SSPR, "esm", "--db", db,
                         "LISTUSER %s CSDATA" % user],
                        capture_output=True, text=True, timeout=30)
     return r.stdout

@@ -41,9 +41,6 @@ pycheck "counters" <<'PY'
 import subprocess
 from seclib import *
 a = Addr(6)
-SSPR = os.environ["SSPR"]
-PIN = "583920"
-ANS = {"Q01": "Rex the dog", "Q02": "Lindenberg", "Q03": "Hannelore"}
 MAXF = 8
 
 def field(u, name):

@@ -40,9 +40,6 @@ sec_serve 2
 
 pycheck "fairness" <<'PY'
 from seclib import *
-PIN = "583920"
-QS = [{"question": "Q01", "answer": "Rex the dog"}, {"question": "Q02", "answer": "Lindenberg"},
-      {"question": "Q03", "answer": "Hannelore"}]
 for u, src in (("POLITE", "127.0.5.1"), ("VICTIM", "127.0.5.2")):
     r = api("/api/v1/enroll", {"userid": u, "password": "PASSA12",
         "email": u.lower() + "@example.com", "pin": PIN, "questions": QS}, src=src)

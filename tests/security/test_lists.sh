@@ -43,10 +43,6 @@ pycheck "lists" <<'PY'
 import subprocess
 from seclib import *
 a = Addr(5)
-SSPR = os.environ["SSPR"]
-PIN = "583920"
-ANS = {"Q01": "Rex the dog", "Q02": "Lindenberg", "Q03": "Hannelore"}
-QS = [{"question": q, "answer": v} for q, v in ANS.items()]
 LONG = "X" * 300
 
 def esm_state():
