@@ -249,8 +249,13 @@ alive_http(struct web *w, long deadline, char *err, size_t errsize)
 			break;
 	}
 	head[len] = '\0';
+	/* Alive, not ready: 503 "not-ready" (the audit trail cannot be
+	 * written, the journal is gone) is an answer.  Restarting would not
+	 * mend a full disk, and a watchdog that killed a not-ready service
+	 * would turn one health problem into a restart loop. */
 	if (strncmp(head, "HTTP/1.", 7) != 0 || len < 12 ||
-	    strncmp(head + 8, " 200", 4) != 0) {
+	    (strncmp(head + 8, " 200", 4) != 0 &&
+	        strncmp(head + 8, " 503", 4) != 0)) {
 		head[strcspn(head, "\r\n")] = '\0';
 		text_oneline(head);
 		errf(err, errsize, "/healthz answered '%.40s'",

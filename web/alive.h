@@ -9,9 +9,10 @@
  *   1. a no-op job passes through the worker pool (queued behind the real
  *      jobs, as a user's enrollment would be), and
  *   2. the HTTP daemon accepts a connection on the address it listens on
- *      and answers GET /healthz with 200 (with TLS, where a plain request
- *      cannot be answered, it must at least take the connection and close
- *      it or reply).
+ *      and answers GET /healthz, ready (200) or not ready (503: a health
+ *      problem such as a full disk, which a restart would not mend); with
+ *      TLS, where a plain request cannot be answered, it must at least
+ *      take the connection and close it or reply.
  *
  * Both within the caller's time limit.  The probe request shows in the
  * request log like any other /healthz request.

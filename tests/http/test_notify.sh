@@ -4,7 +4,9 @@
 # WATCHDOG_USEC, then checks READY=1 with a useful STATUS=, WATCHDOG=1
 # again and again while the service is idle, no ping while the only
 # worker is wedged in a slow ESM (the watchdog probes, it is not a blind
-# timer), pings again after, and STOPPING=1 on SIGTERM.  Skipped when the
+# timer), pings again after, pings while the service is alive but not
+# ready (its journal gone: /healthz 503; a restart would not mend it), and
+# STOPPING=1 on SIGTERM.  Skipped when the
 # binary was built without libsystemd (SSPR_SYSTEMD=OFF).
 set -e
 source "$(dirname "$0")/../cli/lib.sh"
@@ -89,6 +91,20 @@ out=$(count WATCHDOG=1 "$t2")
 run "pings again after ($out)" 0 test "$out" -ge 2
 out=$(cat notify.log)
 has "alive again" "STATUS=alive again"
+# Not ready is still alive: the watchdog keeps pinging.
+mv journal.db journal.db.saved
+for _ in $(seq 100); do
+	curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/healthz" >code.txt || true
+	[[ $(cat code.txt) == 503 ]] && break
+	sleep 0.1
+done
+out=$(cat code.txt)
+is "not ready without the journal" "503"
+t3=$(now)
+sleep 1.5
+out=$(count WATCHDOG=1 "$t3")
+run "pings while not ready ($out)" 0 test "$out" -ge 2
+mv journal.db.saved journal.db
 
 kill -TERM "$server"
 for _ in $(seq 100); do kill -0 "$server" 2>/dev/null || break; sleep 0.1; done
